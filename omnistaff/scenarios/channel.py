@@ -1,0 +1,253 @@
+"""A channel: how its contacts arrive, how long they take, how long customers wait,
+how many an agent may hold at once, and the service level it is held to."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.distributions import Distribution, Fixed
+from omnistaff.scenarios.profiles import INTRADAY_SHAPES
+from omnistaff.scenarios.units import ClockTime, Days, Seconds, Weekday, clock_seconds
+
+Share = Annotated[float, Field(ge=0, le=1)]
+#: Total throughput of an agent holding n contacts, relative to one (n = 1..5): an industry
+#: rule of thumb for chat. Each held contact progresses at f(n) / n.
+DEFAULT_EFFICIENCY: tuple[float, ...] = (1.0, 1.7, 2.5, 2.9, 3.5)
+
+
+class Hours(Frozen):
+    """Hours of operation: no contacts arrive outside them."""
+
+    open: ClockTime = Field(description="Opening time, HH:MM.")
+    close: ClockTime = Field(description="Closing time, HH:MM; 00:00 means midnight (end).")
+    days: Days = Field(default=("mon", "tue", "wed", "thu", "fri"), description="Open days.")
+
+    @model_validator(mode="after")
+    def _open_before_close(self) -> Hours:
+        if self.close != "00:00" and clock_seconds(self.close) <= clock_seconds(self.open):
+            raise ValueError(
+                f"close {self.close} is not after open {self.open}; use a later close "
+                "(00:00 for midnight)"
+            )
+        return self
+
+
+class Surge(Frozen):
+    """A multiplier on a channel's arrival rate over a window, e.g. an outage on social."""
+
+    day: Weekday | int = Field(
+        description="A weekday (every such day of the horizon) or a day index from 0."
+    )
+    start: ClockTime = Field(description="Start, HH:MM.")
+    duration: Seconds = Field(gt=0, description="How long it lasts, e.g. 3h.")
+    multiplier: float = Field(gt=0, description="Arrival rate multiplier, e.g. 5.")
+
+
+class Arrivals(Frozen):
+    """Expected volume and its shape over the day and the week; Poisson within an interval."""
+
+    weekly_volume: float = Field(
+        default=0, ge=0, description="Expected contacts over 7 days, shaped by `weekly` "
+        "and `intraday` (ignored when `counts` is given)."
+    )
+    weekly: Literal["flat", "weekdays"] | tuple[Annotated[float, Field(ge=0)], ...] = Field(
+        default="flat",
+        description="Day-of-week weights Mon..Sun: 7 numbers, or `flat` (equal), or "
+        "`weekdays` (Mon-Fri from a bank's 2003 call log: Mon 1.12, Tue 1.00, Wed 0.95, "
+        "Thu 0.95, Fri 0.98; no weekend).",
+    )
+    intraday: str | tuple[Annotated[float, Field(ge=0)], ...] = Field(
+        default="flat",
+        description="Shape over the day: a built-in name (`flat`, `business_hours`, "
+        "`extended_hours`, `evening`) or weights for equal slices of the day (24 hourly, "
+        "48 half-hourly, 96 quarter-hourly ...), or in YAML `{csv: file}` with columns "
+        "start,share.",
+    )
+    counts: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(
+        default=None,
+        description="Expected contacts per interval over the whole horizon (or per interval "
+        "of one day, repeated), e.g. a forecast; in YAML a list or `{csv: file}` with a "
+        "column `count`. Overrides weekly_volume and the shapes.",
+    )
+    hours: Hours | None = Field(default=None, description="Hours of operation; none = 24/7.")
+    day_cv: float = Field(
+        default=0, ge=0, le=1, description="CV of a random day-level volume multiplier "
+        "(mean 1, gamma): forecast error. About 0.09 in a bank's call log."
+    )
+    surges: tuple[Surge, ...] = Field(default=(), description="Arrival surges.")
+
+    @model_validator(mode="after")
+    def _weekly_has_seven(self) -> Arrivals:
+        if isinstance(self.weekly, tuple) and len(self.weekly) != 7:
+            raise ValueError(
+                f"weekly has {len(self.weekly)} weights; give 7, Monday to Sunday"
+            )
+        if isinstance(self.weekly, tuple) and sum(self.weekly) <= 0:
+            raise ValueError("weekly weights are all zero; give at least one positive weight")
+        if isinstance(self.intraday, str) and self.intraday not in INTRADAY_SHAPES:
+            raise ValueError(
+                f"unknown intraday shape '{self.intraday}'; use one of "
+                f"{', '.join(INTRADAY_SHAPES)}, a list of weights or {{csv: file}}"
+            )
+        if isinstance(self.intraday, tuple):
+            if not self.intraday or 1440 % len(self.intraday):
+                raise ValueError(
+                    f"{len(self.intraday)} intraday weights do not split the day evenly; give "
+                    "24 (hourly), 48 (half-hourly) or 96 (quarter-hourly)"
+                )
+            if sum(self.intraday) <= 0:
+                raise ValueError("intraday weights are all zero; give a positive weight")
+        return self
+
+
+class Concurrency(Frozen):
+    """How many contacts of this channel one agent may hold, and how work slows as more are."""
+
+    max: int = Field(default=1, ge=1, le=10, description="Most held at once (phone 1).")
+    efficiency: Literal["default", "linear"] | tuple[Annotated[float, Field(gt=0)], ...] = (
+        Field(
+            default="default",
+            description="f(n), an agent's total throughput holding n relative to one, for "
+            "n = 1..max; each held contact progresses at f(n)/n. `default` is 1, 1.7, 2.5, "
+            "2.9, 3.5 (continued at +0.5); `linear` is f(n) = n (no slowdown).",
+        )
+    )
+
+    @model_validator(mode="after")
+    def _curve_is_sound(self) -> Concurrency:
+        curve = self.curve()
+        if len(curve) < self.max:
+            raise ValueError(
+                f"efficiency gives {len(curve)} values but max is {self.max}; give one per n"
+            )
+        if abs(curve[0] - 1) > 1e-9:
+            raise ValueError("efficiency must start at 1 (one contact held is the reference)")
+        for n, (lo, hi) in enumerate(itertools.pairwise(curve), start=2):
+            if hi < lo or hi > n + 1e-9:
+                raise ValueError(
+                    f"efficiency at n={n} is {hi}: it must not fall and must not exceed n"
+                )
+        return self
+
+    def curve(self) -> tuple[float, ...]:
+        """f(1..max)."""
+        if self.efficiency == "linear":
+            return tuple(float(n) for n in range(1, self.max + 1))
+        if self.efficiency == "default":
+            extra = tuple(DEFAULT_EFFICIENCY[-1] + 0.5 * k for k in range(1, 6))
+            return (DEFAULT_EFFICIENCY + extra)[: self.max]
+        return tuple(self.efficiency)
+
+
+class PriorityClass(Frozen):
+    """A share of contacts served ahead of others (VIPs, high-influence authors)."""
+
+    name: str
+    share: Share = Field(description="Share of the channel's contacts in this class.")
+    priority: int = Field(
+        default=0, ge=0, le=9, description="0 is served first; the rest of the contacts "
+        "form a class of priority 10."
+    )
+
+
+class Deflection(Frozen):
+    """Contacts resolved by self-service or a bot before they reach the queue."""
+
+    share: Share = Field(description="Share resolved without an agent.")
+    cost_per_contact: float = Field(default=0, ge=0, description="Bot cost per deflected one.")
+
+
+class Triage(Frozen):
+    """Sorting social mentions: only the actionable share needs a response."""
+
+    actionable_share: float = Field(gt=0, le=1, description="Share that needs a response.")
+    seconds: Seconds = Field(default=0, description="Triage time per mention.")
+    by: Literal["agents", "automated"] = Field(
+        default="agents",
+        description="`agents`: every mention is queued and costs `seconds` of agent time, "
+        "the actionable ones their handle time on top; `automated`: the non-actionable are "
+        "dropped before the queue.",
+    )
+    cost_per_item: float = Field(default=0, ge=0, description="Automated triage cost each.")
+
+
+class Escalation(Frozen):
+    """After handling, a share continues on another channel after a delay."""
+
+    to: str = Field(description="Name of the channel the contact continues on.")
+    share: Share = Field(description="Share of handled contacts that escalate there.")
+    delay: Distribution = Field(
+        default=Fixed(value=0), description="Delay from the end of handling (a distribution "
+        "or a duration)."
+    )
+
+
+class ServiceLevel(Frozen):
+    """The SLA: live, share answered within T; deferred, share first-responded within T."""
+
+    target: float = Field(gt=0, le=1, description="Target share, e.g. 0.8.")
+    threshold: Seconds = Field(gt=0, description="T, e.g. 20s for phone, 1h for social.")
+    max_abandon_rate: float | None = Field(
+        default=None, gt=0, le=1, description="Optional ceiling on abandoned / offered."
+    )
+
+
+class Channel(Frozen):
+    """One channel of contact (phone, chat, messaging, email, social posts or DMs)."""
+
+    label: str | None = Field(default=None, description="Display name.")
+    mode: Literal["live", "deferred"] = Field(
+        description="`live`: the customer waits (phone, chat, messaging, video); "
+        "`deferred`: answered later (email, social posts, DMs, forum, web form)."
+    )
+    arrivals: Arrivals
+    handle_time: Distribution = Field(
+        description="Agent work per contact at proficiency 1 (lognormal by mean and cv when "
+        "`dist` is omitted)."
+    )
+    after_contact_work: Seconds = Field(default=0, description="Wrap-up after each contact.")
+    patience: Distribution | None = Field(
+        default=None, description="Live only: how long a customer waits before abandoning "
+        "(none: never abandons)."
+    )
+    expiry: Seconds | None = Field(
+        default=None, gt=0, description="Deferred only: unanswered after this long counts as "
+        "expired (ignored)."
+    )
+    balking: Share = Field(
+        default=0, lt=1, description="Live only: share who leave at once when they would wait."
+    )
+    queue_capacity: int | None = Field(
+        default=None, ge=0, description="Live only: most waiting; beyond it, a busy signal."
+    )
+    concurrency: Concurrency = Field(default_factory=Concurrency)
+    priority_classes: tuple[PriorityClass, ...] = ()
+    deflection: Deflection | None = None
+    triage: Triage | None = None
+    escalation: tuple[Escalation, ...] = ()
+    sla: ServiceLevel
+
+    @model_validator(mode="after")
+    def _mode_fits(self) -> Channel:
+        if self.mode == "deferred":
+            for name in ("patience", "queue_capacity"):
+                if getattr(self, name) is not None:
+                    raise ValueError(
+                        f"{name} applies to live channels only; remove it or set mode: live "
+                        "(deferred work uses expiry)"
+                    )
+            if self.balking:
+                raise ValueError("balking applies to live channels only; remove it")
+        elif self.expiry is not None:
+            raise ValueError(
+                "expiry applies to deferred channels only; use patience for live channels"
+            )
+        if sum(c.share for c in self.priority_classes) > 1 + 1e-9:
+            raise ValueError("priority_classes shares add up to more than 1; lower them")
+        if sum(e.share for e in self.escalation) > 1 + 1e-9:
+            raise ValueError("escalation shares add up to more than 1; lower them")
+        return self

@@ -1,0 +1,124 @@
+"""Cross-reference checks: every name used resolves, and the scenario can run."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from omnistaff.scenarios.scenario import Scenario
+
+NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+Problem = tuple[str, str]
+
+
+def reference_problems(scenario: Scenario) -> list[Problem]:
+    """Every problem with names and references, each as (field path, message with the fix)."""
+    return [
+        *_name_problems(scenario),
+        *_skill_problems(scenario),
+        *_escalation_problems(scenario),
+        *_coverage_problems(scenario),
+        *_staffing_problems(scenario),
+    ]
+
+
+def _name_problems(scenario: Scenario) -> list[Problem]:
+    problems = []
+    for kind, names in (("channels", scenario.channels), ("groups", scenario.groups)):
+        for name in names:
+            if not NAME.match(name):
+                problems.append((f"{kind}.{name}", "a name must start with a letter and use "
+                                 "only letters, digits, _ or -; rename it"))
+    return problems
+
+
+def _skill_problems(scenario: Scenario) -> list[Problem]:
+    problems = []
+    for gname, group in scenario.groups.items():
+        for i, skill in enumerate(group.skills):
+            path = f"groups.{gname}.skills.{i}.channel"
+            channel = scenario.channels.get(skill.channel)
+            if channel is None:
+                problems.append((path, f"no channel named '{skill.channel}'; use one of "
+                                 f"{_names(scenario.channels)}"))
+            elif skill.concurrency is not None and skill.concurrency > channel.concurrency.max:
+                problems.append((f"groups.{gname}.skills.{i}.concurrency",
+                                 f"{skill.concurrency} exceeds channel '{skill.channel}' "
+                                 f"concurrency max {channel.concurrency.max}; lower it or raise"
+                                 " the channel's max"))
+    return problems
+
+
+def _escalation_problems(scenario: Scenario) -> list[Problem]:
+    problems = []
+    edges: dict[str, list[str]] = {}
+    for cname, channel in scenario.channels.items():
+        for i, esc in enumerate(channel.escalation):
+            if esc.to not in scenario.channels:
+                problems.append((f"channels.{cname}.escalation.{i}.to",
+                                 f"no channel named '{esc.to}'; use one of "
+                                 f"{_names(scenario.channels)}"))
+            else:
+                edges.setdefault(cname, []).append(esc.to)
+    cycle = _find_cycle(edges)
+    if cycle:
+        problems.append((f"channels.{cycle[0]}.escalation",
+                         f"escalation cycle {' -> '.join(cycle)}; escalation chains must end "
+                         "(remove one of these links)"))
+    return problems
+
+
+def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """A cycle in a directed graph as a closed path of names, or None."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in list(edges):
+        if start not in state and (found := visit(start)):
+            return found
+    return None
+
+
+def _coverage_problems(scenario: Scenario) -> list[Problem]:
+    served = {s.channel for g in scenario.groups.values() for s in g.skills}
+    return [
+        (f"channels.{name}", f"no agent group has a skill for '{name}'; add it to a group's "
+         "skills or remove the channel")
+        for name in scenario.channels if name not in served
+    ]
+
+
+def _staffing_problems(scenario: Scenario) -> list[Problem]:
+    problems = []
+    for i, shift in enumerate(scenario.staffing.shifts):
+        if shift.group not in scenario.groups:
+            problems.append((f"staffing.shifts.{i}.group", f"no agent group named "
+                             f"'{shift.group}'; use one of {_names(scenario.groups)}"))
+    per_day, total = scenario.horizon.intervals_per_day, scenario.horizon.intervals
+    for gname, counts in scenario.staffing.per_interval.items():
+        path = f"staffing.per_interval.{gname}"
+        if gname not in scenario.groups:
+            problems.append((path, f"no agent group named '{gname}'; use one of "
+                             f"{_names(scenario.groups)}"))
+        if len(counts) not in (per_day, total):
+            problems.append((path, f"{len(counts)} counts given; give {per_day} (one day of "
+                             f"{scenario.horizon.interval_minutes}-minute intervals, repeated) "
+                             f"or {total} (the whole horizon)"))
+    return problems
+
+
+def _names(mapping: dict[str, object]) -> str:
+    return ", ".join(sorted(mapping)) or "(none defined)"

@@ -1,0 +1,104 @@
+"""The scenario: horizon, channels, agent groups, staffing, routing and named variants."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.channel import Channel
+from omnistaff.scenarios.checks import reference_problems
+from omnistaff.scenarios.units import Seconds, Weekday
+from omnistaff.scenarios.workforce import AgentGroup, Staffing
+
+
+class Horizon(Frozen):
+    """The simulated stretch of time and how it is cut and repeated."""
+
+    start_weekday: Weekday = Field(default="mon", description="Weekday of day 0.")
+    days: int = Field(default=7, ge=1, le=28, description="Days simulated (1 to 28).")
+    interval_minutes: Literal[15, 30] = Field(default=30, description="Reporting interval.")
+    warmup: Seconds = Field(
+        default=0, le=7 * 86400, description="Simulated time before day 0, not reported; "
+        "it replays the end of the horizon, as if the horizon repeats."
+    )
+    replications: int = Field(default=5, ge=1, le=1000, description="Independent runs.")
+    seed: int = Field(default=1, ge=0, description="Seed of the first replication.")
+
+    @property
+    def seconds(self) -> float:
+        return self.days * 86400.0
+
+    @property
+    def interval_seconds(self) -> float:
+        return self.interval_minutes * 60.0
+
+    @property
+    def intervals_per_day(self) -> int:
+        return 1440 // self.interval_minutes
+
+    @property
+    def intervals(self) -> int:
+        return self.days * self.intervals_per_day
+
+
+class Routing(Frozen):
+    """How a free agent chooses among waiting contacts."""
+
+    live_first: bool = Field(
+        default=True, description="A free agent takes live contacts before deferred ones; "
+        "within that, higher priority, then the oldest (deferred: the earliest due)."
+    )
+
+
+class Reporting(Frozen):
+    """How KPIs are defined."""
+
+    service_level: Literal["count_abandons", "ignore_abandons", "ignore_short_abandons"] = (
+        Field(
+            default="count_abandons",
+            description="`count_abandons`: answered within T / (answered + abandoned); "
+            "`ignore_abandons`: answered within T / answered; `ignore_short_abandons`: "
+            "answered within T / (offered - abandoned within T). Expired deferred work and "
+            "work still waiting past T at the end count as abandoned.",
+        )
+    )
+
+
+class Scenario(Frozen):
+    """A complete, validated description of a contact center to simulate or optimize."""
+
+    name: str = Field(description="Short title.")
+    description: str = Field(default="", description="What the scenario is about.")
+    currency: str = Field(default="USD", description="Currency of all costs.")
+    horizon: Horizon = Field(default_factory=Horizon)
+    channels: dict[str, Channel] = Field(min_length=1, description="Channels by name.")
+    groups: dict[str, AgentGroup] = Field(min_length=1, description="Agent groups by name.")
+    staffing: Staffing = Field(default_factory=Staffing)
+    routing: Routing = Field(default_factory=Routing)
+    reporting: Reporting = Field(default_factory=Reporting)
+    variants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Named overrides by dotted path, e.g. {no_weekend: "
+        "{'staffing.shifts.2.count': 0, 'channels.social.sla.target': 0.9}}.",
+    )
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Scenario:
+        problems = reference_problems(self)
+        if problems:
+            raise ValueError("\n".join(f"{path}: {msg}" for path, msg in problems))
+        return self
+
+    def variant(self, name: str) -> Scenario:
+        """The scenario with the named variant's overrides applied."""
+        from omnistaff.scenarios.variants import apply_variant
+
+        return apply_variant(self, name)
+
+    def channel_names(self) -> list[str]:
+        return list(self.channels)
+
+    def group_names(self) -> list[str]:
+        return list(self.groups)

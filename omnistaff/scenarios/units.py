@@ -1,0 +1,80 @@
+"""Durations, clock times and weekdays as planners write them ("20s", "1h", "08:30", "mon")."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_GROUPS: dict[str, tuple[str, ...]] = {
+    "all": WEEKDAYS,
+    "weekdays": WEEKDAYS[:5],
+    "weekend": WEEKDAYS[5:],
+}
+_UNIT_SECONDS = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hr": 3600, "d": 86400}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|min|m|h|hr|d)\s*$")
+DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(s|sec|min|m|h|hr|d)\s*$"
+
+
+def parse_duration(value: Any) -> Any:
+    """Seconds from a number or a string with a unit ("90", "20s", "15min", "1.5h", "2d")."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        match = _DURATION.match(text)
+        if match:
+            return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a duration; write seconds as a number or use a unit, "
+                "e.g. 20s, 15min, 1h, 2d"
+            ) from None
+    return value
+
+
+Seconds = Annotated[
+    float,
+    BeforeValidator(parse_duration, json_schema_input_type=float | str),
+    Field(ge=0, description="A duration: seconds as a number, or a string with a unit "
+          "(s, min, h, d), e.g. 20s, 15min, 1h."),
+]
+
+ClockTime = Annotated[
+    str,
+    Field(
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="A time of day, HH:MM in 24-hour form, e.g. 08:00.",
+    ),
+]
+
+
+def clock_seconds(clock: str) -> int:
+    """Seconds after midnight of an HH:MM clock time."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def parse_days(value: Any) -> Any:
+    """A list of weekdays from a list or a group name (all, weekdays, weekend)."""
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in DAY_GROUPS:
+            return list(DAY_GROUPS[key])
+        return [key]
+    if isinstance(value, list | tuple):
+        return [str(v).strip().lower()[:3] if isinstance(v, str) else v for v in value]
+    return value
+
+
+Days = Annotated[
+    tuple[Weekday, ...],
+    BeforeValidator(parse_days, json_schema_input_type=list[Weekday] | str),
+    Field(
+        min_length=1,
+        description="Weekdays: a list such as [mon, tue] or one of all, weekdays, weekend.",
+    ),
+]

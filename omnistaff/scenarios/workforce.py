@@ -1,0 +1,109 @@
+"""Agent groups (skill sets, costs, shrinkage) and their staffing (shifts or counts)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.units import ClockTime, Days, Seconds
+
+
+class Skill(Frozen):
+    """A channel an agent group may handle, how well, and how many at once."""
+
+    channel: str = Field(description="Name of a channel.")
+    proficiency: float = Field(
+        default=1.0, gt=0, le=5, description="Speed factor: handle time is divided by it "
+        "(0.8 = 25% slower than standard)."
+    )
+    concurrency: int | None = Field(
+        default=None, ge=1, le=10, description="Most held at once on this channel; defaults "
+        "to the channel's concurrency max."
+    )
+
+
+def _skill_shorthand(value: Any) -> Any:
+    """A bare channel name stands for a skill at proficiency 1."""
+    if isinstance(value, list | tuple):
+        return [{"channel": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+class AgentGroup(Frozen):
+    """Agents with one skill set, one rate and one set of availability factors."""
+
+    label: str | None = Field(default=None, description="Display name.")
+    skills: Annotated[
+        tuple[Skill, ...],
+        BeforeValidator(_skill_shorthand, json_schema_input_type=list[Skill | str]),
+    ] = Field(min_length=1, description="Skills in preference order (first = most preferred);"
+              " a bare channel name is a skill at proficiency 1.")
+    hourly_cost: float = Field(default=0, ge=0, description="Paid cost per agent-hour.")
+    training_cost_per_skill: float = Field(
+        default=0, ge=0, description="Training cost per agent and skill, amortized over a year."
+    )
+    shrinkage: float = Field(
+        default=0, ge=0, lt=1, description="Share of logged-in time off the queue (meetings, "
+        "coaching, unplanned aux) beyond the breaks in the shifts."
+    )
+    absenteeism: float = Field(
+        default=0, ge=0, lt=1, description="Chance that a scheduled agent-shift is not worked."
+    )
+    max_headcount: int | None = Field(
+        default=None, ge=0, description="Most agents of this group on shift at once "
+        "(a limit for the optimizer)."
+    )
+
+    @model_validator(mode="after")
+    def _skills_unique(self) -> AgentGroup:
+        names = [s.channel for s in self.skills]
+        if len(set(names)) != len(names):
+            raise ValueError(f"a channel is listed twice in skills {names}; list each once")
+        return self
+
+
+class Break(Frozen):
+    """A break within a shift, taken when the contact in hand ends."""
+
+    after: Seconds = Field(description="Offset from the shift start, e.g. 4h.")
+    duration: Seconds = Field(gt=0, description="Length, e.g. 30min.")
+    paid: bool = Field(default=False, description="Whether the break is paid.")
+
+
+class Shift(Frozen):
+    """`count` agents of a group working from `start` for `length` on each of `days`."""
+
+    group: str = Field(description="Name of an agent group.")
+    days: Days = Field(default=("mon", "tue", "wed", "thu", "fri"))
+    start: ClockTime = Field(description="Start, HH:MM (may run past midnight).")
+    length: Seconds = Field(gt=0, le=86400, description="Paid length, e.g. 8h.")
+    breaks: tuple[Break, ...] = ()
+    count: int = Field(default=1, ge=0, description="Agents working this shift.")
+
+    @model_validator(mode="after")
+    def _breaks_inside(self) -> Shift:
+        for b in self.breaks:
+            if b.after + b.duration > self.length:
+                raise ValueError(
+                    f"a break at {b.after / 3600:g} h for {b.duration / 60:g} min ends after "
+                    f"the {self.length / 3600:g} h shift; move it earlier or shorten it"
+                )
+        return self
+
+    @property
+    def paid_seconds(self) -> float:
+        """Paid time per agent-shift: the length less unpaid breaks."""
+        return self.length - sum(b.duration for b in self.breaks if not b.paid)
+
+
+class Staffing(Frozen):
+    """Who works when: shifts, or agents per interval per group, or both (they add)."""
+
+    shifts: tuple[Shift, ...] = Field(default=(), description="Shift patterns.")
+    per_interval: dict[str, tuple[Annotated[int, Field(ge=0)], ...]] = Field(
+        default_factory=dict,
+        description="Agents logged in per interval, per group: one day's intervals "
+        "(repeated every day) or the whole horizon's.",
+    )
