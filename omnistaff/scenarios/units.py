@@ -15,23 +15,22 @@ DAY_GROUPS: dict[str, tuple[str, ...]] = {
     "weekend": WEEKDAYS[5:],
 }
 _UNIT_SECONDS = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hr": 3600, "d": 86400}
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|min|m|h|hr|d)\s*$")
-DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(s|sec|min|m|h|hr|d)\s*$"
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(sec|min|hr|s|m|h|d)")
+_DURATION = re.compile(r"^(?:\s*\d+(?:\.\d+)?\s*(?:sec|min|hr|s|m|h|d))+\s*$")
 
 
 def parse_duration(value: Any) -> Any:
-    """Seconds from a number or a string with a unit ("90", "20s", "15min", "1.5h", "2d")."""
+    """Seconds from a number or a string with units ("90", "20s", "15min", "1h30min", "2d")."""
     if isinstance(value, str):
         text = value.strip().lower()
-        match = _DURATION.match(text)
-        if match:
-            return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        if _DURATION.match(text):
+            return sum(float(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(text))
         try:
             return float(text)
         except ValueError:
             raise ValueError(
                 f"'{value}' is not a duration; write seconds as a number or use a unit, "
-                "e.g. 20s, 15min, 1h, 2d"
+                "e.g. 20s, 15min, 1h30min, 2d"
             ) from None
     return value
 

@@ -1,0 +1,146 @@
+"""Replications of a scenario, run serially, on a local process pool or on a Dask cluster,
+with identical results for the same seed whatever runs them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.result import SimResult
+from omnistaff.sim.run import simulate
+from omnistaff.sim.stats import mean_ci
+
+Progress = Callable[[int, int], None]
+CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected", "escalated",
+                "service_level", "asa_seconds", "abandon_rate", "response_mean_seconds",
+                "response_p90_seconds", "backlog_end"]
+GROUP_KPIS = ["occupancy", "paid_hours", "staffed_hours", "busy_hours", "mean_concurrency"]
+
+
+@dataclass(frozen=True)
+class Replications:
+    """The replications of one scenario, with means and 95% confidence half-widths."""
+
+    scenario: Scenario
+    seed: int
+    results: list[SimResult]
+
+    def channel_table(self) -> pd.DataFrame:
+        """Per channel: each KPI's mean and `_ci95` half-width over replications."""
+        frame = pd.concat([r.channels.reset_index() for r in self.results], ignore_index=True)
+        return mean_ci(frame, ["channel"], CHANNEL_KPIS)
+
+    def group_table(self) -> pd.DataFrame:
+        """Per group: occupancy, hours and concurrency with their half-widths."""
+        frame = pd.concat([r.groups.reset_index() for r in self.results], ignore_index=True)
+        return mean_ci(frame, ["group"], GROUP_KPIS)
+
+    def channel_intervals(self) -> pd.DataFrame:
+        """Per interval x channel: every KPI's mean and half-width over replications."""
+        frame = pd.concat([r.channel_intervals for r in self.results], ignore_index=True)
+        keys = ["channel", "interval", "day", "weekday", "time"]
+        kpis = [c for c in frame.columns if c not in keys]
+        return mean_ci(frame, keys, kpis).reset_index()
+
+    def group_intervals(self) -> pd.DataFrame:
+        frame = pd.concat([r.group_intervals for r in self.results], ignore_index=True)
+        keys = ["group", "interval", "day", "weekday", "time"]
+        kpis = [c for c in frame.columns if c not in keys]
+        return mean_ci(frame, keys, kpis).reset_index()
+
+    def summary(self) -> dict[str, Any]:
+        """Per channel and per group, each KPI as {"mean": x, "ci95": h} (JSON-ready)."""
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "replications": len(self.results),
+            "channels": _nested(self.channel_table(), CHANNEL_KPIS),
+            "groups": _nested(self.group_table(), GROUP_KPIS),
+        }
+
+
+def _nested(table: pd.DataFrame, kpis: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    return {
+        str(name): {k: {"mean": _plain(row[k]), "ci95": _plain(row[f"{k}_ci95"])} for k in kpis}
+        for name, row in table.iterrows()
+    }
+
+
+def _plain(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def _one(args: tuple[Scenario, int, int]) -> SimResult:
+    scenario, seed, replication = args
+    return simulate(scenario, seed, replication)
+
+
+def run_replications(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    progress: Progress | None = None,
+) -> Replications:
+    """Run replications 0..n-1 of a scenario; same seed, same results on any executor."""
+    count = replications or scenario.horizon.replications
+    seed = scenario.horizon.seed if seed is None else seed
+    tasks = [(scenario, seed, r) for r in range(count)]
+    results = run_tasks(_one, tasks, workers, dask_address, progress)
+    return Replications(scenario, seed, results)
+
+
+def run_tasks(
+    function: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    workers: int = 1,
+    dask_address: str | None = None,
+    progress: Progress | None = None,
+) -> list[Any]:
+    """Results of `function` over tasks, in task order, serially, on a pool or on Dask."""
+    if dask_address:
+        return _on_dask(function, tasks, dask_address, progress)
+    if workers <= 1 or len(tasks) <= 1:
+        results = []
+        for done, task in enumerate(tasks, start=1):
+            results.append(function(task))
+            if progress:
+                progress(done, len(tasks))
+        return results
+    return _on_pool(function, tasks, workers, progress)
+
+
+def _on_pool(function: Callable[[Any], Any], tasks: Sequence[Any], workers: int,
+             progress: Progress | None) -> list[Any]:
+    results: list[Any] = [None] * len(tasks)
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(done, len(tasks))
+    return results
+
+
+def _on_dask(function: Callable[[Any], Any], tasks: Sequence[Any], address: str,
+             progress: Progress | None) -> list[Any]:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(address) as client:
+        futures = client.map(function, list(tasks), pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        results: list[Any] = [None] * len(tasks)
+        for done, future in enumerate(dask_completed(futures), start=1):
+            results[index[future.key]] = future.result()
+            if progress:
+                progress(done, len(tasks))
+    return results

@@ -1,0 +1,60 @@
+"""Rich tables of KPIs for the terminal: formatting only, no model logic."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.table import Table
+
+from omnistaff.scenarios.scenario import Scenario
+
+
+def duration(seconds: float) -> str:
+    """A readable duration: 14 s, 3.5 min, 2.1 h."""
+    if seconds is None or math.isnan(seconds):
+        return "–"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def share(value: float, half: float | None = None) -> str:
+    if value is None or math.isnan(value):
+        return "–"
+    text = f"{100 * value:.1f}%"
+    return text if half is None or math.isnan(half) else f"{text} ± {100 * half:.1f}"
+
+
+def channel_table(table: pd.DataFrame, scenario: Scenario, title: str) -> Table:
+    """Per channel: volumes, service level against target, waits, abandonment, backlog."""
+    out = Table(title=title, title_justify="left")
+    for name in ("channel", "mode", "offered", "handled", "service level", "target",
+                 "ASA / mean response", "p90 response", "abandoned", "backlog at end"):
+        out.add_column(name, justify="left" if name in ("channel", "mode") else "right",
+                       no_wrap=True)
+    for channel, row in table.iterrows():
+        spec = scenario.channels[str(channel)]
+        target = f"{100 * spec.sla.target:.0f}% in {duration(spec.sla.threshold)}"
+        out.add_row(
+            str(channel), spec.mode, f"{row['offered']:,.0f}", f"{row['handled']:,.0f}",
+            share(row["service_level"], row["service_level_ci95"]), target,
+            duration(row["asa_seconds"]), duration(row["response_p90_seconds"]),
+            share(row["abandon_rate"]), f"{row['backlog_end']:,.0f}",
+        )
+    return out
+
+
+def group_table(table: pd.DataFrame, title: str) -> Table:
+    """Per group: occupancy, paid and staffed hours, concurrency."""
+    out = Table(title=title, title_justify="left")
+    for name in ("group", "occupancy", "paid hours", "on-queue hours", "mean concurrency"):
+        out.add_column(name, justify="left" if name == "group" else "right")
+    for group, row in table.iterrows():
+        concurrency = row["mean_concurrency"]
+        out.add_row(str(group), share(row["occupancy"], row["occupancy_ci95"]),
+                    f"{row['paid_hours']:,.0f}", f"{row['staffed_hours']:,.0f}",
+                    "–" if math.isnan(concurrency) else f"{concurrency:.2f}")
+    return out
