@@ -120,10 +120,10 @@ class Model:
         contact.since = now
         if channel.nonlinear:
             agent.contacts.append(contact)
-        if agent.contacts:
-            self.rerate(agent)
         else:
             self.env.timeout(contact.work, contact).callbacks.append(self._finished)
+        if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
+            self.rerate(agent)
 
     def rerate(self, agent: Agent) -> None:
         """Contacts held progress at f(n)/n; when n changes, reschedule their completions."""

@@ -11,6 +11,7 @@ import typer
 
 from omnistaff.scenarios import bundled_scenarios
 from omnistaff.scenarios import load_scenario as load_file
+from omnistaff.scenarios.reference import scenario_format_markdown
 from omnistaff.scenarios.scenario import Scenario as ScenarioModel
 from omnistaff.sim.erlang import agents_for_target, queue_metrics
 from omnistaff.sim.experiment import run_replications
@@ -29,8 +30,14 @@ from omnistaff.ui.tables import channel_table, group_table
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    markdown: Annotated[bool, typer.Option(help="Print the scenario-format reference "
+                                           "(docs/scenario-format.md) instead.")] = False,
+) -> None:
     """Print the scenario JSON Schema."""
+    if markdown:
+        typer.echo(scenario_format_markdown(), nl=False)
+        return
     typer.echo(json.dumps(ScenarioModel.model_json_schema(), indent=2))
 
 
