@@ -20,6 +20,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *_escalation_problems(scenario),
         *_coverage_problems(scenario),
         *_staffing_problems(scenario),
+        *_optimizer_problems(scenario),
     ]
 
 
@@ -117,6 +118,17 @@ def _staffing_problems(scenario: Scenario) -> list[Problem]:
             problems.append((path, f"{len(counts)} counts given; give {per_day} (one day of "
                              f"{scenario.horizon.interval_minutes}-minute intervals, repeated) "
                              f"or {total} (the whole horizon)"))
+    return problems
+
+
+def _optimizer_problems(scenario: Scenario) -> list[Problem]:
+    """Every group a shift template names must exist."""
+    problems = []
+    for i, template in enumerate(scenario.optimizer.templates):
+        for j, group in enumerate(template.groups):
+            if group not in scenario.groups:
+                problems.append((f"optimizer.templates.{i}.groups.{j}", f"no agent group named "
+                                 f"'{group}'; use one of {_names(scenario.groups)}"))
     return problems
 
 

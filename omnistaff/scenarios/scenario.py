@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from omnistaff.scenarios.base import Frozen
 from omnistaff.scenarios.channel import Channel
 from omnistaff.scenarios.checks import reference_problems
+from omnistaff.scenarios.templates import OptimizerSettings
 from omnistaff.scenarios.units import Seconds, Weekday
 from omnistaff.scenarios.workforce import AgentGroup, Staffing
 
@@ -78,6 +79,10 @@ class Scenario(Frozen):
     staffing: Staffing = Field(default_factory=Staffing)
     routing: Routing = Field(default_factory=Routing)
     reporting: Reporting = Field(default_factory=Reporting)
+    optimizer: OptimizerSettings = Field(
+        default_factory=OptimizerSettings,
+        description="Shift templates, limits and solver settings for `omnistaff optimize`.",
+    )
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Named overrides by dotted path, e.g. {no_weekend: "

@@ -42,6 +42,9 @@ class Model:
         # (channel, source arrival, time escalated)
         self.escalations: list[tuple[int, float, float]] = []
         self.spawn: list = []  # per channel: callable(arrival) -> Contact, set by processes
+        # handled work-seconds (after proficiency, with wrap-up) by [channel][group], for
+        # contacts taken in the observation window: costing splits paid time by them
+        self.work_seconds = [[0.0] * len(self.groups) for _ in self.channels]
 
     # -- contacts arriving -------------------------------------------------------------
     def arrive(self, contact: Contact, balk_draw: float) -> None:
@@ -117,6 +120,8 @@ class Model:
         contact.agent = agent
         self.leave(contact, ANSWERED, now, agent.group.index)
         contact.work = contact.work / proficiency + channel.acw
+        if now >= 0:
+            self.work_seconds[channel.index][agent.group.index] += contact.work
         contact.since = now
         if channel.nonlinear:
             agent.contacts.append(contact)

@@ -34,6 +34,9 @@ class SimResult:
     channels: pd.DataFrame
     groups: pd.DataFrame
     contacts: pd.DataFrame | None
+    #: Handled work-seconds (after proficiency, with wrap-up), channels x groups, for contacts
+    #: taken in the observation window: what costing splits each group's paid time by.
+    work_seconds: pd.DataFrame | None = None
 
 
 def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
@@ -51,6 +54,8 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
         channels=channel_summary(by_interval, contacts, scenario),
         groups=group_summary(by_group, paid),
         contacts=contacts if keep_contacts else None,
+        work_seconds=pd.DataFrame(model.work_seconds, index=pd.Index(
+            list(scenario.channels), name="channel"), columns=list(scenario.groups)),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from rich.markup import escape
 from rich.table import Table
 
 from omnistaff.scenarios.scenario import Scenario
@@ -17,8 +18,8 @@ def duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
+        return f"{seconds / 60:.3g} min"
+    return f"{seconds / 3600:.3g} h"
 
 
 def share(value: float, half: float | None = None) -> str:
@@ -30,16 +31,15 @@ def share(value: float, half: float | None = None) -> str:
 
 def channel_table(table: pd.DataFrame, scenario: Scenario, title: str) -> Table:
     """Per channel: volumes, service level against target, waits, abandonment, backlog."""
-    out = Table(title=title, title_justify="left")
-    for name in ("channel", "mode", "offered", "handled", "service level", "target",
-                 "ASA / mean response", "p90 response", "abandoned", "backlog at end"):
-        out.add_column(name, justify="left" if name in ("channel", "mode") else "right",
-                       no_wrap=True)
+    out = Table(title=escape(title), title_justify="left")
+    for name in ("channel", "offered", "handled", "service level", "target", "mean wait",
+                 "p90 wait", "abandoned", "backlog"):
+        out.add_column(name, justify="left" if name == "channel" else "right", no_wrap=True)
     for channel, row in table.iterrows():
         spec = scenario.channels[str(channel)]
         target = f"{100 * spec.sla.target:.0f}% in {duration(spec.sla.threshold)}"
         out.add_row(
-            str(channel), spec.mode, f"{row['offered']:,.0f}", f"{row['handled']:,.0f}",
+            f"{channel} ({spec.mode})", f"{row['offered']:,.0f}", f"{row['handled']:,.0f}",
             share(row["service_level"], row["service_level_ci95"]), target,
             duration(row["asa_seconds"]), duration(row["response_p90_seconds"]),
             share(row["abandon_rate"]), f"{row['backlog_end']:,.0f}",
@@ -49,7 +49,7 @@ def channel_table(table: pd.DataFrame, scenario: Scenario, title: str) -> Table:
 
 def group_table(table: pd.DataFrame, title: str) -> Table:
     """Per group: occupancy, paid and staffed hours, concurrency."""
-    out = Table(title=title, title_justify="left")
+    out = Table(title=escape(title), title_justify="left")
     for name in ("group", "occupancy", "paid hours", "on-queue hours", "mean concurrency"):
         out.add_column(name, justify="left" if name == "group" else "right")
     for group, row in table.iterrows():

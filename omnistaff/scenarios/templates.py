@@ -1,0 +1,143 @@
+"""The optimizer's settings: the shift templates it may schedule, its limits and its solver."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.units import WEEKDAYS, ClockTime, Days, Seconds
+
+HOUR = 3600.0
+
+
+class BreakWindow(Frozen):
+    """A break the optimizer places anywhere within a window of the shift."""
+
+    duration: Seconds = Field(gt=0, description="Length of the break, e.g. 30min.")
+    paid: bool = Field(default=False, description="Whether the break is paid.")
+    earliest: Seconds = Field(
+        description="Earliest start of the break, as an offset from the shift start, e.g. 3h."
+    )
+    latest: Seconds = Field(
+        description="Latest start of the break, as an offset from the shift start, e.g. 5h; "
+        "equal to `earliest` for a break at a fixed time."
+    )
+    step: Seconds = Field(
+        default=1800, gt=0, description="Spacing of the allowed break starts in the window, "
+        "e.g. 30min (each start is one explicit break template)."
+    )
+
+    @model_validator(mode="after")
+    def _window_is_ordered(self) -> BreakWindow:
+        if self.latest < self.earliest:
+            raise ValueError(
+                f"latest {self.latest / HOUR:g} h is before earliest {self.earliest / HOUR:g} h; "
+                "swap them or set latest equal to earliest for a fixed break"
+            )
+        return self
+
+    def offsets(self) -> tuple[float, ...]:
+        """Every allowed break start, as an offset from the shift start."""
+        count = int((self.latest - self.earliest) // self.step) + 1
+        return tuple(self.earliest + k * self.step for k in range(count))
+
+
+class ShiftTemplate(Frozen):
+    """A family of shifts the optimizer may schedule: start window, lengths, breaks, days."""
+
+    name: str = Field(description="Short name, shown in the schedule (e.g. full_time).")
+    groups: tuple[str, ...] = Field(
+        default=(), description="Agent groups that may work these shifts; empty = every group."
+    )
+    days: Days = Field(default=WEEKDAYS, description="Weekdays the shifts may be worked.")
+    earliest_start: ClockTime = Field(default="00:00", description="Earliest start, HH:MM.")
+    latest_start: ClockTime = Field(
+        default="23:30", description="Latest start, HH:MM; before `earliest_start` for a window "
+        "that crosses midnight (e.g. 22:00 to 02:00)."
+    )
+    start_step: Seconds = Field(
+        default=1800, ge=300, description="Spacing of the allowed starts, e.g. 15min or 30min."
+    )
+    lengths: tuple[Seconds, ...] = Field(
+        default=(8 * HOUR,), min_length=1, description="Shift lengths from login to logout, "
+        "breaks included, e.g. [4h, 6h, 8h, 10h]."
+    )
+    breaks: tuple[BreakWindow, ...] = Field(
+        default=(), description="Breaks in every shift of this template, in order, each placed "
+        "within its window."
+    )
+
+    @model_validator(mode="after")
+    def _breaks_fit(self) -> ShiftTemplate:
+        for length in self.lengths:
+            if not 0 < length <= 24 * HOUR:
+                raise ValueError(f"length {length / HOUR:g} h is not between 0 and 24 h")
+            end = 0.0
+            for i, window in enumerate(self.breaks):
+                end = max(end, window.earliest) + window.duration
+                if end > length:
+                    raise ValueError(
+                        f"break {i} cannot end within the {length / HOUR:g} h shift (it ends "
+                        f"{end / HOUR:g} h after the start at the earliest); move its window "
+                        "earlier, shorten it or drop this length"
+                    )
+        return self
+
+
+def _default_templates() -> tuple[ShiftTemplate, ...]:
+    """Eight-hour shifts starting every 30 minutes, a 30-minute unpaid break 3 to 5 h in."""
+    meal = BreakWindow(duration=1800, earliest=3 * HOUR, latest=5 * HOUR)
+    return (ShiftTemplate(name="full_time", breaks=(meal,)),)
+
+
+class OptimizerSettings(Frozen):
+    """How `omnistaff optimize` builds schedules: shift templates, limits, solver, loop."""
+
+    templates: tuple[ShiftTemplate, ...] = Field(
+        default_factory=_default_templates, min_length=1,
+        description="Shift templates to choose from. Default: 8 h shifts starting every 30 "
+        "minutes on any day, with a 30-minute unpaid break starting 3 to 5 h in.",
+    )
+    min_agents: int = Field(
+        default=1, ge=0, description="Least agents on shift (not on break) able to serve each "
+        "live channel in every interval it is open."
+    )
+    part_time_under: Seconds = Field(
+        default=8 * HOUR, gt=0, description="Shifts shorter than this count as part-time."
+    )
+    max_part_time_share: float | None = Field(
+        default=None, ge=0, le=1, description="Most part-time agent-shifts as a share of all "
+        "agent-shifts (none: no limit)."
+    )
+    budget: float | None = Field(
+        default=None, gt=0, description="Most paid cost over the horizon (none: no limit)."
+    )
+    shift_tiebreak: float = Field(
+        default=0.01, ge=0, description="Cost added per agent-shift in the objective only: "
+        "among equally cheap schedules, the one with fewer shifts."
+    )
+    max_iterations: int = Field(
+        default=5, ge=1, le=50, description="Most solve-and-simulate rounds."
+    )
+    replications: int | None = Field(
+        default=None, ge=2, le=100, description="Replications simulated per round (none: the "
+        "horizon's replications, at least 2, so each interval has a confidence interval)."
+    )
+    solver: str = Field(
+        default="appsi_highs", description="Pyomo solver name (appsi_highs is HiGHS, installed "
+        "with omnistaff; cbc, glpk, gurobi ... if installed)."
+    )
+    mip_gap: float = Field(
+        default=0.005, gt=0, le=0.5, description="Relative optimality gap at which a solve "
+        "stops, e.g. 0.005 for 0.5%."
+    )
+    time_limit: Seconds = Field(
+        default=60, gt=0, description="Most time per solve, e.g. 60s or 5min."
+    )
+
+    @model_validator(mode="after")
+    def _template_names_unique(self) -> OptimizerSettings:
+        names = [t.name for t in self.templates]
+        if len(set(names)) != len(names):
+            raise ValueError(f"template names {names} repeat; give each template its own name")
+        return self
