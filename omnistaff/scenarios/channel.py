@@ -10,8 +10,15 @@ from pydantic import Field, model_validator
 
 from omnistaff.scenarios.base import Frozen
 from omnistaff.scenarios.distributions import Distribution, Fixed
-from omnistaff.scenarios.profiles import INTRADAY_SHAPES
-from omnistaff.scenarios.units import ClockTime, Days, Seconds, Weekday, clock_seconds
+from omnistaff.scenarios.profiles import INTRADAY_SHAPES, WEEKLY_SHAPES
+from omnistaff.scenarios.units import (
+    WEEKDAYS,
+    ClockTime,
+    Days,
+    Seconds,
+    Weekday,
+    clock_seconds,
+)
 
 Share = Annotated[float, Field(ge=0, le=1)]
 #: Total throughput of an agent holding n contacts, relative to one (n = 1..5): an industry
@@ -101,7 +108,17 @@ class Arrivals(Frozen):
                 )
             if sum(self.intraday) <= 0:
                 raise ValueError("intraday weights are all zero; give a positive weight")
+        if self.weekly_volume > 0 and self.counts is None and not self._any_open_day():
+            raise ValueError(
+                "no day is both open (hours.days) and weighted (weekly): the volume could not "
+                "arrive; open a weighted day or change the weekly weights"
+            )
         return self
+
+    def _any_open_day(self) -> bool:
+        weights = WEEKLY_SHAPES[self.weekly] if isinstance(self.weekly, str) else self.weekly
+        days = self.hours.days if self.hours is not None else WEEKDAYS
+        return any(weights[WEEKDAYS.index(day)] > 0 for day in days)
 
 
 class Concurrency(Frozen):
