@@ -87,7 +87,8 @@ def problems_from(exc: ValidationError) -> list[Problem]:
     for err in exc.errors(include_url=False):
         path = ".".join(str(p) for p in err["loc"] if not _is_union_tag(p))
         message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "value_error" and "\n" in message:
+        # the cross-reference checks report "path: message" lines at the root, even just one
+        if err["type"] == "value_error" and (not err["loc"] or "\n" in message):
             problems.extend(_split_cross_checks(message, path))
             continue
         if err["type"] == "extra_forbidden":

@@ -1,0 +1,163 @@
+"""Builders of small scenarios and the replication statistics the engine tests share.
+
+Scenarios are built as plain dicts (what a YAML file would hold) and validated through
+`scenario_from_dict`, so every test scenario is one the loader accepts. Statistical checks
+compare a mean over seeded replications with a reference within a tolerance derived from the
+replications' own spread (a Student t interval), plus a small stated slack.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from omnistaff.scenarios import Scenario, scenario_from_dict
+from omnistaff.sim import SimResult, simulate
+
+#: Confidence of the intervals the statistical tests use as tolerance: 99.9% two-sided, so a
+#: correct engine fails one comparison in a thousand if the seeds are ever changed.
+CONFIDENCE = 0.999
+DAY = 86400.0
+HALF_HOURS = 48
+
+
+# ------------------------------------------------------------------------------ builders
+
+
+def live(aht: float = 300.0, per_interval: float | Sequence[float] = 10.0,
+         threshold: float = 20.0, patience: float | None = None, dist: str = "exponential",
+         **extra: Any) -> dict[str, Any]:
+    """A live channel: `per_interval` expected arrivals per half-hour (one value: all day)."""
+    channel: dict[str, Any] = {
+        "mode": "live",
+        "arrivals": {"counts": _counts(per_interval)},
+        "handle_time": _distribution(dist, aht),
+        "sla": {"target": 0.8, "threshold": threshold},
+    }
+    if patience is not None:
+        channel["patience"] = {"dist": "exponential", "mean": patience}
+    return _merge(channel, extra)
+
+
+def deferred(aht: float = 300.0, per_interval: float | Sequence[float] = 10.0,
+             threshold: float = 3600.0, expiry: float | None = None, dist: str = "exponential",
+             **extra: Any) -> dict[str, Any]:
+    """A deferred channel (email, social): first response within `threshold` seconds."""
+    channel: dict[str, Any] = {
+        "mode": "deferred",
+        "arrivals": {"counts": _counts(per_interval)},
+        "handle_time": _distribution(dist, aht),
+        "sla": {"target": 0.8, "threshold": threshold},
+    }
+    if expiry is not None:
+        channel["expiry"] = expiry
+    return _merge(channel, extra)
+
+
+def scenario(channels: dict[str, dict[str, Any]], groups: dict[str, Any] | None = None,
+             staffing: dict[str, Any] | None = None, days: int = 1, warmup: float = 0.0,
+             **extra: Any) -> Scenario:
+    """A validated scenario; by default one group `g` skilled in every channel, 10 agents."""
+    groups = groups if groups is not None else {"g": {"skills": list(channels)}}
+    staffing = staffing if staffing is not None else {
+        "per_interval": {name: [10] * HALF_HOURS for name in groups}}
+    data: dict[str, Any] = {
+        "name": "test",
+        "horizon": {"days": days, "warmup": warmup},
+        "channels": channels,
+        "groups": groups,
+        "staffing": staffing,
+    }
+    return scenario_from_dict(_merge(data, extra))
+
+
+def single_queue(agents: int, load: float, aht: float, threshold: float,
+                 patience: float | None = None, concurrency: dict[str, Any] | None = None,
+                 warmup_ahts: float = 30.0) -> Scenario:
+    """One live channel at constant Poisson rate load*agents/aht, served by `agents` agents
+    all day; a warm-up of `warmup_ahts` handle times lets the queue reach steady state."""
+    per_interval = load * agents / aht * 1800.0
+    extra = {"concurrency": concurrency} if concurrency else {}
+    channel = live(aht, per_interval, threshold, patience, **extra)
+    warmup = min(warmup_ahts * aht, 7 * DAY)
+    return scenario({"phone": channel}, {"g": {"skills": ["phone"]}},
+                    {"per_interval": {"g": [agents] * HALF_HOURS}}, warmup=warmup)
+
+
+def _counts(per_interval: float | Sequence[float]) -> list[float]:
+    if isinstance(per_interval, int | float):
+        return [float(per_interval)] * HALF_HOURS
+    return [float(v) for v in per_interval]
+
+
+def _distribution(dist: str, mean: float) -> dict[str, Any]:
+    if dist == "fixed":
+        return {"dist": "fixed", "value": mean}
+    if dist in ("lognormal", "gamma"):
+        return {"dist": dist, "mean": mean, "cv": 1.0}
+    return {"dist": dist, "mean": mean}
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`base` updated with `extra`, nested mappings merged key by key."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+# --------------------------------------------------------------------------- replications
+
+
+def seed_for(*case: object) -> int:
+    """A fixed seed per test case, so that cases are independent evidence (one shared seed
+    would give every case the same arrival stream) yet every run is reproducible."""
+    return zlib.crc32(repr(case).encode("utf-8"))
+
+
+def replicate(scen: Scenario, replications: int, seed: int = 1,
+              contacts: bool = False) -> list[SimResult]:
+    """Independent replications 0..n-1 of one scenario from one seed."""
+    return [simulate(scen, seed, r, contacts=contacts) for r in range(replications)]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean over replications with its standard error and degrees of freedom."""
+
+    mean: float
+    se: float
+    df: int
+
+    def half_width(self, confidence: float = CONFIDENCE) -> float:
+        """Half-width of the two-sided Student t interval at `confidence`."""
+        return float(stats.t.ppf(0.5 + confidence / 2, self.df)) * self.se
+
+    def agrees(self, reference: float, slack: float, confidence: float = CONFIDENCE) -> bool:
+        """Whether `reference` lies within the interval widened by `slack`."""
+        return abs(self.mean - reference) <= self.half_width(confidence) + slack
+
+    def describe(self, reference: float, confidence: float = CONFIDENCE) -> str:
+        return (f"{self.mean:.5g} ± {self.half_width(confidence):.2g} "
+                f"({confidence:.1%} CI, df={self.df}) vs reference {reference:.5g}")
+
+
+def estimate(values: Sequence[float]) -> Estimate:
+    """Plain mean of independent replications' values."""
+    data = np.asarray(values, dtype=float)
+    return Estimate(float(data.mean()), float(data.std(ddof=1) / math.sqrt(data.size)),
+                    data.size - 1)
+
+
+def paired_estimate(first: Sequence[float], second: Sequence[float]) -> Estimate:
+    """Mean of paired differences second - first (common random numbers)."""
+    return estimate(np.asarray(second, dtype=float) - np.asarray(first, dtype=float))
