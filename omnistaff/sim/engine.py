@@ -1,13 +1,17 @@
 """The discrete-event model: SimPy keeps the clock; routing is a plain function over queues
 and agent buckets, called when a contact arrives and when an agent gains capacity.
 
-Completions are timeout callbacks; abandonment and expiry are checked lazily against each
-contact's deadline when it reaches the head of its queue, so a contact costs about two events.
+A contact worked at a fixed rate is itself the SimPy event of its completion (scheduled, no
+Timeout); work slowed by f(n)/n has one completion event per agent, for the first of its
+contacts to finish. Abandonment and expiry are checked lazily against each contact's
+deadline when it reaches the head of its queue, so a contact costs about two events.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.state import (
@@ -16,11 +20,14 @@ from omnistaff.sim.state import (
     BALKED,
     BLOCKED,
     EXPIRED,
+    INF,
+    NO_POOL,
     WAITING,
     Agent,
     ChannelState,
     Contact,
     GroupState,
+    Pool,
     build_state,
 )
 
@@ -35,26 +42,29 @@ class Model:
         self.group_index = {g.name: g.index for g in self.groups}
         self.balking = [scenario.channels[c.name].balking for c in self.channels]
         self.capacity = [scenario.channels[c.name].queue_capacity for c in self.channels]
-        # (channel, arrival, outcome, time left the queue, group, priority)
-        self.records: list[tuple[int, float, int, float, int, int]] = []
-        # (time, group, change in staffed, change in busy, change in held)
-        self.load_log: list[tuple[float, int, int, int, int]] = []
+        # one record per contact, seven numbers in a row of one flat list: channel, arrival,
+        # outcome, time left the queue, group, priority, work (agent-seconds, after
+        # proficiency and with wrap-up, of an answered contact; costing splits paid time by
+        # it); a flat list of numbers gives the garbage collector nothing to count or
+        # traverse, unlike a tuple per contact. Changes in load are logged per group.
+        self.records: list[float] = []
+        self.filed: list[np.ndarray] = []  # earlier records, as arrays (`file_records`)
         # (channel, source arrival, time escalated)
         self.escalations: list[tuple[int, float, float]] = []
         self.spawn: list = []  # per channel: callable(arrival) -> Contact, set by processes
-        # handled work-seconds (after proficiency, with wrap-up) by [channel][group], for
-        # contacts taken in the observation window: costing splits paid time by them
-        self.work_seconds = [[0.0] * len(self.groups) for _ in self.channels]
 
     # -- contacts arriving -------------------------------------------------------------
     def arrive(self, contact: Contact, balk_draw: float) -> None:
         """Route a contact that needs an agent, or queue it (or it balks, or is blocked)."""
         channel = contact.channel
-        found = self.find_agent(channel)
-        if found is not None:
-            agent, limit, proficiency = found
-            self.start(agent, contact, limit, proficiency)
-            self.place(agent)
+        agent, pool = self.find_agent(channel)
+        if agent is not None:
+            now = self.env.now
+            self.start(agent, contact, pool[2], pool[3], now)
+            if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
+                self.rerate(agent, now)
+            if not agent.exclusive:  # room for more: back in a bucket
+                self.place(agent, now)
             return
         if balk_draw < self.balking[channel.index]:
             self.leave(contact, BALKED, contact.arrival)
@@ -63,26 +73,25 @@ class Model:
         if capacity is not None and self.queue_full(channel, capacity):
             self.leave(contact, BLOCKED, contact.arrival)
             return
-        channel.queues[channel.priorities.index(contact.priority)].append(contact)
+        channel.queue_of[contact.priority].append(contact)
 
-    def find_agent(self, channel: ChannelState) -> tuple[Agent, int, float] | None:
-        """The agent with the most preferred skill, fewest held, longest at that level."""
-        best: tuple[Agent, int, float] | None = None
-        best_key: tuple[int, int, float] | None = None
-        for rank, group, limit, proficiency in channel.routes:
-            if best_key is not None and rank > best_key[0]:
+    def find_agent(self, channel: ChannelState) -> tuple[Agent | None, Pool]:
+        """The agent with the most preferred skill, fewest held, longest at that level, and
+        the pool it waits in (its route's limit and proficiency), if any agent is free."""
+        best: Agent | None = None
+        best_pool = NO_POOL
+        for pool in channel.pools:  # by (rank, held): the first level with anyone decides
+            if best is not None and pool[0] != best_pool[0]:
                 break
-            for held in range(limit):
-                bucket = group.buckets[held]
-                while bucket and bucket[0][0] != bucket[0][1].token:
-                    bucket.popleft()
-                if bucket:
-                    agent = bucket[0][1]
-                    key = (rank, held, agent.since)
-                    if best_key is None or key < best_key:
-                        best, best_key = (agent, limit, proficiency), key
+            bucket = pool[1]
+            while bucket:  # drop stale entries: agents whose token moved on
+                token, agent = bucket[0]
+                if token == agent.token:
+                    if best is None or agent.since < best.since:
+                        best, best_pool = agent, pool
                     break
-        return best
+                bucket.popleft()
+        return best, best_pool
 
     def queue_full(self, channel: ChannelState, capacity: int) -> bool:
         if channel.waiting() < capacity:
@@ -100,54 +109,79 @@ class Model:
             channel.queues[i].clear()
             channel.queues[i].extend(kept)
 
+    def file_records(self) -> None:
+        """Turn the records made so far into an array: quick while they are fresh in memory
+        (minutes later, reading them back costs a cache miss a number), and a quarter of the
+        list's size."""
+        if self.records:
+            self.filed.append(np.array(self.records, dtype=np.float64))
+            self.records.clear()
+
+    def record_array(self) -> np.ndarray:
+        """Every record so far, seven numbers a contact, in the order they were made."""
+        self.file_records()
+        return np.concatenate(self.filed) if self.filed else np.empty(0)
+
+    def alone_rates(self) -> np.ndarray:
+        """Channels x groups: on a route with limit 1, the rate at which a contact held alone
+        is worked (else 0). The load log leaves such contacts out (most of the work, and so
+        most of the logging): each ends its record's work / rate after it starts."""
+        rates = np.zeros((len(self.channels), len(self.groups)))
+        for channel in self.channels:
+            alone = channel.curve_rates[1] if channel.nonlinear else 1.0
+            for _, group, limit, _ in channel.routes:
+                if limit == 1:
+                    rates[channel.index, group.index] = alone
+        return rates
+
     def leave(self, contact: Contact, outcome: int, when: float, group: int = -1) -> None:
-        self.records.append((contact.channel.index, contact.arrival, outcome, when, group,
-                             contact.priority))
+        """Record a contact leaving the queue (or never joining it) with this outcome."""
+        self.records.extend((contact.channel.index, contact.arrival, outcome, when, group,
+                             contact.priority, 0.0))
 
     # -- agents taking and finishing work ----------------------------------------------
-    def start(self, agent: Agent, contact: Contact, limit: int, proficiency: float) -> None:
-        """Agent takes contact: it leaves its bucket; the work's completion is scheduled."""
-        now = self.env.now
+    def start(self, agent: Agent, contact: Contact, limit: int, proficiency: float,
+              now: float) -> None:
+        """Agent takes contact: it leaves its bucket; the work's completion is scheduled
+        (for work slowed by f(n)/n, by the caller's `rerate` once the agent's n is final)."""
         channel = contact.channel
+        group = agent.group
         agent.token += 1
-        if agent.held == 0:
-            self.load_log.append((now, agent.group.index, 0, 1, 1))
-        else:
-            self.load_log.append((now, agent.group.index, 0, 0, 1))
-        agent.held += 1
-        if limit == 1:
+        if limit == 1:  # held alone: not logged, its record tells (see `alone_rates`)
             agent.exclusive = True
-        contact.agent = agent
-        self.leave(contact, ANSWERED, now, agent.group.index)
-        contact.work = contact.work / proficiency + channel.acw
-        if now >= 0:
-            self.work_seconds[channel.index][agent.group.index] += contact.work
-        contact.since = now
-        if channel.nonlinear:
-            agent.contacts.append(contact)
         else:
-            self.env.timeout(contact.work, contact).callbacks.append(self._finished)
-        if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
-            self.rerate(agent)
+            (group.load.took_first if agent.held == 0 else group.load.took_more).append(now)
+        agent.held += 1
+        contact.agent = agent
+        contact.work = work = contact.work / proficiency + channel.acw
+        self.records.extend((channel.index, contact.arrival, ANSWERED, now, group.index,
+                             contact.priority, work))  # self.leave, inline on the hot path
+        if channel.nonlinear:
+            contact.since = now
+            contact.rate = 1.0
+            agent.contacts.append(contact)
+        else:  # the contact is the event of its completion
+            contact.callbacks = [self.finish]
+            self.env.schedule(contact, NORMAL, work)
 
-    def rerate(self, agent: Agent) -> None:
-        """Contacts held progress at f(n)/n; when n changes, reschedule their completions."""
-        now = self.env.now
+    def rerate(self, agent: Agent, now: float) -> None:
+        """Contacts held progress at f(n)/n; when n changes, bring their work up to date and
+        schedule the first of them to finish (one event per agent: earlier ones are void)."""
         n = agent.held
+        first, soonest = agent.contacts[0], INF
         for contact in agent.contacts:
             contact.work = max(contact.work - (now - contact.since) * contact.rate, 0.0)
             contact.since = now
             contact.rate = contact.channel.curve_rates[n]
-            contact.version += 1
-            event = self.env.timeout(contact.work / contact.rate, (contact, contact.version))
-            event.callbacks.append(self._finished_rated)
-
-    def _finished(self, event: simpy.Event) -> None:
-        self.finish(event.value)
+            left = contact.work / contact.rate
+            if left < soonest:
+                first, soonest = contact, left
+        agent.rated += 1
+        self.env.timeout(soonest, (first, agent.rated)).callbacks.append(self._finished_rated)
 
     def _finished_rated(self, event: simpy.Event) -> None:
-        contact, version = event.value
-        if contact.version == version:
+        contact, rated = event.value
+        if contact.agent.rated == rated:
             contact.agent.contacts.remove(contact)
             self.finish(contact)
 
@@ -156,28 +190,33 @@ class Model:
         agent = contact.agent
         now = self.env.now
         agent.held -= 1
-        agent.exclusive = False
-        busy = -1 if agent.held == 0 else 0
-        self.load_log.append((now, agent.group.index, 0, busy, -1))
+        if agent.exclusive:  # it was held alone: not logged
+            agent.exclusive = False
+        else:
+            load = agent.group.load
+            (load.freed_last if agent.held == 0 else load.freed_other).append(now)
         if contact.escalate >= 0:
             self.escalations.append((contact.channel.index, contact.arrival, now))
             self.spawn[contact.channel.index](contact.escalate)
-        if agent.contacts:
-            self.rerate(agent)
-        self.release(agent)
+        self.release(agent, now)
 
-    def release(self, agent: Agent) -> None:
-        """An agent gained capacity: take waiting work, else wait in a bucket."""
-        if not agent.accepting:
-            if agent.held == 0 and agent.freed is not None:
-                agent.freed.succeed()
-                agent.freed = None
+    def release(self, agent: Agent, now: float) -> None:
+        """An agent gained capacity: take waiting work, else wait in a bucket (or, going
+        off the queue, say so once it holds nothing)."""
+        if agent.accepting:
+            agent.token += 1
+            self.pull(agent, now)
+            if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated, once
+                self.rerate(agent, now)
+            self.place(agent, now)
             return
-        agent.token += 1
-        self.pull(agent)
-        self.place(agent)
+        if agent.contacts:
+            self.rerate(agent, now)
+        if agent.held == 0 and agent.freed is not None:
+            agent.freed.succeed()
+            agent.freed = None
 
-    def pull(self, agent: Agent) -> None:
+    def pull(self, agent: Agent, now: float) -> None:
         """Fill the agent's free slots: live first, then priority, then oldest or due."""
         while not agent.exclusive:
             best: tuple[ChannelState, Contact, int, float] | None = None
@@ -185,41 +224,34 @@ class Model:
             for channel, limit, proficiency, rank in agent.group.skills:
                 if agent.held >= limit:
                     continue
-                contact = self.head(channel)
+                contact = self.head(channel, now)
                 if contact is None:
                     continue
-                key = (0 if channel.live or not self.live_first else 1, contact.priority,
-                       contact.order, rank)
+                key = (channel.order_class, contact.priority, contact.order, rank)
                 if best_key is None or key < best_key:
                     best, best_key = (channel, contact, limit, proficiency), key
             if best is None:
                 return
             channel, contact, limit, proficiency = best
-            channel.queues[channel.priorities.index(contact.priority)].popleft()
-            self.start(agent, contact, limit, proficiency)
+            channel.queue_of[contact.priority].popleft()
+            self.start(agent, contact, limit, proficiency, now)
 
-    @property
-    def live_first(self) -> bool:
-        return self.scenario.routing.live_first
-
-    def head(self, channel: ChannelState) -> Contact | None:
+    def head(self, channel: ChannelState, now: float) -> Contact | None:
         """The next contact to serve on a channel, dropping those past their deadline."""
-        now = self.env.now
-        outcome = ABANDONED if channel.live else EXPIRED
         for queue in channel.queues:
             while queue:
                 contact = queue[0]
                 if contact.deadline > now:
                     return contact
                 queue.popleft()
-                self.leave(contact, outcome, contact.deadline)
+                self.leave(contact, ABANDONED if channel.live else EXPIRED, contact.deadline)
         return None
 
-    def place(self, agent: Agent) -> None:
+    def place(self, agent: Agent, now: float) -> None:
         """Put an accepting agent with free capacity into the bucket for what it holds."""
         group: GroupState = agent.group
         if agent.accepting and not agent.exclusive and agent.held < group.cap:
-            agent.since = self.env.now
+            agent.since = now
             group.buckets[agent.held].append((agent.token, agent))
 
     # -- shifts --------------------------------------------------------------------------
@@ -231,11 +263,12 @@ class Model:
     def set_staffed(self, agent: Agent, staffed: bool) -> None:
         """Agent goes on (True) or off (False) the queue: logging in/out, pauses."""
         agent.staffed = staffed
-        self.load_log.append((self.env.now, agent.group.index, 1 if staffed else -1, 0, 0))
+        load = agent.group.load
+        (load.logged_in if staffed else load.logged_out).append(self.env.now)
         agent.accepting = staffed
         agent.token += 1
         if staffed:
-            self.release(agent)
+            self.release(agent, self.env.now)
 
     def stop_accepting(self, agent: Agent) -> simpy.Event | None:
         """Take no new work; an event that fires when the contacts in hand are done."""

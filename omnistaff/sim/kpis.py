@@ -1,10 +1,17 @@
 """KPIs from a run's records: per interval x channel and per interval x group frames.
 
 Contacts are counted in the interval they arrived in; time-weighted figures (agents staffed,
-busy, held) integrate the engine's load log over each interval of the observation window.
+busy, held) integrate the engine's load log, and the contacts held alone that it leaves out,
+over each interval of the observation window. Every channel is counted at once over cells
+`channel * intervals + interval`, so the work is a few numpy passes over the records whatever
+the number of channels.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -16,28 +23,66 @@ from omnistaff.sim.state import (
     ANSWERED,
     BALKED,
     EXPIRED,
+    LOAD_CHANGES,
     OUTCOMES,
     WAITING,
+    LoadLog,
 )
 
 QUEUED = (ANSWERED, ABANDONED, EXPIRED, WAITING)
 COUNT_COLUMNS = ("offered", *OUTCOMES, "escalated")
+RECORD = np.dtype([("channel", np.int64), ("arrival", np.float64), ("outcome", np.int64),
+                   ("left_queue", np.float64), ("group", np.int64), ("priority", np.int64),
+                   ("work", np.float64)])
 
 
-def contact_frame(records: list[tuple], scenario: Scenario) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ContactRecords:
+    """The engine's contact records as numpy columns, in arrival order (ties as recorded),
+    and the work-seconds answered in the observation window, channels x groups."""
+
+    channel: np.ndarray
+    arrival: np.ndarray
+    outcome: np.ndarray
+    left_queue: np.ndarray
+    group: np.ndarray
+    priority: np.ndarray
+    work: np.ndarray
+    work_seconds: np.ndarray
+
+    @classmethod
+    def from_records(cls, records: np.ndarray, channels: int, groups: int) -> ContactRecords:
+        """From the engine's records, seven numbers per contact (see `RECORD`)."""
+        data = records.reshape(-1, len(RECORD))
+        work = _work_seconds(data, channels, groups)
+        data = data[np.argsort(data[:, 1], kind="stable")]
+        return cls(*(data[:, i].astype(RECORD[i]) for i in range(len(RECORD))), work)
+
+    @property
+    def wait(self) -> np.ndarray:
+        return self.left_queue - self.arrival
+
+
+def _work_seconds(data: np.ndarray, channels: int, groups: int) -> np.ndarray:
+    """Work-seconds of contacts answered from time 0 on, by channel and group, summed in
+    the order the engine recorded them."""
+    taken = (data[:, 2] == ANSWERED) & (data[:, 3] >= 0)
+    cell = data[taken, 0].astype(np.int64) * groups + data[taken, 4].astype(np.int64)
+    sums = np.bincount(cell, weights=data[taken, 6], minlength=channels * groups)
+    return sums.reshape(channels, groups)
+
+
+def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
     """One row per contact, warm-up included: channel, arrival, outcome, left, wait, group."""
-    data = np.asarray(records, dtype=float).reshape(-1, 6)
-    channels, groups = list(scenario.channels), list(scenario.groups)
-    frame = pd.DataFrame({
-        "channel": pd.Categorical.from_codes(data[:, 0].astype(int), categories=channels),
-        "arrival": data[:, 1],
-        "outcome": pd.Categorical.from_codes(data[:, 2].astype(int), categories=OUTCOMES),
-        "left_queue": data[:, 3],
-        "wait": data[:, 3] - data[:, 1],
-        "group": pd.Categorical.from_codes(data[:, 4].astype(int), categories=groups),
-        "priority": data[:, 5].astype(int),
+    return pd.DataFrame({
+        "channel": pd.Categorical.from_codes(records.channel, categories=list(scenario.channels)),
+        "arrival": records.arrival,
+        "outcome": pd.Categorical.from_codes(records.outcome, categories=OUTCOMES),
+        "left_queue": records.left_queue,
+        "wait": records.wait,
+        "group": pd.Categorical.from_codes(records.group, categories=list(scenario.groups)),
+        "priority": records.priority,
     })
-    return frame.sort_values("arrival", kind="stable").reset_index(drop=True)
 
 
 def interval_labels(scenario: Scenario) -> pd.DataFrame:
@@ -55,45 +100,60 @@ def interval_labels(scenario: Scenario) -> pd.DataFrame:
     })
 
 
+def _labelled(key: str, names: list[str], scenario: Scenario) -> dict[str, np.ndarray]:
+    """The leading columns of a per interval x channel (group) frame, `names` outermost."""
+    labels = interval_labels(scenario)
+    columns = {key: np.repeat(np.asarray(names, dtype=object), len(labels))}
+    columns.update({c: np.tile(labels[c].to_numpy(), len(names)) for c in labels.columns})
+    return columns
+
+
 def channel_intervals(
-    contacts: pd.DataFrame, escalations: list[tuple], scenario: Scenario
+    records: ContactRecords, escalations: list[tuple], scenario: Scenario
 ) -> pd.DataFrame:
     """Per interval x channel: counts by outcome, SL, ASA, response mean and p90, backlog."""
     horizon = scenario.horizon
-    n = horizon.intervals
-    frames = []
-    esc = np.asarray(escalations, dtype=float).reshape(-1, 3)
-    for ci, (name, spec) in enumerate(scenario.channels.items()):
-        rows = contacts[contacts["channel"] == name]
-        frame = interval_labels(scenario)
-        frame.insert(0, "channel", name)
-        observed = rows[rows["arrival"] >= 0]
-        k = (observed["arrival"].to_numpy() // horizon.interval_seconds).astype(int)
-        codes = observed["outcome"].cat.codes.to_numpy()
-        wait = observed["wait"].to_numpy()
-        frame["offered"] = np.bincount(k, minlength=n)[:n]
-        for code, outcome in enumerate(OUTCOMES):
-            frame[outcome] = np.bincount(k[codes == code], minlength=n)[:n]
-        esc_k = esc[(esc[:, 0] == ci) & (esc[:, 1] >= 0), 1] // horizon.interval_seconds
-        frame["escalated"] = np.bincount(esc_k.astype(int), minlength=n)[:n]
-        _service_level(frame, k, codes, wait, observed["arrival"].to_numpy(), spec.sla.threshold,
-                       scenario)
-        _waits(frame, k, codes, wait)
-        frame["backlog_end"] = _backlog(rows, scenario)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    names = list(scenario.channels)
+    n, cells = horizon.intervals, len(names) * horizon.intervals
+    k = records.arrival // horizon.interval_seconds
+    seen = (records.arrival >= 0) & (k < n)
+    cell = (records.channel[seen] * n + k[seen]).astype(np.int64)
+    codes = records.outcome[seen]
+    columns = _labelled("channel", names, scenario)
+    columns["offered"] = np.bincount(cell, minlength=cells)
+    by_outcome = np.bincount(cell * len(OUTCOMES) + codes, minlength=cells * len(OUTCOMES))
+    for code, outcome in enumerate(OUTCOMES):
+        columns[outcome] = by_outcome[code::len(OUTCOMES)]
+    columns["escalated"] = _escalated(escalations, n, cells, horizon.interval_seconds)
+    thresholds = np.array([spec.sla.threshold for spec in scenario.channels.values()])
+    columns.update(_service_level(columns, cell, codes, records.wait[seen],
+                                  records.arrival[seen], thresholds[records.channel[seen]],
+                                  scenario))
+    columns.update(_waits(cell, codes, records.wait[seen], cells))
+    columns["backlog_end"] = np.concatenate(
+        [_backlog(records, c, scenario) for c in range(len(names))])
+    return pd.DataFrame(columns)
 
 
-def _service_level(frame: pd.DataFrame, k: np.ndarray, codes: np.ndarray, wait: np.ndarray,
-                   arrival: np.ndarray, threshold: float, scenario: Scenario) -> None:
-    n = len(frame)
-    end = scenario.horizon.seconds
+def _escalated(escalations: list[tuple], n: int, cells: int, size: float) -> np.ndarray:
+    """Escalations per cell of their source contact's arrival (observed window only)."""
+    esc = np.fromiter(chain.from_iterable(escalations), float, 3 * len(escalations))
+    esc = esc.reshape(-1, 3)
+    k = esc[:, 1] // size
+    seen = (esc[:, 1] >= 0) & (k < n)
+    return np.bincount((esc[seen, 0] * n + k[seen]).astype(np.int64), minlength=cells)
+
+
+def _service_level(columns: dict[str, np.ndarray], cell: np.ndarray, codes: np.ndarray,
+                   wait: np.ndarray, arrival: np.ndarray, threshold: np.ndarray,
+                   scenario: Scenario) -> dict[str, np.ndarray]:
+    cells = len(columns["offered"])
     answered = codes == ANSWERED
     lost = np.isin(codes, (ABANDONED, BALKED, EXPIRED))
-    late = (codes == WAITING) & (end - arrival > threshold)
+    late = (codes == WAITING) & (scenario.horizon.seconds - arrival > threshold)
     short = lost & (wait <= threshold)
-    within = np.bincount(k[answered & (wait <= threshold)], minlength=n)[:n]
-    count = lambda mask: np.bincount(k[mask], minlength=n)[:n]  # noqa: E731
+    count = lambda mask: np.bincount(cell[mask], minlength=cells)  # noqa: E731
+    within = count(answered & (wait <= threshold))
     definition = scenario.reporting.service_level
     if definition == "ignore_abandons":
         base = count(answered)
@@ -101,71 +161,98 @@ def _service_level(frame: pd.DataFrame, k: np.ndarray, codes: np.ndarray, wait: 
         base = count(answered | lost | late) - count(short)
     else:
         base = count(answered | lost | late)
-    frame["answered_within_sla"] = within
-    frame["sla_base"] = base
-    frame["service_level"] = np.divide(within, base, out=np.full(n, np.nan), where=base > 0)
-    frame["abandon_rate"] = np.divide(
-        count(lost), frame["offered"] - frame["deflected"] - frame["triaged_out"],
-        out=np.full(n, np.nan), where=(frame["offered"] - frame["deflected"]
-                                       - frame["triaged_out"]).to_numpy() > 0)
+    entered = columns["offered"] - columns["deflected"] - columns["triaged_out"]
+    return {
+        "answered_within_sla": within,
+        "sla_base": base,
+        "service_level": np.divide(within, base, out=np.full(cells, np.nan), where=base > 0),
+        "abandon_rate": np.divide(count(lost), entered, out=np.full(cells, np.nan),
+                                  where=entered > 0),
+    }
 
 
-def _waits(frame: pd.DataFrame, k: np.ndarray, codes: np.ndarray, wait: np.ndarray) -> None:
-    n = len(frame)
+def _waits(cell: np.ndarray, codes: np.ndarray, wait: np.ndarray,
+           cells: int) -> dict[str, np.ndarray]:
     answered = codes == ANSWERED
-    count = np.bincount(k[answered], minlength=n)[:n]
-    total = np.bincount(k[answered], weights=wait[answered], minlength=n)[:n]
-    mean = np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
-    frame["asa_seconds"] = mean
-    frame["response_mean_seconds"] = mean
-    p90 = pd.Series(wait[answered]).groupby(k[answered]).quantile(0.9)
-    frame["response_p90_seconds"] = p90.reindex(range(n)).to_numpy()
+    count = np.bincount(cell[answered], minlength=cells)
+    total = np.bincount(cell[answered], weights=wait[answered], minlength=cells)
+    mean = np.divide(total, count, out=np.full(cells, np.nan), where=count > 0)
+    p90 = pd.Series(wait[answered]).groupby(cell[answered]).quantile(0.9)
+    return {"asa_seconds": mean, "response_mean_seconds": mean,
+            "response_p90_seconds": p90.reindex(range(cells)).to_numpy()}
 
 
-def _backlog(rows: pd.DataFrame, scenario: Scenario) -> np.ndarray:
-    """Contacts waiting in the queue at the end of each interval."""
-    queued = rows[rows["outcome"].cat.codes.isin(QUEUED)]
+def _backlog(records: ContactRecords, channel: int, scenario: Scenario) -> np.ndarray:
+    """A channel's contacts waiting in the queue at the end of each interval."""
+    queued = (records.channel == channel) & np.isin(records.outcome, QUEUED)
     ends = (np.arange(scenario.horizon.intervals) + 1) * scenario.horizon.interval_seconds
-    arrived = np.searchsorted(np.sort(queued["arrival"].to_numpy()), ends, side="right")
-    left = np.searchsorted(np.sort(queued["left_queue"].to_numpy()), ends, side="right")
+    arrived = np.searchsorted(records.arrival[queued], ends, side="right")  # in arrival order
+    left = np.searchsorted(np.sort(records.left_queue[queued], kind="stable"), ends,
+                           side="right")  # stable: a merge of runs, fast on nearly sorted
     return arrived - left
 
 
-def group_intervals(load_log: list[tuple], scenario: Scenario) -> pd.DataFrame:
+def group_intervals(loads: list[LoadLog], exclusive: list[tuple[np.ndarray, np.ndarray]],
+                    scenario: Scenario) -> pd.DataFrame:
     """Per interval x group: agents staffed (on queue), busy and held agent-seconds,
-    occupancy and mean concurrency, over the observation window only."""
+    occupancy and mean concurrency, over the observation window only.
+
+    `exclusive` holds, per group, the start and end times of the contacts its agents held
+    alone (limit 1): the engine does not log those; their records tell (`exclusive_work`).
+    """
     horizon = scenario.horizon
     edges = np.arange(horizon.intervals + 1) * horizon.interval_seconds
-    log = np.asarray(load_log, dtype=float).reshape(-1, 5)
-    frames = []
-    for gi, name in enumerate(scenario.groups):
-        rows = log[log[:, 1] == gi]
-        frame = interval_labels(scenario)
-        frame.insert(0, "group", name)
-        staffed, busy, held = (_integrate(rows[:, 0], rows[:, col], edges) for col in (2, 3, 4))
-        frame["staffed"] = staffed / horizon.interval_seconds
-        frame["staffed_seconds"] = staffed
-        frame["busy_seconds"] = busy
-        frame["held_seconds"] = held
-        frame["occupancy"] = np.divide(busy, staffed, out=np.full(len(busy), np.nan),
-                                       where=staffed > 1e-9)
-        frame["mean_concurrency"] = np.divide(held, busy, out=np.full(len(busy), np.nan),
-                                              where=busy > 1e-9)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    alone = ((0, 1, 1), (0, -1, -1))  # (staffed, busy, held) change at a start and an end
+    staffed, busy, held = (np.concatenate([
+        _integral([(times, change[metric]) for times, change in
+                   zip((*load.kinds(), *work), LOAD_CHANGES + alone, strict=True)], edges)
+        for load, work in zip(loads, exclusive, strict=True)]) for metric in range(3))
+    columns = _labelled("group", list(scenario.groups), scenario)
+    columns["staffed"] = staffed / horizon.interval_seconds
+    columns["staffed_seconds"] = staffed
+    columns["busy_seconds"] = busy
+    columns["held_seconds"] = held
+    columns["occupancy"] = np.divide(busy, staffed, out=np.full(len(busy), np.nan),
+                                     where=staffed > 1e-9)
+    columns["mean_concurrency"] = np.divide(held, busy, out=np.full(len(busy), np.nan),
+                                            where=busy > 1e-9)
+    return pd.DataFrame(columns)
 
 
-def _integrate(times: np.ndarray, deltas: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Integral over each [edge_k, edge_k+1) of the step function with these jumps."""
-    if times.size == 0:
-        return np.zeros(len(edges) - 1)
-    level = np.cumsum(deltas)
-    area = np.concatenate(([0.0], np.cumsum(level[:-1] * np.diff(times))))
-    i = np.searchsorted(times, edges, side="right") - 1
-    before = i < 0
-    i = np.clip(i, 0, None)
-    at_edges = np.where(before, 0.0, area[i] + level[i] * (edges - times[i]))
-    return np.diff(at_edges)
+def exclusive_work(records: ContactRecords,
+                   rates: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per group, start and end times of the answered contacts its agents held alone, on a
+    route with limit 1 (`rates[channel, group]` > 0, see `Model.alone_rates`): each ends
+    work / rate after it starts, the time the engine scheduled its completion for."""
+    rate = rates[records.channel, np.maximum(records.group, 0)]
+    alone = (records.outcome == ANSWERED) & (rate > 0)
+    work = []
+    for group in range(rates.shape[1]):
+        taken = alone & (records.group == group)
+        starts = records.left_queue[taken]
+        work.append((starts, starts + records.work[taken] / rate[taken]))
+    return work
+
+
+def _integral(steps: list[tuple[Sequence[float], int]], edges: np.ndarray) -> np.ndarray:
+    """Integral over each interval [edges[k], edges[k+1]) of a level that starts at 0 and
+    moves by `delta` at each of `times`, for each (times, delta) in `steps`: a change inside
+    an interval counts from its time to the interval's end, and in full in every later one.
+    """
+    size, n = edges[1] - edges[0], len(edges) - 1
+    partial, moved, level = np.zeros(n), np.zeros(n), 0.0
+    for times, delta in steps:
+        if not delta or not len(times):
+            continue
+        at = np.asarray(times, dtype=float)
+        k = np.floor((at - edges[0]) / size)
+        level += delta * np.count_nonzero(k < 0)
+        inside = (k >= 0) & (k < n)
+        k, at = k[inside].astype(np.int64), at[inside]
+        partial += delta * np.bincount(k, weights=edges[k + 1] - at, minlength=n)
+        moved += delta * np.bincount(k, minlength=n)
+    levels = level + np.concatenate(([0.0], np.cumsum(moved[:-1])))
+    return partial + levels * size
 
 
 def paid_seconds(roster: list, worked: list[tuple], scenario: Scenario) -> dict[str, float]:
@@ -180,4 +267,3 @@ def paid_seconds(roster: list, worked: list[tuple], scenario: Scenario) -> dict[
     for group, _, logout, actual, _ in worked:
         paid[group] += max(0.0, min(actual, end) - max(logout, 0.0))
     return paid
-

@@ -1,18 +1,22 @@
-"""The SimPy processes (arrivals, work_shift) and the callbacks that feed contacts in."""
+"""The SimPy processes (ArrivalStream, work_shift, file_records) and the callbacks that feed
+contacts in."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Generator
+from itertools import chain
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.demand import draw_arrival_times, minute_rates
 from omnistaff.sim.engine import Model
 from omnistaff.sim.roster import AgentShift
-from omnistaff.sim.sources import ContactDraws, Draw, blocks
-from omnistaff.sim.state import DEFLECTED, TRIAGED, ChannelState, Contact
+from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
+from omnistaff.sim.state import DEFLECTED, INF, TRIAGED, ChannelState, Contact
 from omnistaff.sim.streams import Draws, Streams
 
 
@@ -38,44 +42,82 @@ class Feeder:
         self.automated = [t is not None and t.by == "automated" for t in triage]
         self.triage_seconds = [t.seconds if t is not None and t.by == "agents" else 0.0
                                for t in triage]
+        # channels whose fresh contacts go straight to routing: no deflection, no triage
+        self.direct = [spec.deflection is None and spec.triage is None
+                       for spec in scenario.channels.values()]
         model.spawn = [self._escalation_of(i) for i in range(len(model.channels))]
 
-    def offer(self, channel: ChannelState, when: float, draw: Draw) -> None:
-        """A contact appears on a channel."""
-        i = channel.index
-        contact = Contact(channel, when, draw.work, draw.patience, draw.priority,
-                          draw.escalate, draw.actionable)
-        if draw.deflected:
-            self.model.leave(contact, DEFLECTED, when)
+    def offer(self, contact: Contact, deflected: bool, actionable: bool, balk: float) -> None:
+        """A contact appears on its channel (its arrival time is now)."""
+        i = contact.channel.index
+        if deflected:
+            self.model.leave(contact, DEFLECTED, contact.arrival)
             return
-        if not draw.actionable and self.automated[i]:
-            self.model.leave(contact, TRIAGED, when)
+        if not actionable and self.automated[i]:
+            self.model.leave(contact, TRIAGED, contact.arrival)
             return
         if self.triage_seconds[i]:
-            contact.work = self.triage_seconds[i] + (draw.work if draw.actionable else 0.0)
-        self.model.arrive(contact, draw.balk)
+            contact.work = self.triage_seconds[i] + (contact.work if actionable else 0.0)
+        self.model.arrive(contact, balk)
 
     def _escalation_of(self, source: int) -> Any:
         def escalate(target: int) -> None:
             link = self.targets[source].index(target)
             delay = self.delays[source][link].next()
             event = self.model.env.timeout(delay)
-            event.callbacks.append(lambda _: self.offer(
-                self.model.channels[target], self.model.env.now, next(self.escalated[target])))
+            event.callbacks.append(lambda _: self._offer_escalated(target))
         return escalate
 
-
-def arrivals(env: simpy.Environment, feeder: Feeder, channel: ChannelState,
-             times: list[float], draws: list[Draw]) -> Generator[simpy.Event, Any, None]:
-    """A channel's fresh contacts, at their pre-drawn times."""
-    offer = feeder.offer
-    for when, draw in zip(times, draws, strict=True):
-        if when > env.now:
-            yield env.timeout(when - env.now)
-        offer(channel, when, draw)
+    def _offer_escalated(self, target: int) -> None:
+        draw = next(self.escalated[target])
+        contact = Contact(self.model.channels[target], self.model.env.now, draw.work,
+                          draw.patience, draw.priority, draw.escalate)
+        self.offer(contact, draw.deflected, draw.actionable, draw.balk)
 
 
-def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[list[float], list[Draw]]]:
+class ArrivalStream:
+    """A channel's fresh contacts, offered at their pre-drawn times.
+
+    A callback chain rather than a process: one pre-built event, rescheduled for each
+    arrival, offers the contacts due and schedules the next, which spares a generator
+    resumption and a Timeout per arrival.
+    """
+
+    def __init__(self, env: simpy.Environment, feeder: Feeder, channel: ChannelState,
+                 times: array[float], draws: DrawColumns) -> None:
+        self.env = env
+        self.feeder = feeder
+        self.model = feeder.model
+        self.direct = feeder.direct[channel.index]
+        self.channel = channel
+        # one row per contact, then a row no time reaches
+        self.rows = chain(zip(times, draws.work, draws.patience, draws.priority,
+                              draws.escalate, draws.balk, draws.deflected, draws.actionable,
+                              strict=True), [(INF, 0.0, 0.0, 0, -1, 0.0, 0, 0)])
+        self.row = next(self.rows)
+        self.event = simpy.Event(env)
+        self.event._ok, self.event._value = True, None  # triggered, as Environment.run does
+        self.callbacks = [self._arrive]  # the event's, each time it is scheduled
+        self._arrive(self.event)
+
+    def _arrive(self, event: simpy.Event) -> None:
+        """Offer every contact due by now, then wait for the next."""
+        row, now = self.row, self.env.now
+        while row[0] <= now:
+            when, work, patience, priority, escalate, balk, deflected, actionable = row
+            contact = Contact(self.channel, when, work, patience, priority, escalate)
+            if self.direct:
+                self.model.arrive(contact, balk)
+            else:
+                self.feeder.offer(contact, deflected, actionable, balk)
+            row = next(self.rows)
+        self.row = row
+        if row[0] < INF:
+            event.callbacks = self.callbacks
+            self.env.schedule(event, NORMAL, row[0] - now)
+
+
+def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float], DrawColumns]]:
     """Per channel, the arrival times and attributes of its fresh contacts."""
     index = {name: i for i, name in enumerate(scenario.channels)}
     plan = []
@@ -84,8 +126,16 @@ def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[list[float]
         times = draw_arrival_times(rates, scenario.horizon, spec.arrivals.day_cv,
                                    streams.rng(f"channel:{name}", "arrivals"))
         draws = ContactDraws(name, spec, "arrivals", streams, index).draw(times.size)
-        plan.append((times.tolist(), draws))
+        plan.append((column(times), draws))
     return plan
+
+
+def file_records(env: simpy.Environment, model: Model,
+                 every: float) -> Generator[simpy.Event, Any, None]:
+    """Every `every` seconds, the records made since are filed as an array."""
+    while True:
+        yield env.timeout(every)
+        model.file_records()
 
 
 def work_shift(env: simpy.Environment, model: Model, shift: AgentShift,
@@ -95,9 +145,14 @@ def work_shift(env: simpy.Environment, model: Model, shift: AgentShift,
     if shift.login > env.now:
         yield env.timeout(shift.login - env.now)
     agent = model.log_in(model.groups[model.group_index[shift.group]])
+    began = env.now
     for start, duration in shift.pauses:
         if start >= shift.logout:
             break
+        if start < began:  # under way when the simulation began: only what is left of it
+            start, duration = began, start + duration - began
+            if duration <= 0:
+                continue
         if start > env.now:
             yield env.timeout(start - env.now)
         freed = model.stop_accepting(agent)

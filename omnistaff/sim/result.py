@@ -10,12 +10,15 @@ import pandas as pd
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.engine import Model
 from omnistaff.sim.kpis import (
+    ContactRecords,
     channel_intervals,
     contact_frame,
+    exclusive_work,
     group_intervals,
     paid_seconds,
 )
 from omnistaff.sim.roster import AgentShift
+from omnistaff.sim.state import ANSWERED
 
 CHANNEL_COUNTS = ("offered", "answered", "abandoned", "expired", "deflected", "balked",
                   "blocked", "triaged_out", "waiting", "escalated", "answered_within_sla",
@@ -41,9 +44,11 @@ class SimResult:
 
 def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
                  roster: list[AgentShift], worked: list[tuple], keep_contacts: bool) -> SimResult:
-    contacts = contact_frame(model.records, scenario)
-    by_interval = channel_intervals(contacts, model.escalations, scenario)
-    by_group = group_intervals(model.load_log, scenario)
+    records = ContactRecords.from_records(model.record_array(), len(scenario.channels),
+                                          len(scenario.groups))
+    by_interval = channel_intervals(records, model.escalations, scenario)
+    by_group = group_intervals([group.load for group in model.groups],
+                               exclusive_work(records, model.alone_rates()), scenario)
     paid = paid_seconds(roster, worked, scenario)
     return SimResult(
         scenario_name=scenario.name,
@@ -51,49 +56,54 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
         replication=replication,
         channel_intervals=by_interval,
         group_intervals=by_group,
-        channels=channel_summary(by_interval, contacts, scenario),
+        channels=channel_summary(by_interval, records, scenario),
         groups=group_summary(by_group, paid),
-        contacts=contacts if keep_contacts else None,
-        work_seconds=pd.DataFrame(model.work_seconds, index=pd.Index(
+        contacts=contact_frame(records, scenario) if keep_contacts else None,
+        work_seconds=pd.DataFrame(records.work_seconds, index=pd.Index(
             list(scenario.channels), name="channel"), columns=list(scenario.groups)),
     )
 
 
-def channel_summary(by_interval: pd.DataFrame, contacts: pd.DataFrame,
+def channel_summary(by_interval: pd.DataFrame, records: ContactRecords,
                     scenario: Scenario) -> pd.DataFrame:
     """One row per channel: totals over the horizon and the KPIs derived from them."""
-    sums = by_interval.groupby("channel", sort=False)[list(CHANNEL_COUNTS)].sum()
-    sums = sums.reindex(list(scenario.channels))
-    frame = sums.rename(columns={"answered": "handled"}).astype(float)
+    names = list(scenario.channels)
+    sums = {c: _per_row(by_interval[c], len(names)).sum(axis=1) for c in CHANNEL_COUNTS}
+    frame = pd.DataFrame({"handled" if c == "answered" else c: sums[c].astype(float)
+                          for c in CHANNEL_COUNTS}, index=pd.Index(names, name="channel"))
     frame["service_level"] = _ratio(sums["answered_within_sla"], sums["sla_base"])
     lost = sums["abandoned"] + sums["balked"] + sums["expired"]
     entered = sums["offered"] - sums["deflected"] - sums["triaged_out"]
     frame["abandon_rate"] = _ratio(lost, entered)
-    answered = contacts[(contacts["arrival"] >= 0) & (contacts["outcome"] == "answered")]
-    waits = answered.groupby("channel", observed=False)["wait"]
-    frame["asa_seconds"] = waits.mean().reindex(frame.index)
+    answered = (records.arrival >= 0) & (records.outcome == ANSWERED)
+    waits = pd.Series(records.wait[answered]).groupby(records.channel[answered])
+    channels = range(len(names))
+    frame["asa_seconds"] = waits.mean().reindex(channels).to_numpy()
     frame["response_mean_seconds"] = frame["asa_seconds"]
-    frame["response_p90_seconds"] = waits.quantile(0.9).reindex(frame.index)
-    last = by_interval.groupby("channel", sort=False)["backlog_end"].last()
-    frame["backlog_end"] = last.reindex(frame.index).astype(float)
-    frame.index.name = "channel"
+    frame["response_p90_seconds"] = waits.quantile(0.9).reindex(channels).to_numpy()
+    frame["backlog_end"] = _per_row(by_interval["backlog_end"], len(names))[:, -1].astype(float)
     return frame
 
 
 def group_summary(by_group: pd.DataFrame, paid: dict[str, float]) -> pd.DataFrame:
     """One row per group: hours staffed, busy and paid; occupancy; mean concurrency."""
-    sums = by_group.groupby("group", sort=False)[
-        ["staffed_seconds", "busy_seconds", "held_seconds"]].sum()
-    frame = pd.DataFrame(index=sums.index)
-    frame["staffed_hours"] = sums["staffed_seconds"] / 3600
-    frame["busy_hours"] = sums["busy_seconds"] / 3600
-    frame["paid_hours"] = pd.Series(paid).reindex(sums.index) / 3600
-    frame["occupancy"] = _ratio(sums["busy_seconds"], sums["staffed_seconds"])
-    frame["mean_concurrency"] = _ratio(sums["held_seconds"], sums["busy_seconds"])
-    frame.index.name = "group"
-    return frame
+    names = list(paid)  # the scenario's groups, in order, as in by_group
+    staffed, busy, held = (_per_row(by_group[c], len(names)).sum(axis=1)
+                           for c in ("staffed_seconds", "busy_seconds", "held_seconds"))
+    return pd.DataFrame({
+        "staffed_hours": staffed / 3600,
+        "busy_hours": busy / 3600,
+        "paid_hours": np.array([paid[name] for name in names]) / 3600,
+        "occupancy": _ratio(busy, staffed),
+        "mean_concurrency": _ratio(held, busy),
+    }, index=pd.Index(names, name="group"))
 
 
-def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
-    num, den = num.astype(float), den.astype(float)
-    return (num / den.where(den > 0, np.nan)).astype(float)
+def _per_row(column: pd.Series, rows: int) -> np.ndarray:
+    """A per interval x channel (group) column as a channels (groups) x intervals array."""
+    return column.to_numpy().reshape(rows, -1)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    den = den.astype(float)
+    return num.astype(float) / np.where(den > 0, den, np.nan)

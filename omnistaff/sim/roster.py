@@ -96,7 +96,10 @@ def _aux_blocks(
     if shrinkage <= 0:
         return []
     slots = np.arange(login, logout - AUX_BLOCK_SECONDS + 1, AUX_BLOCK_SECONDS)
-    free = [s for s in slots if not any(b < s + AUX_BLOCK_SECONDS and s < b + d for b, d in breaks)]
+    clear = np.ones(len(slots), dtype=bool)
+    for start, duration in breaks:  # a slot is free unless it overlaps a break
+        clear &= ~((start < slots + AUX_BLOCK_SECONDS) & (slots < start + duration))
+    free = slots[clear]
     wanted = shrinkage * (logout - login - sum(d for _, d in breaks)) / AUX_BLOCK_SECONDS
     count = min(len(free), int(wanted) + int(rng.random() < wanted - int(wanted)))
     chosen = rng.choice(len(free), size=count, replace=False) if count else []

@@ -6,7 +6,13 @@ import simpy
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.engine import Model
-from omnistaff.sim.processes import Feeder, arrival_plan, arrivals, work_shift
+from omnistaff.sim.processes import (
+    ArrivalStream,
+    Feeder,
+    arrival_plan,
+    file_records,
+    work_shift,
+)
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
 from omnistaff.sim.streams import Streams
@@ -28,12 +34,13 @@ def simulate(
     feeder = Feeder(model, scenario, streams)
     for channel, (times, draws) in zip(model.channels, arrival_plan(scenario, streams),
                                        strict=True):
-        env.process(arrivals(env, feeder, channel, times, draws))
+        ArrivalStream(env, feeder, channel, times, draws)
     roster = draw_roster(scenario, streams)
     worked: list[tuple[str, float, float, float, float]] = []
     for shift in roster:
         if not shift.absent:
             env.process(work_shift(env, model, shift, worked))
+    env.process(file_records(env, model, scenario.horizon.interval_seconds))
     env.run(until=scenario.horizon.seconds)
     model.close()
     return build_result(scenario, seed, replication, model, roster, worked, contacts)

@@ -6,8 +6,11 @@ on arrival and on release, which keeps the event count near two per contact.
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from typing import Any
+
+import simpy
 
 from omnistaff.scenarios.scenario import Scenario
 
@@ -17,16 +20,24 @@ ANSWERED, ABANDONED, EXPIRED, DEFLECTED, BALKED, BLOCKED, TRIAGED, WAITING = ran
 OUTCOMES = ("answered", "abandoned", "expired", "deflected", "balked", "blocked",
             "triaged_out", "waiting")
 DEFAULT_PRIORITY = 10
+MAX_HELD = 16  # above any concurrency limit
 
 
-class Contact:
-    """A contact in the system: its timing, remaining work and where it goes next."""
+class Contact(simpy.Event):
+    """A contact in the system: its timing, remaining work and where it goes next.
 
-    __slots__ = ("actionable", "agent", "arrival", "channel", "deadline", "escalate", "order",
-                 "priority", "rate", "since", "version", "work")
+    A contact is also the SimPy event of its work being done: when an agent takes it at a
+    fixed rate, the engine schedules the contact itself to be processed at its completion
+    (`env.schedule(contact, delay=work)`), which spares a Timeout per contact. It is never
+    triggered otherwise, and has no `env`.
+    """
+
+    __slots__ = ("agent", "arrival", "callbacks", "channel", "deadline", "escalate", "order",
+                 "priority", "rate", "since", "work")
+    _ok = True  # processed as a successful event
 
     def __init__(self, channel: ChannelState, arrival: float, work: float, patience: float,
-                 priority: int, escalate: int, actionable: bool) -> None:
+                 priority: int, escalate: int) -> None:
         self.channel = channel
         self.arrival = arrival
         self.deadline = arrival + patience
@@ -34,18 +45,16 @@ class Contact:
         self.priority = priority
         self.work = work
         self.escalate = escalate
-        self.actionable = actionable
         self.agent: Agent | None = None
-        self.rate = 1.0
-        self.since = arrival
-        self.version = 0
+        # `since` (when `work` was last brought up to date) and `rate` (work done per second)
+        # are set when an agent takes the contact.
 
 
 class Agent:
     """One agent-shift: how many contacts it holds and whether it takes more."""
 
-    __slots__ = ("accepting", "contacts", "exclusive", "freed", "group", "held", "since",
-                 "staffed", "token")
+    __slots__ = ("accepting", "contacts", "exclusive", "freed", "group", "held", "rated",
+                 "since", "staffed", "token")
 
     def __init__(self, group: GroupState) -> None:
         self.group = group
@@ -55,15 +64,17 @@ class Agent:
         self.staffed = False
         self.token = 0
         self.since = 0.0
-        self.contacts: list[Contact] = []
+        self.contacts: list[Contact] = []  # held contacts slowed by f(n)/n
+        self.rated = 0  # counts re-ratings: a scheduled completion from an older one is void
         self.freed: Any = None  # a SimPy event while waiting to go on a break or log out
 
 
 class ChannelState:
     """A channel's queues (one per priority, FIFO) and the groups that may serve it."""
 
-    __slots__ = ("acw", "curve_rates", "index", "live", "name", "nonlinear", "order_offset",
-                 "priorities", "queues", "routes", "threshold")
+    __slots__ = ("acw", "curve_rates", "index", "live", "name", "nonlinear", "order_class",
+                 "order_offset", "pools", "priorities", "queue_of", "queues", "routes",
+                 "threshold")
 
     def __init__(self, index: int, name: str, scenario: Scenario) -> None:
         spec = scenario.channels[name]
@@ -74,13 +85,20 @@ class ChannelState:
         self.acw = spec.after_contact_work
         use_due = not self.live or not scenario.routing.live_first
         self.order_offset = spec.sla.threshold if use_due else 0.0
+        # a free agent serves class 0 first: live channels when live_first, else every channel
+        self.order_class = 1 if use_due and scenario.routing.live_first else 0
         levels = sorted({c.priority for c in spec.priority_classes} | {DEFAULT_PRIORITY})
         self.priorities = levels
         self.queues: list[deque[Contact]] = [deque() for _ in levels]
+        self.queue_of = dict(zip(levels, self.queues, strict=True))  # by priority
         curve = extend_curve(spec.concurrency.curve())
         self.curve_rates = [0.0] + [f / n for n, f in enumerate(curve, start=1)]
         self.nonlinear = any(abs(r - 1) > 1e-12 for r in self.curve_rates[1:])
         self.routes: list[tuple[int, GroupState, int, float]] = []
+        # where free agents wait, in the order a contact looks: (rank, held) as one number,
+        # the bucket of a route's group for agents holding `held`, the route's limit and
+        # proficiency; set by `build_state`
+        self.pools: list[Pool] = []
 
     def head(self) -> Contact | None:
         """The first waiting contact in priority order (stale ones are left to the caller)."""
@@ -100,7 +118,7 @@ class GroupState:
     longest at that level. An entry is stale once the agent's token has moved on.
     """
 
-    __slots__ = ("buckets", "cap", "index", "name", "skills")
+    __slots__ = ("buckets", "cap", "index", "load", "name", "skills")
 
     def __init__(self, index: int, name: str) -> None:
         self.index = index
@@ -108,6 +126,44 @@ class GroupState:
         self.skills: list[tuple[ChannelState, int, float, int]] = []
         self.cap = 1
         self.buckets: list[deque[tuple[int, Agent]]] = []
+        self.load = LoadLog()
+
+
+class LoadLog:
+    """When a group's agents changed load: one column of times per kind of change.
+
+    Staffed agents change at log-ins and log-outs, busy ones when an agent takes its first
+    contact or frees its last, contacts held at every take and free. A contact held alone
+    (limit 1) is left out: its record gives its start and end (`Model.alone_rates`). A
+    column of times per kind keeps the log cheap to write (no record per change) and to
+    read: an `array.array` of doubles is a numpy array without conversion, and holds no
+    float objects.
+    """
+
+    __slots__ = ("freed_last", "freed_other", "logged_in", "logged_out", "took_first",
+                 "took_more")
+
+    def __init__(self) -> None:
+        self.logged_in = array("d")
+        self.logged_out = array("d")
+        self.took_first = array("d")  # the agent held nothing before
+        self.took_more = array("d")
+        self.freed_last = array("d")  # the agent holds nothing now
+        self.freed_other = array("d")
+
+    def kinds(self) -> tuple[array[float], ...]:
+        """The columns in the order of `LOAD_CHANGES`."""
+        return (self.logged_in, self.logged_out, self.took_first, self.took_more,
+                self.freed_last, self.freed_other)
+
+
+#: (staffed, busy, held) change for each kind of `LoadLog` change, in `kinds()` order.
+LOAD_CHANGES = ((1, 0, 0), (-1, 0, 0), (0, 1, 1), (0, 0, 1), (0, -1, -1), (0, 0, -1))
+
+
+#: A place free agents wait for a channel's contacts: see `ChannelState.pools`.
+Pool = tuple[int, deque[tuple[int, Agent]], int, float]
+NO_POOL: Pool = (-1, deque(), 0, 0.0)
 
 
 def extend_curve(curve: tuple[float, ...], length: int = 10) -> list[float]:
@@ -135,4 +191,7 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
         group.buckets = [deque() for _ in range(group.cap)]
     for channel in channels:
         channel.routes.sort(key=lambda route: route[0])
+        pools = [(rank * MAX_HELD + held, group.buckets[held], limit, proficiency)
+                 for rank, group, limit, proficiency in channel.routes for held in range(limit)]
+        channel.pools = sorted(pools, key=lambda pool: pool[0])  # stable: routes in order
     return channels, groups
