@@ -1,0 +1,158 @@
+"""Compare page: run variants of the scenario paired (common random numbers) and read them
+side by side: a channel over the week (the weekend-social story), cost per channel (the
+finance story), staffing and service by group (the omni-versus-specialists story), and every
+KPI with its paired difference from the base and 95% CIs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from omnistaff.sim.compare import BASE, Comparison, variant_scenarios
+from omnistaff.ui.app import compare_charts, jobs, runs, state
+from omnistaff.ui.app.compare_display import (
+    CHANNEL_KPIS,
+    GROUP_KPIS,
+    SideBySide,
+    by_name,
+    by_variant,
+    most_changed,
+)
+from omnistaff.ui.app.history import pick_run
+
+KIND = "compare"
+#: Variants chosen at first (base included): more lines than this are hard to read.
+DEFAULT_VARIANTS = 4
+WEEK_KPIS = ["service_level", "response_p90_seconds", "abandon_rate", "backlog_end", "handled",
+             "total_cost", "cost_per_resolved"]
+
+
+def run_form() -> None:
+    """The variants to compare, replications and seed; the run goes to a background job."""
+    scenario = state.scenario()
+    st.caption(f"Scenario **{scenario.name}** ({state.source()}). Variants are defined on the "
+               "Scenario page (Variants tab); every variant runs the same replications from "
+               "the same seed, so differences are paired.")
+    options = [BASE, *scenario.variants]
+    if len(options) < 2:
+        st.warning("This scenario has no variants to compare: add some on the Scenario page "
+                   "(Variants tab), or load a bundled scenario that has them.",
+                   icon=":material/warning:")
+    with st.form("compare"):
+        chosen_col, reps_col, seed_col, button_col = st.columns(
+            [3, 1, 1, 1], vertical_alignment="bottom")
+        chosen = chosen_col.multiselect("Variants (the first is the base of the differences)",
+                                        options, default=options[:DEFAULT_VARIANTS])
+        replications = reps_col.number_input("Replications", min_value=2, max_value=200,
+                                             value=max(2, scenario.horizon.replications))
+        seed = seed_col.number_input("Seed", min_value=0, value=scenario.horizon.seed)
+        pressed = button_col.form_submit_button("Run comparison", type="primary",
+                                                disabled=jobs.running(KIND),
+                                                icon=":material/compare_arrows:")
+    if pressed and len(chosen) < 2:
+        st.error("Choose at least two variants to compare.", icon=":material/error:")
+    elif pressed:
+        start(chosen, int(replications), int(seed))
+
+
+def start(chosen: list[str], replications: int, seed: int) -> None:
+    scenario = state.scenario()
+    texts = {name: s.model_dump_json() for name, s in variant_scenarios(scenario,
+                                                                         chosen).items()}
+    label = f"{scenario.name}: {', '.join(texts)}; {replications} replication(s), seed {seed}"
+    job = jobs.Job(KIND, label, "run", scenario.model_dump_json(),
+                   {"variants": list(texts), "replications": replications, "seed": seed})
+    jobs.start(job, lambda progress: runs.compare(texts, replications, seed,
+                                                  _progress=progress))
+
+
+def results() -> None:
+    run = pick_run(KIND)
+    if run is None:
+        st.info("No comparison yet in this session: choose the variants and press **Run "
+                "comparison**.", icon=":material/info:")
+        return
+    comparison: Comparison = run.result
+    st.caption(f"Base: **{comparison.base}**. Δ is each variant minus the base, paired by "
+               "replication; ± is the 95% confidence half-width. Green: better, red: worse, "
+               "where the interval excludes zero.")
+    week, cost, staff, every = st.tabs(["Channel over the week", "Cost per channel",
+                                        "Staffing and service", "All KPIs"])
+    with week:
+        channel_week(comparison)
+    with cost:
+        cost_per_channel(comparison)
+    with staff:
+        staffing(comparison)
+    with every:
+        all_kpis(comparison)
+
+
+def side_by_side(table: SideBySide, title: str) -> None:
+    """Values with their CIs, then the paired differences from the base."""
+    st.markdown(f"**{title}**")
+    st.dataframe(table.values, hide_index=True, width="stretch")
+    st.caption("Difference from the base (paired by replication, 95% CI)")
+    st.dataframe(table.differences, hide_index=True, width="stretch")
+
+
+def channel_week(comparison: Comparison) -> None:
+    base = comparison.scenarios[comparison.base]
+    default = most_changed(comparison)
+    channel = st.segmented_control("Channel", list(base.channels), default=default,
+                                   key="compare_channel") or default
+    st.plotly_chart(compare_charts.channel_week(comparison, channel), width="stretch")
+    side_by_side(by_variant(comparison, "channel", channel, WEEK_KPIS),
+                 f"{base.channels[channel].label or channel} by variant")
+
+
+def cost_per_channel(comparison: Comparison) -> None:
+    currency = comparison.scenarios[comparison.base].currency
+    left, right = st.columns(2)
+    left.plotly_chart(compare_charts.stacked(
+        comparison, "channel", "total_cost", "Cost per variant, stacked by channel",
+        f"cost ({currency})"), width="stretch")
+    right.plotly_chart(compare_charts.per_contact(comparison), width="stretch")
+    left, right = st.columns(2)
+    with left:
+        side_by_side(by_name(comparison, "channel", "total_cost"), f"Cost ({currency})")
+    with right:
+        side_by_side(by_name(comparison, "channel", "cost_per_resolved"),
+                     f"Cost per resolved contact ({currency})")
+
+
+def staffing(comparison: Comparison) -> None:
+    left, right = st.columns(2)
+    left.plotly_chart(compare_charts.service_levels(comparison), width="stretch")
+    right.plotly_chart(compare_charts.stacked(
+        comparison, "group", "fte", "Full-time equivalents per variant, stacked by group",
+        "full-time equivalents"), width="stretch")
+    left, right = st.columns(2)
+    with left:
+        side_by_side(by_name(comparison, "channel", "service_level"), "Service level")
+    with right:
+        side_by_side(by_name(comparison, "group", "fte"), "Full-time equivalents")
+    left, right = st.columns(2)
+    with left:
+        side_by_side(by_name(comparison, "channel", "total_cost"), "Cost")
+    with right:
+        side_by_side(by_name(comparison, "group", "occupancy"), "Occupancy")
+
+
+def all_kpis(comparison: Comparison) -> None:
+    left, right = st.columns(2)
+    with left:
+        kpi = st.selectbox("Channel KPI", list(CHANNEL_KPIS),
+                           format_func=lambda k: CHANNEL_KPIS[k][0])
+        side_by_side(by_name(comparison, "channel", kpi), CHANNEL_KPIS[kpi][0].capitalize())
+    with right:
+        kpi = st.selectbox("Group KPI", list(GROUP_KPIS), format_func=lambda k: GROUP_KPIS[k][0])
+        side_by_side(by_name(comparison, "group", kpi), GROUP_KPIS[kpi][0].capitalize())
+    st.download_button("comparison_kpis.csv", comparison.kpi_table().to_csv(index=False),
+                       file_name="comparison_kpis.csv", mime="text/csv",
+                       icon=":material/download:")
+
+
+st.title("Compare")
+run_form()
+jobs.watch(KIND)
+results()

@@ -1,0 +1,43 @@
+"""The omnistaff app's entry script (`omnistaff ui` runs it): the page frame, the navigation
+and the sidebar list of this session's runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from omnistaff.ui.app import state
+
+HERE = Path(__file__).parent
+PAGES = {
+    "scenario": ("scenario_page.py", "Scenario", ":material/tune:"),
+    "simulate": ("simulate_page.py", "Simulate", ":material/monitoring:"),
+    "optimize": ("optimize_page.py", "Optimize", ":material/calendar_month:"),
+    "compare": ("compare_page.py", "Compare", ":material/compare_arrows:"),
+}
+
+
+def pages() -> dict[str, st.Page]:
+    return {url: st.Page(HERE / file, title=title, icon=icon, url_path=url,
+                         default=url == "scenario")
+            for url, (file, title, icon) in PAGES.items()}
+
+
+def sidebar(by_url: dict[str, st.Page]) -> None:
+    """The scenario being worked on and the runs of this session, each a link to its page."""
+    with st.sidebar:
+        st.caption("Scenario")
+        st.markdown(f"**{state.scenario().name}**  \n{state.source()}")
+        past = state.all_runs()
+        if past:
+            st.caption("Runs this session (pick one on its page to show it again)")
+        for run in past:
+            st.page_link(by_url[run.kind], label=f"{run.kind}: {run.title}")
+
+
+st.set_page_config(page_title="omnistaff", page_icon=":material/support_agent:", layout="wide")
+by_url = pages()
+page = st.navigation(list(by_url.values()))
+sidebar(by_url)
+page.run()

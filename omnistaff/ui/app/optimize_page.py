@@ -1,0 +1,127 @@
+"""Optimize page: run the optimizer's solve-and-simulate loop with progress per iteration,
+then the schedule (shifts per group and day), coverage against requirement per channel, cost
+and the iteration history; download the schedule and the optimized scenario."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from omnistaff.scenarios import Scenario, ScenarioError
+from omnistaff.scenarios.variants import override
+from omnistaff.ui.app import jobs, optimize_charts, runs, state
+from omnistaff.ui.app.display import amount
+from omnistaff.ui.app.history import pick_run
+from omnistaff.ui.app.yaml_io import scenario_yaml, validated
+
+KIND = "optimize"
+HISTORY_COLUMNS = {"iteration", "cost", "attainment"}
+
+
+def run_form() -> None:
+    """The loop's settings (saved with the scenario's optimizer settings for this run)."""
+    scenario = state.scenario()
+    settings = scenario.optimizer
+    st.caption(f"Scenario **{scenario.name}** ({state.source()}): "
+               f"{len(settings.templates)} shift template(s) and the limits set on the "
+               "Scenario page (Staffing tab). Each iteration solves the schedule, simulates it "
+               "and raises the requirement where an SLA is missed.")
+    with st.form("optimize"):
+        cols = st.columns([1, 1, 1, 1, 1, 1.2], vertical_alignment="bottom")
+        edits = {
+            "optimizer.max_iterations": cols[0].number_input(
+                "Most iterations", min_value=1, max_value=50, value=settings.max_iterations),
+            "optimizer.time_limit": cols[1].number_input(
+                "Seconds per solve", min_value=1.0, value=float(settings.time_limit), step=10.0),
+            "optimizer.mip_gap": cols[2].number_input(
+                "Optimality gap", min_value=0.0001, max_value=0.5, value=settings.mip_gap,
+                step=0.005, format="%.4f", help="Relative gap at which a solve stops."),
+            "optimizer.replications": cols[3].number_input(
+                "Replications per iteration", min_value=2, max_value=100,
+                value=settings.replications or max(2, scenario.horizon.replications)),
+            "horizon.seed": cols[4].number_input("Seed", min_value=0,
+                                                 value=scenario.horizon.seed),
+        }
+        pressed = cols[5].form_submit_button("Optimize schedule", type="primary",
+                                             disabled=jobs.running(KIND),
+                                             icon=":material/calendar_month:")
+    if pressed:
+        start(scenario, edits)
+
+
+def start(scenario: Scenario, edits: dict[str, Any]) -> None:
+    try:
+        chosen = validated(override(scenario.model_dump(mode="json"), edits), "optimize")
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            st.error(str(problem), icon=":material/error:")
+        return
+    text = chosen.model_dump_json()
+    job = jobs.Job(KIND, f"{scenario.name}: up to {chosen.optimizer.max_iterations} "
+                   f"iteration(s), seed {chosen.horizon.seed}", "iteration", text,
+                   {k.split(".")[-1]: v for k, v in edits.items()})
+    jobs.start(job, lambda progress: runs.optimize(text, _progress=progress))
+
+
+def results() -> None:
+    run = pick_run(KIND)
+    if run is None:
+        st.info("No optimization yet in this session: set the loop and press **Optimize "
+                "schedule**.", icon=":material/info:")
+        return
+    result: runs.Optimization = run.result
+    optimized = Scenario.model_validate_json(result.scenario_json)
+    headline(result, optimized)
+    st.plotly_chart(optimize_charts.schedule_gantt(result.schedule, optimized), width="stretch")
+    st.plotly_chart(optimize_charts.coverage(result.coverage, optimized), width="stretch")
+    iterations(result, optimized.currency)
+    downloads(result, optimized, run.id)
+
+
+def headline(result: runs.Optimization, optimized: Scenario) -> None:
+    cols = st.columns(4)
+    cols[0].metric("Schedule cost", amount(result.cost, "money", optimized.currency)
+                   if result.cost is not None else "–", border=True,
+                   help=f"Paid cost of the schedule over {optimized.horizon.days} days.")
+    cols[1].metric("Agent-shifts", f"{int(result.schedule['count'].sum()):,}", border=True)
+    cols[2].metric("Iterations", len(result.notes), border=True)
+    converged = {True: "yes", False: "no", None: "–"}[result.converged]
+    cols[3].metric("Every SLA met in simulation", converged, border=True)
+
+
+def iterations(result: runs.Optimization, currency: str) -> None:
+    st.subheader("Iterations")
+    frame = result.iterations
+    if HISTORY_COLUMNS.issubset(frame.columns):
+        st.plotly_chart(optimize_charts.history(frame, currency), width="stretch")
+    if not frame.empty:
+        st.dataframe(frame, hide_index=True, width="stretch")
+    for note in result.notes:
+        st.caption(note)
+
+
+def downloads(result: runs.Optimization, optimized: Scenario, run_id: int) -> None:
+    st.subheader("Downloads")
+    left, middle, right = st.columns(3)
+    left.download_button("schedule.csv", result.schedule.to_csv(index=False),
+                         file_name=f"run{run_id}-schedule.csv", mime="text/csv",
+                         icon=":material/download:")
+    middle.download_button("optimized scenario (YAML)", scenario_yaml(optimized),
+                           file_name=f"run{run_id}-optimized.yaml",
+                           mime="application/x-yaml", icon=":material/download:")
+    if right.button("Work on the optimized scenario", icon=":material/edit:",
+                    help="Make it the scenario the other pages use, e.g. to simulate it."):
+        state.set_scenario(optimized, f"optimized (run #{run_id})")
+        st.toast("Now working on the optimized scenario")
+
+
+st.title("Optimize")
+if not runs.optimizer_available():
+    st.info("The shift optimizer (`omnistaff.optimize.optimize`) is not part of this build "
+            "yet, so schedules cannot be optimized here; the Scenario, Simulate and Compare "
+            "pages work without it.", icon=":material/construction:")
+    st.stop()
+run_form()
+jobs.watch(KIND)
+results()

@@ -1,0 +1,118 @@
+"""The heavy runs behind the pages, cached on plain data (a scenario's JSON, replications
+and a seed): running the same scenario again in any session returns at once. Results are
+plain frames, so they pickle into the cache and into the session's run history."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from omnistaff.scenarios import Scenario
+from omnistaff.sim.compare import BASE, Comparison, compare_scenarios, run_kpis
+from omnistaff.sim.experiment import run_replications
+
+Progress = Callable[..., None]
+CACHE_ENTRIES = 64
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Replications of one scenario: KPI tables with 95% CIs and per-interval frames."""
+
+    replications: int
+    seed: int
+    channels: pd.DataFrame
+    groups: pd.DataFrame
+    channel_intervals: pd.DataFrame
+    group_intervals: pd.DataFrame
+    #: Long KPI table with costs (variant, scope, name, kpi, mean, ci95), as compare makes.
+    kpis: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def simulate(scenario_json: str, replications: int, seed: int,
+             _progress: Progress | None = None) -> Simulation:
+    """Run replications 0..n-1 of the scenario from `seed`."""
+    scenario = Scenario.model_validate_json(scenario_json)
+    runs = run_replications(scenario, replications, seed, progress=_progress)
+    per_run = [run_kpis(r, scenario).assign(variant=BASE, replication=r.replication)
+               for r in runs.results]
+    comparison = Comparison({BASE: scenario}, runs.seed, replications,
+                            pd.concat(per_run, ignore_index=True), pd.DataFrame())
+    return Simulation(replications, runs.seed, runs.channel_table(), runs.group_table(),
+                      runs.channel_intervals(), runs.group_intervals(),
+                      comparison.kpi_table())
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def compare(variant_jsons: dict[str, str], replications: int, seed: int,
+            _progress: Progress | None = None) -> Comparison:
+    """Run variants (the first is the base) with common random numbers: paired results."""
+    scenarios = {name: Scenario.model_validate_json(text) for name, text in
+                 variant_jsons.items()}
+    return compare_scenarios(scenarios, replications, seed, progress=_progress)
+
+
+@dataclass(frozen=True)
+class Optimization:
+    """A simulation-optimization run: the schedule, its coverage, each iteration, and the
+    scenario with the schedule as its staffing."""
+
+    scenario_json: str
+    schedule: pd.DataFrame
+    coverage: pd.DataFrame
+    iterations: pd.DataFrame
+    notes: tuple[str, ...]
+    cost: float | None
+    converged: bool | None
+
+
+def optimizer_available() -> bool:
+    """Whether this build has the sim-opt loop (`omnistaff.optimize.optimize`)."""
+    try:
+        from omnistaff.optimize import optimize  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimization:
+    """Run the optimizer's solve-and-simulate loop on the scenario (its optimizer settings
+    and seed included), reporting each iteration."""
+    from omnistaff.optimize import optimize as run_loop  # type: ignore[attr-defined]
+
+    scenario = Scenario.model_validate_json(scenario_json)
+    seen: list[Any] = []
+
+    def on_iteration(iteration: Any) -> None:
+        seen.append(iteration)
+        if _progress:
+            _progress(len(seen), scenario.optimizer.max_iterations, _describe(iteration))
+
+    result = run_loop(scenario, progress=on_iteration)
+    iterations = list(getattr(result, "iterations", None) or seen)
+    return Optimization(
+        result.scenario.model_dump_json(), result.schedule, result.coverage,
+        pd.DataFrame([_scalars(i) for i in iterations]),
+        tuple(_describe(i) for i in iterations), getattr(result, "cost", None),
+        getattr(result, "converged", None))
+
+
+def _describe(iteration: Any) -> str:
+    describe = getattr(iteration, "describe", None)
+    return describe() if callable(describe) else str(iteration)
+
+
+def _scalars(iteration: Any) -> dict[str, Any]:
+    """An iteration's plain fields (numbers, text, flags) for a table."""
+    if dataclasses.is_dataclass(iteration):
+        fields = {f.name: getattr(iteration, f.name) for f in dataclasses.fields(iteration)}
+    else:
+        fields = vars(iteration)
+    return {k: v for k, v in fields.items() if isinstance(v, int | float | str | bool)}

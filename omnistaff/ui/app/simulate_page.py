@@ -1,0 +1,112 @@
+"""Simulate page: run replications of the scenario (or a variant) with a progress bar, then
+service level and backlog over the week against the target, response times, occupancy by
+group and hour, staffed agents, and KPI tables with 95% confidence intervals."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from omnistaff.scenarios import Scenario
+from omnistaff.sim.costing import TOTAL
+from omnistaff.ui.app import charts, display, jobs, runs, state
+from omnistaff.ui.app.history import pick_run
+
+KIND = "simulate"
+
+
+def run_form() -> None:
+    """Variant, replications and seed; the run goes to a background job."""
+    scenario = state.scenario()
+    st.caption(f"Scenario **{scenario.name}** ({state.source()}); edit it on the Scenario page.")
+    busy = jobs.running(KIND)
+    with st.form("simulate"):
+        variant_col, reps_col, seed_col, button_col = st.columns(
+            [2, 1, 1, 1], vertical_alignment="bottom")
+        variant = variant_col.selectbox("Variant", ["base", *scenario.variants])
+        replications = reps_col.number_input("Replications", min_value=1, max_value=200,
+                                             value=scenario.horizon.replications)
+        seed = seed_col.number_input("Seed", min_value=0, value=scenario.horizon.seed)
+        pressed = button_col.form_submit_button("Run simulation", type="primary",
+                                                disabled=busy, icon=":material/play_arrow:")
+    if pressed:
+        start(scenario.variant(variant), variant, int(replications), int(seed))
+
+
+def start(scenario: Scenario, variant: str, replications: int, seed: int) -> None:
+    text = scenario.model_dump_json()
+    job = jobs.Job(KIND, f"{scenario.name}: {replications} replication(s), seed {seed}",
+                   "replication", text,
+                   {"variant": variant, "replications": replications, "seed": seed})
+    jobs.start(job, lambda progress: runs.simulate(text, replications, seed,
+                                                   _progress=progress))
+
+
+def results() -> None:
+    run = pick_run(KIND)
+    if run is None:
+        st.info("No simulation yet in this session: choose the replications and press "
+                "**Run simulation**.", icon=":material/info:")
+        return
+    sim: runs.Simulation = run.result
+    scenario = Scenario.model_validate_json(run.scenario_json)
+    headline(sim, scenario)
+    st.subheader("Service by channel")
+    st.dataframe(display.service_table(sim.channels, scenario), hide_index=True,
+                 width="stretch")
+    st.subheader(f"Cost by channel ({scenario.currency})")
+    st.dataframe(display.cost_table(sim.kpis, scenario), hide_index=True, width="stretch")
+    st.subheader("Agent groups")
+    st.dataframe(display.group_table(sim.groups, sim.kpis, scenario), hide_index=True,
+                 width="stretch")
+    st.caption(f"{sim.replications} replication(s) from seed {sim.seed}; ± is the 95% "
+               "confidence half-width over replications (none with one replication).")
+    figures(sim, scenario)
+    downloads(sim, run.id)
+
+
+def headline(sim: runs.Simulation, scenario: Scenario) -> None:
+    """Service level of each channel against its target, and the total cost (95% CIs)."""
+    cols = st.columns(len(scenario.channels) + 1)
+    for col, (name, row) in zip(cols, sim.channels.iterrows(), strict=False):
+        spec = scenario.channels[str(name)]
+        mean, half = row["service_level"], row["service_level_ci95"]
+        col.metric(f"{display.label(scenario, str(name))}: target {100 * spec.sla.target:.0f}%",
+                   display.amount(mean, "share"), display.half_width(half, mean, "share") or None,
+                   delta_color="off", delta_arrow="off", border=True,
+                   help=f"Service level; target {display.target_text(scenario, str(name))}. "
+                   "± is the 95% confidence half-width.")
+    mean, half = display.kpi(sim.kpis, "channel", TOTAL, "total_cost")
+    cols[-1].metric("Total cost", display.amount(mean, "money", scenario.currency),
+                    display.half_width(half, mean, "money") or None, delta_color="off",
+                    delta_arrow="off", border=True,
+                    help=f"Labour, bot, triage and training over {scenario.horizon.days} days.")
+
+
+def figures(sim: runs.Simulation, scenario: Scenario) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(charts.service_level(sim.channel_intervals, scenario), width="stretch")
+        st.plotly_chart(charts.response_summary(sim.channels, scenario), width="stretch")
+        st.plotly_chart(charts.staffed(sim.group_intervals, scenario), width="stretch")
+    with right:
+        st.plotly_chart(charts.response_times(sim.channel_intervals, scenario), width="stretch")
+        st.plotly_chart(charts.backlog(sim.channel_intervals, scenario), width="stretch")
+        st.plotly_chart(charts.occupancy_heatmap(sim.group_intervals, scenario),
+                        width="stretch")
+
+
+def downloads(sim: runs.Simulation, run_id: int) -> None:
+    st.subheader("Downloads")
+    frames = {"channels": sim.channels, "groups": sim.groups, "kpis_and_costs": sim.kpis,
+              "channel_intervals": sim.channel_intervals,
+              "group_intervals": sim.group_intervals}
+    for col, (name, frame) in zip(st.columns(len(frames)), frames.items(), strict=True):
+        col.download_button(f"{name}.csv", frame.to_csv(index=name in ("channels", "groups")),
+                            file_name=f"run{run_id}-{name}.csv", mime="text/csv",
+                            icon=":material/download:", key=f"dl-{name}")
+
+
+st.title("Simulate")
+run_form()
+jobs.watch(KIND)
+results()

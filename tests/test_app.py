@@ -1,0 +1,429 @@
+"""Headless tests of the Streamlit app (streamlit.testing AppTest): every page loads, runs a
+small scenario and shows what it should; bad input is reported clearly, never a traceback."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
+from typer.testing import CliRunner
+
+from omnistaff.scenarios import (
+    Scenario,
+    ScenarioError,
+    bundled_scenarios,
+    load_scenario,
+    parse_scenario,
+    with_overrides,
+)
+from omnistaff.ui import cli_app
+from omnistaff.ui.app import runs, template_form, workforce_forms
+from omnistaff.ui.app.yaml_io import MAX_UPLOAD_BYTES, parse_untrusted, scenario_yaml
+from omnistaff.ui.cli import app as cli
+
+MAIN = Path(cli_app.MAIN)
+TIMEOUT = 60.0
+#: Seconds a test waits for a background run to finish.
+RUN_WAIT = 120.0
+
+
+@pytest.fixture(scope="module")
+def small() -> Scenario:
+    """The small bundled scenario cut to two days and two replications."""
+    full = load_scenario(bundled_scenarios()["small_multichannel"])
+    return with_overrides(full, {"horizon.days": 2, "horizon.replications": 2})
+
+
+def start(scenario: Scenario | None = None, page: str | None = None) -> AppTest:
+    """The app run once (on `page`), working on `scenario` if one is given."""
+    at = AppTest.from_file(str(MAIN), default_timeout=TIMEOUT)
+    if scenario is not None:
+        at.session_state["scenario"] = scenario
+        at.session_state["source"] = "test"
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def finish(at: AppTest) -> AppTest:
+    """Rerun until no background job is left (each rerun polls the job like the page)."""
+    deadline = time.monotonic() + RUN_WAIT
+    while at.session_state.get("jobs"):
+        assert time.monotonic() < deadline, "the run did not finish"
+        time.sleep(0.2)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str) -> Button:
+    return next(b for b in at.button if b.label == label)
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def scenario_of(at: AppTest) -> Scenario:
+    return at.session_state["scenario"]
+
+
+# ------------------------------------------------------------------------------- scenario
+
+
+def test_scenario_page_shows_a_bundled_scenario_and_its_levers() -> None:
+    at = start()
+    assert [t.value for t in at.title] == ["Scenario"]
+    assert "Small multichannel" in [h.value for h in at.subheader]
+    assert [m.value for m in at.metric][:3] == ["4", "3", "7"]
+    tabs = [t.label for t in at.tabs]
+    for name in ("Channels", "Agent groups", "Staffing", "Horizon and general", "Variants",
+                 "YAML"):
+        assert name in tabs
+    labels = [n.label for n in at.number_input]
+    assert "Weekly volume (contacts per 7 days)" in labels
+    assert any(label.startswith("Mean handle time") for label in labels)
+    assert len(at.get("download_button")) == 1
+    assert not errors(at)
+
+
+def test_a_bundled_scenario_is_loaded_by_name() -> None:
+    at = start()
+    pick = next(s for s in at.selectbox if s.label == "Bundled scenario")
+    pick.set_value("weekend_social")
+    button(at, "Load bundled scenario").click().run()
+    assert scenario_of(at).name == "Weekend social coverage"
+    assert "Weekend social coverage" in [h.value for h in at.subheader]
+
+
+def test_editing_a_channel_lever_changes_the_scenario(small: Scenario) -> None:
+    at = start(small)
+    volume = next(n for n in at.number_input if n.label.startswith("Weekly volume"))
+    volume.set_value(12000.0)
+    button(at, "Apply changes to phone").click().run()
+    assert not errors(at)
+    assert scenario_of(at).channels["phone"].arrivals.weekly_volume == 12000
+    assert "(edited)" in at.session_state["source"]
+
+
+def test_a_bad_field_is_reported_next_to_it_and_not_applied(small: Scenario) -> None:
+    at = start(small)
+    threshold = next(t for t in at.text_input if t.label == "SLA threshold T")
+    threshold.set_value("soon")
+    button(at, "Apply changes to phone").click().run()
+    found = errors(at)
+    assert len(found) == 1
+    assert "channels.phone.sla.threshold" in found[0] and "not a duration" in found[0]
+    assert scenario_of(at) == small
+    # the message sits in the column of the field it names, below it
+    column = next(c for c in at.columns if any(t.label == "SLA threshold T"
+                                               for t in c.text_input))
+    assert [e.value for e in column.error] == found
+
+
+def test_unchanged_tables_apply_to_the_same_scenario(small: Scenario) -> None:
+    at = start(small)
+    for label in ("Apply changes to agent groups", "Apply changes to staffing",
+                  "Apply changes to shift templates",
+                  "Apply general changes", "Apply variants", "Apply YAML"):
+        button(at, label).click().run()
+        assert not errors(at), label
+        assert scenario_of(at) == small, label
+
+
+def test_group_and_shift_tables_round_trip(small: Scenario) -> None:
+    groups = workforce_forms.groups_data(workforce_forms.groups_frame(small),
+                                         workforce_forms.skills_frame(small))
+    shifts = workforce_forms.shifts_data(workforce_forms.shifts_frame(small))
+    data = small.model_dump(mode="json")
+    data["groups"], data["staffing"]["shifts"] = groups, shifts
+    assert Scenario.model_validate(data) == small
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_shift_template_table_round_trips(name: str) -> None:
+    scenario = load_scenario(bundled_scenarios()[name])
+    data = scenario.model_dump(mode="json")
+    data["optimizer"]["templates"] = template_form.templates_data(
+        template_form.templates_frame(scenario))
+    assert Scenario.model_validate(data) == scenario
+
+
+def test_yaml_tab_applies_edits_and_reports_problems(small: Scenario) -> None:
+    at = start(small)
+    text = next(t for t in at.text_area if t.label == "Scenario (YAML)")
+    text.set_value(scenario_yaml(small).replace("name: Small multichannel", "name: Renamed"))
+    button(at, "Apply YAML").click().run()
+    assert scenario_of(at).name == "Renamed"
+    text = next(t for t in at.text_area if t.label == "Scenario (YAML)")
+    text.set_value(scenario_yaml(small).replace("hourly_cost: 28", "hourly_cost: lots"))
+    button(at, "Apply YAML").click().run()
+    assert any("groups.phone_team.hourly_cost" in e for e in errors(at))
+    assert scenario_of(at).name == "Renamed"
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"name: [unclosed", "not valid YAML"),
+    (b"\xff\xfe\x00binary", "not UTF-8"),
+    (b"name: x\nhorizon: {days: 99}\n", "horizon.days"),
+    (b"a: &x [1]\nb: *x\n", "anchors or aliases"),
+    (b"x: " + b"1" * MAX_UPLOAD_BYTES, "limited to 1 MB"),
+], ids=["syntax", "binary", "invalid", "aliases", "too-large"])
+def test_a_bad_upload_is_reported_clearly(small: Scenario, content: bytes,
+                                          expected: str) -> None:
+    at = start(small)
+    at.file_uploader[0].upload("bad.yaml", content, "application/x-yaml")
+    at.run()
+    assert not at.exception
+    found = errors(at)
+    assert found[0].startswith("bad.yaml was not loaded")
+    assert any(expected in e for e in found), found
+    assert scenario_of(at) == small
+
+
+def test_an_upload_may_not_read_server_files(small: Scenario) -> None:
+    data = small.model_dump(mode="json")
+    data["channels"]["phone"]["arrivals"]["counts"] = {"csv": "/etc/passwd"}
+    at = start(small)
+    at.file_uploader[0].upload("sneaky.yaml", yaml.safe_dump(data).encode())
+    at.run()
+    assert any("channels.phone.arrivals.counts" in e and "cannot read files" in e
+               for e in errors(at))
+
+
+def test_a_good_upload_becomes_the_scenario(small: Scenario) -> None:
+    at = start()
+    text = scenario_yaml(small).replace("name: Small multichannel", "name: Uploaded")
+    at.file_uploader[0].upload("mine.yaml", text.encode())
+    at.run()
+    assert scenario_of(at).name == "Uploaded"
+    assert at.session_state["source"] == "mine.yaml"
+    assert not errors(at)
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_downloaded_yaml_loads_back_to_the_same_scenario(name: str) -> None:
+    scenario = load_scenario(bundled_scenarios()[name])
+    assert parse_scenario(scenario_yaml(scenario)) == scenario
+    assert parse_untrusted(scenario_yaml(scenario).encode(), "x.yaml") == scenario
+
+
+def test_untrusted_text_is_size_limited() -> None:
+    with pytest.raises(ScenarioError, match="limited to"):
+        parse_untrusted("#" * (MAX_UPLOAD_BYTES + 1), "big.yaml")
+
+
+# ------------------------------------------------------------------------------- simulate
+
+
+def test_simulate_runs_with_progress_and_shows_results(small: Scenario) -> None:
+    at = start(small, "simulate_page.py")
+    assert [t.value for t in at.title] == ["Simulate"]
+    assert any("No simulation yet" in i.value for i in at.info)
+    button(at, "Run simulation").click().run()
+    finish(at)
+    labels = [m.label for m in at.metric]
+    assert labels[-1] == "Total cost" and len(labels) == len(small.channels) + 1
+    assert labels[0] == "phone: target 80%"
+    assert at.metric[0].value.endswith("%")
+    service, cost, groups = (d.value for d in at.dataframe)
+    assert list(service["channel"]) == list(small.channels)
+    assert service["service level"].str.contains("±").all()
+    assert list(cost["channel"])[-1] == "all channels"
+    assert list(groups["group"]) == list(small.groups)
+    figures = at.get("plotly_chart")
+    assert len(figures) == 6
+    assert len(at.get("download_button")) == 5
+    assert not errors(at)
+
+
+def test_past_runs_are_listed_and_reloadable(small: Scenario) -> None:
+    at = start(small, "simulate_page.py")
+    seed = next(n for n in at.number_input if n.label == "Seed")
+    for value in (11, 12):
+        seed.set_value(value)
+        button(at, "Run simulation").click().run()
+        finish(at)
+        seed = next(n for n in at.number_input if n.label == "Seed")
+    picker = next(s for s in at.selectbox if s.label.startswith("Showing run"))
+    assert len(picker.options) == 2 and "seed 12" in picker.value
+    latest = at.dataframe[0].value.copy()
+    picker.set_value(next(o for o in picker.options if "seed 11" in o)).run()
+    assert "seed 11" in next(s for s in at.selectbox if s.label.startswith("Showing run")).value
+    assert not at.dataframe[0].value.equals(latest)
+    assert len(at.get("page_link")) >= 2  # the sidebar lists them too
+
+
+class SlowRun:
+    """A stand-in for `runs.simulate` that reports progress and waits to be released."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.real = runs.simulate
+
+    def __call__(self, scenario_json: str, replications: int, seed: int,
+                 _progress: runs.Progress) -> runs.Simulation:
+        _progress(1, replications)
+        self.release.wait(RUN_WAIT)
+        _progress(replications, replications)
+        return self.real(scenario_json, replications, seed)
+
+
+def test_a_long_run_shows_progress_and_leaves_the_page_usable(
+        small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = SlowRun()
+    monkeypatch.setattr(runs, "simulate", slow)
+    at = start(small, "simulate_page.py")
+    button(at, "Run simulation").click().run()
+    (bar,) = at.get("progress")
+    assert "replication 1 of 2" in bar.proto.text
+    assert button(at, "Run simulation").disabled
+    at.switch_page("scenario_page.py").run()  # the user may go elsewhere meanwhile
+    assert not at.exception and scenario_of(at) == small
+    slow.release.set()
+    at.switch_page("simulate_page.py").run()
+    finish(at)
+    assert not at.get("progress") and len(at.get("plotly_chart")) == 6
+
+
+def test_a_long_run_can_be_cancelled(small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = SlowRun()
+    monkeypatch.setattr(runs, "simulate", slow)
+    at = start(small, "simulate_page.py")
+    button(at, "Run simulation").click().run()
+    button(at, "Cancel").click().run()
+    slow.release.set()
+    finish(at)
+    assert any("did not finish: cancelled" in e for e in errors(at))
+    assert not at.get("plotly_chart")
+
+
+def test_a_failed_run_is_reported_not_raised(small: Scenario,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr(runs, "simulate", broken)
+    at = start(small, "simulate_page.py")
+    button(at, "Run simulation").click().run()
+    finish(at)
+    assert any("solver exploded" in e for e in errors(at))
+
+
+# -------------------------------------------------------------------------------- compare
+
+
+def test_compare_runs_variants_paired_and_shows_differences(small: Scenario) -> None:
+    at = start(small, "compare_page.py")
+    assert [t.value for t in at.title] == ["Compare"]
+    chosen = at.multiselect[0]
+    assert chosen.value == ["base", *small.variants]
+    chosen.set_value(["base", "chat_concurrency_2"])
+    next(n for n in at.number_input if n.label == "Replications").set_value(2)
+    button(at, "Run comparison").click().run()
+    finish(at)
+    tabs = [t.label for t in at.tabs]
+    assert tabs == ["Channel over the week", "Cost per channel", "Staffing and service",
+                    "All KPIs"]
+    tables = [d.value for d in at.dataframe]
+    week = tables[0]
+    assert list(week["variant"]) == ["base", "chat_concurrency_2"]
+    differences = tables[1]
+    assert list(differences["variant"]) == ["chat_concurrency_2"]
+    assert differences["service level"].str.contains("±|no difference").all()
+    assert any("cost" in t.columns[0] for t in tables)
+    assert len(at.get("plotly_chart")) >= 5
+    assert not errors(at)
+
+
+def test_compare_needs_two_variants(small: Scenario) -> None:
+    at = start(small, "compare_page.py")
+    at.multiselect[0].set_value(["base"])
+    button(at, "Run comparison").click().run()
+    assert any("at least two variants" in e for e in errors(at))
+
+
+# ------------------------------------------------------------------------------- optimize
+
+
+def fake_optimization(scenario: Scenario) -> runs.Optimization:
+    """What the page shows, without solving: the scenario's own shifts as the schedule."""
+    schedule = pd.DataFrame([
+        {"group": s.group, "template": "full_time", "day": day, "start": s.start,
+         "end": f"{(int(s.start[:2]) + 8) % 24:02d}{s.start[2:]}", "length_hours": 8.0,
+         "paid_hours": 7.5, "breaks": "", "count": s.count, "cost": 100.0 * s.count}
+        for s in scenario.staffing.shifts for day in s.days])
+    intervals = scenario.horizon.intervals
+    coverage = pd.DataFrame([
+        {"channel": c, "interval": t, "label": f"t{t}", "required": 2.0, "allocated": 2.5,
+         "available": 3.0, "backlog": 0.0} for c in scenario.channels for t in range(intervals)])
+    iterations = pd.DataFrame({"iteration": [1, 2], "cost": [900.0, 1000.0],
+                               "attainment": [0.8, 1.0]})
+    return runs.Optimization(scenario.model_dump_json(), schedule, coverage, iterations,
+                             ("iteration 1: cost 900", "iteration 2: cost 1000"), 1000.0, True)
+
+
+def test_optimize_page_runs_the_loop_and_shows_the_schedule(
+        small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    def loop(scenario_json: str, _progress: runs.Progress) -> runs.Optimization:
+        scenario = Scenario.model_validate_json(scenario_json)
+        for k in (1, 2):
+            _progress(k, scenario.optimizer.max_iterations, f"iteration {k}")
+        return fake_optimization(scenario)
+
+    monkeypatch.setattr(runs, "optimizer_available", lambda: True)
+    monkeypatch.setattr(runs, "optimize", loop)
+    at = start(small, "optimize_page.py")
+    assert [t.value for t in at.title] == ["Optimize"]
+    next(n for n in at.number_input if n.label == "Most iterations").set_value(3)
+    button(at, "Optimize schedule").click().run()
+    finish(at)
+    assert [m.label for m in at.metric] == ["Schedule cost", "Agent-shifts", "Iterations",
+                                            "Every SLA met in simulation"]
+    assert at.metric[0].value == "USD 1,000" and at.metric[3].value == "yes"
+    assert len(at.get("plotly_chart")) == 3  # schedule, coverage, iterations
+    assert len(at.get("download_button")) == 2
+    run = at.session_state["runs"][-1]
+    assert Scenario.model_validate_json(run.scenario_json).optimizer.max_iterations == 3
+    button(at, "Work on the optimized scenario").click().run()
+    assert at.session_state["source"].startswith("optimized")
+    assert not errors(at)
+
+
+def test_optimize_page_without_the_optimizer_says_so(small: Scenario,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runs, "optimizer_available", lambda: False)
+    at = start(small, "optimize_page.py")
+    assert any("not part of this build" in i.value for i in at.info)
+    assert not at.button
+
+
+# ------------------------------------------------------------------------------------ cli
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    seen: list[list[str]] = []
+    monkeypatch.setattr(cli_app, "serve", lambda args: seen.append(args) or 0)
+    yield seen
+
+
+def test_ui_command_starts_streamlit_headless_and_prints_the_address(
+        calls: list[list[str]]) -> None:
+    result = CliRunner().invoke(cli, ["ui", "--port", "8599"])
+    assert result.exit_code == 0, result.output
+    assert "http://localhost:8599" in result.output
+    (args,) = calls
+    assert args[1:4] == ["-m", "streamlit", "run"] and args[4] == str(MAIN)
+    flags = dict(zip(args[5::2], args[6::2], strict=True))
+    assert flags["--server.headless"] == "true" and flags["--server.port"] == "8599"
+    assert flags["--server.maxUploadSize"] == "1"

@@ -1,0 +1,172 @@
+"""The app in a real browser: `omnistaff ui` serves it on localhost and Debian's Chromium,
+driven by Playwright, clicks through scenario -> simulate -> compare on a bundled scenario,
+checking what is shown and saving screenshots.
+
+Screenshots go to $OMNISTAFF_SCREENSHOTS when set (`OMNISTAFF_SCREENSHOTS=docs/images` makes
+the README's pictures), else to pytest's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+START_SECONDS = 60.0
+#: Milliseconds the browser waits for a page element or a run.
+WAIT_MS = 120_000
+PLOTS = "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="needs Debian's Chromium at /usr/bin/chromium "
+                       "(apt-get install -y chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "omnistaff ui exited before serving"
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"omnistaff ui did not answer at {url} within {START_SECONDS:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`omnistaff ui` on a free localhost port, in its own process group, always stopped."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "ui.log"
+    command = [sys.executable, "-c", "from omnistaff.ui.cli import main; main()", "ui",
+               "--port", str(port)]
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                  cwd=tmp_path_factory.mktemp("cwd"), start_new_session=True)
+    try:
+        url = f"http://localhost:{port}"
+        wait_until_up(url, server)
+        assert f"open http://localhost:{port}" in log.read_text()
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("OMNISTAFF_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def page(app_url: str) -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1600, "height": 1000})
+            tab.set_default_timeout(WAIT_MS)
+            tab.goto(app_url)
+            yield tab
+        finally:
+            browser.close()
+
+
+def no_exception(page: Page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def full_height(page: Page, shots: Path, name: str, height: int) -> None:
+    """Screenshot of the whole page: Streamlit scrolls inside its own container, so the
+    viewport is made tall enough for everything instead."""
+    page.set_viewport_size({"width": 1600, "height": height})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=shots / name)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+
+
+def test_scenario_page_loads_a_bundled_scenario_and_reports_a_bad_field(page: Page,
+                                                                       shots: Path) -> None:
+    page.get_by_role("heading", name="Scenario", exact=True).wait_for()
+    page.get_by_label("Bundled scenario").click()
+    page.get_by_role("option", name="small_multichannel").click()
+    page.get_by_role("button", name="Load bundled scenario").click()
+    page.get_by_text("Loaded small_multichannel").wait_for()  # the toast: the rerun is done
+    page.get_by_role("heading", name="Small multichannel").wait_for()
+    threshold = page.get_by_role("textbox", name="SLA threshold T").first
+    threshold.fill("soon")
+    page.get_by_role("button", name="Apply changes to phone").click()
+    problem = page.get_by_text("is not a duration").first
+    problem.wait_for()
+    assert "channels.phone.sla.threshold" in problem.inner_text()
+    page.get_by_role("textbox", name="SLA threshold T").first.fill("20s")
+    page.get_by_role("button", name="Apply changes to phone").click()
+    page.get_by_text("channel phone applied").wait_for()
+    expect(page.get_by_text("is not a duration")).to_have_count(0)
+    expect(page.get_by_text("small_multichannel (edited)").first).to_be_visible()
+    expect(page.get_by_role("textbox", name="SLA threshold T").first).to_have_value("20s")
+    no_exception(page)
+    page.screenshot(path=shots / "scenario.png")
+
+
+def test_simulate_page_runs_and_shows_charts(page: Page, shots: Path) -> None:
+    page.get_by_role("link", name="Simulate").click()
+    page.get_by_role("heading", name="Simulate", exact=True).wait_for()
+    page.get_by_role("button", name="Run simulation").click()
+    page.get_by_role("heading", name="Service by channel").wait_for()
+    page.wait_for_function(PLOTS, arg=6, timeout=WAIT_MS)
+    metric = page.get_by_test_id("stMetric").filter(has_text="phone: target 80%")
+    assert "%" in metric.get_by_test_id("stMetricValue").inner_text()
+    assert page.get_by_text("Cost by channel (USD)").is_visible()
+    assert page.get_by_text("Service level by interval").first.is_visible()
+    assert page.get_by_text("Occupancy by group").first.is_visible()
+    no_exception(page)
+    full_height(page, shots, "simulate.png", 3400)
+
+
+def test_compare_page_runs_variants_and_shows_differences(page: Page, shots: Path) -> None:
+    page.get_by_role("link", name="Compare").click()
+    page.get_by_role("heading", name="Compare", exact=True).wait_for()
+    page.get_by_role("button", name="Run comparison").click()
+    page.get_by_role("tab", name="Channel over the week").wait_for()
+    page.wait_for_function(PLOTS, arg=1, timeout=WAIT_MS)
+    shown = page.get_by_text("Difference from the base").filter(visible=True)
+    shown.first.wait_for()
+    assert page.get_by_text("over the week, by variant").filter(visible=True).count() == 1
+    legend = page.locator(".js-plotly-plot .legendtext")
+    assert {"base", "chat_concurrency_2"} <= set(legend.all_text_contents())
+    no_exception(page)
+    full_height(page, shots, "compare.png", 1700)
+    page.get_by_role("tab", name="Cost per channel").click()
+    page.get_by_text("Cost per variant, stacked by channel").first.wait_for()
+    no_exception(page)
+    full_height(page, shots, "compare-cost.png", 1500)
