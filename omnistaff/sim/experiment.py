@@ -4,7 +4,7 @@ with identical results for the same seed whatever runs them."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -106,41 +106,55 @@ def run_tasks(
     progress: Progress | None = None,
 ) -> list[Any]:
     """Results of `function` over tasks, in task order, serially, on a pool or on Dask."""
-    if dask_address:
-        return _on_dask(function, tasks, dask_address, progress)
-    if workers <= 1 or len(tasks) <= 1:
-        results = []
-        for done, task in enumerate(tasks, start=1):
-            results.append(function(task))
-            if progress:
-                progress(done, len(tasks))
-        return results
-    return _on_pool(function, tasks, workers, progress)
-
-
-def _on_pool(function: Callable[[Any], Any], tasks: Sequence[Any], workers: int,
-             progress: Progress | None) -> list[Any]:
     results: list[Any] = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()
-            if progress:
-                progress(done, len(tasks))
+    for done, (i, result) in enumerate(iter_tasks(function, tasks, workers, dask_address), 1):
+        results[i] = result
+        if progress:
+            progress(done, len(tasks))
     return results
 
 
-def _on_dask(function: Callable[[Any], Any], tasks: Sequence[Any], address: str,
-             progress: Progress | None) -> list[Any]:
+def iter_tasks(
+    function: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    workers: int = 1,
+    dask_address: str | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """(task index, result) pairs as tasks finish, so callers can stream results to disk.
+
+    Serial for one worker, else a local process pool, or the Dask cluster at `dask_address`.
+    Closing the iterator early (an interruption) cancels the tasks not yet started.
+    """
+    if dask_address:
+        yield from _on_dask(function, tasks, dask_address)
+    elif workers <= 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            yield i, function(task)
+    else:
+        yield from _on_pool(function, tasks, workers)
+
+
+def _on_pool(function: Callable[[Any], Any], tasks: Sequence[Any],
+             workers: int) -> Iterator[tuple[int, Any]]:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    try:
+        futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _on_dask(function: Callable[[Any], Any], tasks: Sequence[Any],
+             address: str) -> Iterator[tuple[int, Any]]:
     from distributed import Client
     from distributed import as_completed as dask_completed
 
     with Client(address) as client:
         futures = client.map(function, list(tasks), pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
-        results: list[Any] = [None] * len(tasks)
-        for done, future in enumerate(dask_completed(futures), start=1):
-            results[index[future.key]] = future.result()
-            if progress:
-                progress(done, len(tasks))
-    return results
+        try:
+            for future in dask_completed(futures):
+                yield index[future.key], future.result()
+        finally:
+            client.cancel(futures)

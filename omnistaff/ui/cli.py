@@ -15,6 +15,10 @@ from omnistaff.scenarios.reference import scenario_format_markdown
 from omnistaff.scenarios.scenario import Scenario as ScenarioModel
 from omnistaff.sim.erlang import agents_for_target, queue_metrics
 from omnistaff.sim.experiment import run_replications
+from omnistaff.ui import (
+    cli_app,  # noqa: F401  (registers ui)
+    cli_study,  # noqa: F401  (registers compare, sweep)
+)
 from omnistaff.ui.cli_common import (
     ScenarioArg,
     VariantOpt,

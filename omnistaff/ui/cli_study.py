@@ -1,0 +1,216 @@
+"""The `compare` and `sweep` commands: variants side by side, and parameter sweeps with a
+cost-versus-service-level frontier, each written as an HTML report with CSV and JSON."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from omnistaff.scenarios import Scenario, VariantError, with_overrides
+from omnistaff.sim.compare import Comparison, compare_scenarios, variant_scenarios
+from omnistaff.sim.costing import TOTAL
+from omnistaff.sim.sweep import (
+    RUNS_FILE,
+    Param,
+    SweepError,
+    SweepResult,
+    parse_param,
+    run_sweep,
+)
+from omnistaff.ui.cli_common import (
+    ScenarioArg,
+    app,
+    console,
+    default_out,
+    fail,
+    progress_bar,
+    resolve_scenario,
+)
+from omnistaff.ui.report import write_compare_report, write_sweep_report
+from omnistaff.ui.report_format import cell, difference_text
+
+Replications = Annotated[int | None, typer.Option(min=1, help="Replications per variant or "
+                                                  "point (default: the scenario's).")]
+Seed = Annotated[int | None, typer.Option(min=0, help="Seed (default: the scenario's).")]
+Workers = Annotated[int, typer.Option(min=1, help="Local worker processes.")]
+Dask = Annotated[str | None, typer.Option(help="Run on the Dask scheduler at this address, "
+                                          "e.g. tcp://10.0.0.5:8786.")]
+Out = Annotated[Path | None, typer.Option(help="Output folder (default: "
+                                          "omnistaff-out/<scenario>-<command>).")]
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+
+
+@app.command()
+def compare(
+    source: ScenarioArg,
+    variants: Annotated[str | None, typer.Option(help="Variants to compare, comma-separated "
+                                                 "(default: all); the base always comes "
+                                                 "first.")] = None,
+    optimize: Annotated[bool, typer.Option("--optimize", help="Optimize each variant's "
+                                           "schedule first, then compare.")] = False,
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = DEFAULT_WORKERS,
+    dask: Dask = None,
+    out: Out = None,
+) -> None:
+    """Compare variants on the same simulated customers: KPIs, costs and paired differences."""
+    scenario = resolve_scenario(source)
+    names = [n.strip() for n in variants.split(",") if n.strip()] if variants else None
+    try:
+        scenarios = variant_scenarios(scenario, names)
+    except VariantError as exc:
+        fail(f"--variants: {exc}")
+    if optimize:
+        scenarios = _optimized(scenarios)
+    count = replications or scenario.horizon.replications
+    with progress_bar() as bar:
+        task = bar.add_task("simulating", total=count * len(scenarios))
+        comparison = compare_scenarios(scenarios, count, seed, workers, dask,
+                                       lambda done, _: bar.update(task, completed=done))
+    console.print(_totals_table(comparison, scenario.currency))
+    console.print(_service_table(comparison))
+    folder = out or default_out(source, suffix="compare")
+    _check_folder(folder)
+    write_compare_report(comparison, folder)
+    console.print(f"Report written to [bold]{folder / 'report.html'}[/bold] (with kpis.csv, "
+                  "intervals.csv, summary.json and figures/).")
+
+
+def _optimized(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
+    """Each variant with the optimizer's schedule as its staffing.
+
+    The optimizer's contract: `omnistaff.optimize.optimize(scenario)` returns a result whose
+    `schedule` is valid scenario staffing (a `Staffing`).
+    """
+    try:
+        from omnistaff.optimize import optimize as run_optimizer  # type: ignore[attr-defined]
+    except ImportError:
+        fail("--optimize needs the schedule optimizer (omnistaff.optimize.optimize), which is "
+             "not available yet; run without --optimize")
+    optimized = {}
+    with progress_bar() as bar:
+        task = bar.add_task("optimizing", total=len(scenarios))
+        for name, scenario in scenarios.items():
+            try:
+                schedule = run_optimizer(scenario).schedule
+            except ValueError as exc:
+                fail(f"--optimize: variant '{name}' cannot be optimized: {exc}")
+            staffing = schedule.model_dump(mode="json")
+            optimized[name] = with_overrides(scenario, {"staffing": staffing})
+            bar.advance(task)
+    return optimized
+
+
+def _totals_table(comparison: Comparison, currency: str) -> Table:
+    """Per variant: total cost, cost per resolved contact and overall service level."""
+    table = comparison.kpi_table()
+    totals = table[(table["scope"] == "channel") & (table["name"] == TOTAL)].set_index(
+        ["variant", "kpi"])
+    out = Table(title=f"All channels, {comparison.replications} replication(s): mean ± 95% "
+                "CI; Δ = paired difference from the base", title_justify="left")
+    for name in ("variant", "total cost", "Δ cost", "cost per resolved", "service level",
+                 "Δ service level"):
+        out.add_column(name, justify="left" if name == "variant" else "right")
+    for variant in comparison.scenarios:
+        cost, per, level = (totals.loc[(variant, k)] for k in
+                            ("total_cost", "cost_per_resolved", "service_level"))
+        out.add_row(variant, cell(cost["mean"], cost["ci95"], "money", currency),
+                    _delta(cost, "money", currency),
+                    cell(per["mean"], per["ci95"], "money", currency),
+                    cell(level["mean"], level["ci95"], "share", currency),
+                    _delta(level, "share", currency))
+    return out
+
+
+def _delta(row: pd.Series, kind: str, currency: str) -> str:
+    return difference_text(row["diff"], row["diff_ci95"], kind, currency)
+
+
+def _service_table(comparison: Comparison) -> Table:
+    """Service level of every channel for every variant."""
+    table = comparison.kpi_table()
+    levels = table[(table["scope"] == "channel") & (table["kpi"] == "service_level")]
+    channels = [c for c in dict.fromkeys(levels["name"]) if c != TOTAL]
+    out = Table(title="Service level by channel (mean ± 95% CI)", title_justify="left")
+    out.add_column("variant")
+    for channel in channels:
+        out.add_column(channel, justify="right")
+    by = levels.set_index(["variant", "name"])
+    for variant in comparison.scenarios:
+        out.add_row(variant, *[cell(by.loc[(variant, c), "mean"], by.loc[(variant, c), "ci95"],
+                                    "share", "") for c in channels])
+    return out
+
+
+@app.command()
+def sweep(
+    source: ScenarioArg,
+    param: Annotated[list[str], typer.Option(help="PATH=v1,v2,.. (repeat for more paths); "
+                                             "every combination is run, e.g. --param "
+                                             "channels.social.sla.threshold=1h,4h.")],
+    variant: Annotated[str | None, typer.Option(help="Apply this variant first.")] = None,
+    channel: Annotated[str, typer.Option(help="Service level on the frontier: a channel, or "
+                                         "'total' for every channel pooled.")] = TOTAL,
+    replications: Replications = None,
+    seed: Seed = None,
+    workers: Workers = DEFAULT_WORKERS,
+    dask: Dask = None,
+    out: Out = None,
+) -> None:
+    """Run every combination of parameter values; report the cost-versus-SLA frontier.
+
+    Results stream to disk as they finish: run an interrupted sweep again to resume it.
+    """
+    scenario = resolve_scenario(source, variant)
+    if channel != TOTAL and channel not in scenario.channels:
+        fail(f"--channel: no channel named '{channel}'; use one of "
+             f"{', '.join([TOTAL, *scenario.channels])}")
+    folder = out or default_out(source, variant, "sweep")
+    try:
+        params = [parse_param(text) for text in param]
+        result = _run_sweep(scenario, params, folder, replications, seed, workers, dask)
+    except SweepError as exc:
+        fail(str(exc))
+    console.print(_frontier_table(result, channel, scenario.currency))
+    write_sweep_report(result, scenario, folder, channel)
+    console.print(f"Report written to [bold]{folder / 'report.html'}[/bold] (with points.csv, "
+                  f"frontier.csv, kpis.csv, {RUNS_FILE} and figures/).")
+
+
+def _run_sweep(scenario: Scenario, params: list[Param], folder: Path, replications: int | None,
+               seed: int | None, workers: int, dask: str | None) -> SweepResult:
+    _check_folder(folder)
+    count = replications or scenario.horizon.replications
+    with progress_bar() as bar:
+        task = bar.add_task("sweeping", total=None)
+        try:
+            return run_sweep(scenario, params, folder, count, seed, workers, dask,
+                             lambda done, total: bar.update(task, completed=done, total=total))
+        except KeyboardInterrupt:
+            bar.stop()
+            fail(f"interrupted; finished runs are kept in {folder / RUNS_FILE}: run the same "
+                 "command again to resume", code=130)
+
+
+def _frontier_table(result: SweepResult, channel: str, currency: str) -> Table:
+    frontier = result.frontier(channel)
+    out = Table(title=f"Frontier: the cheapest point for each service level ({channel})",
+                title_justify="left")
+    for name in ("point", "total cost", "service level"):
+        out.add_column(name, justify="left" if name == "point" else "right")
+    cost, level = f"{TOTAL}.total_cost", f"{channel}.service_level"
+    for _, row in frontier.iterrows():
+        out.add_row(str(row["label"]), cell(row[cost], row[f"{cost}_ci95"], "money", currency),
+                    cell(row[level], row[f"{level}_ci95"], "share", currency))
+    return out
+
+
+def _check_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        fail(f"--out: '{folder}' is a file; give a folder path")
