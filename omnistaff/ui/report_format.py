@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.ui.tables import amount as number
 from omnistaff.ui.tables import duration
 
 #: KPI -> (column title, kind). Kinds decide the format: share, seconds, money, count, hours.
@@ -33,21 +34,6 @@ GROUP_COLUMNS: dict[str, tuple[str, str]] = {
 }
 #: KPIs where a rise is good news; for the rest (costs, waits, losses) a fall is.
 HIGHER_IS_BETTER = {"service_level", "handled", "resolved", "occupancy"}
-
-
-def number(value: float, kind: str, currency: str = "") -> str:
-    """A value in the unit its kind implies: 81.2%, 3.5 min, USD 12,400, 1,203."""
-    if value is None or math.isnan(value):
-        return "–"
-    if kind == "share":
-        return f"{100 * value:.1f}%"
-    if kind == "seconds":
-        return duration(value)
-    if kind == "money":
-        return f"{currency} {value:,.2f}" if abs(value) < 100 else f"{currency} {value:,.0f}"
-    if kind == "number":
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
 
 
 def spread(value: float, kind: str, currency: str = "") -> str:

@@ -22,6 +22,24 @@ def duration(seconds: float) -> str:
     return f"{seconds / 3600:.3g} h"
 
 
+def amount(value: float, kind: str, currency: str = "", cents: bool | None = None) -> str:
+    """A value in the unit its kind implies: 81.2%, 3.5 min, USD 4.10, USD 12,400, 403 h."""
+    if value is None or math.isnan(value):
+        return "–"
+    if kind == "share":
+        return f"{100 * value:.1f}%"
+    if kind == "seconds":
+        return duration(value)
+    if kind == "money":
+        cents = abs(value) < 100 if cents is None else cents
+        return f"{currency} {value:,.{2 if cents else 0}f}".strip()
+    if kind == "hours":
+        return f"{value:,.0f} h"
+    if kind == "number":
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
 def share(value: float, half: float | None = None) -> str:
     if value is None or math.isnan(value):
         return "–"

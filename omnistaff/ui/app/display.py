@@ -9,25 +9,7 @@ import pandas as pd
 
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.tables import duration
-
-
-def amount(value: float, kind: str, currency: str = "", cents: bool | None = None) -> str:
-    """A value in the unit its kind implies: 81.2%, 3.5 min, USD 4.10, USD 12,400, 403 h."""
-    if value is None or math.isnan(value):
-        return "–"
-    if kind == "share":
-        return f"{100 * value:.1f}%"
-    if kind == "seconds":
-        return duration(value)
-    if kind == "money":
-        cents = abs(value) < 100 if cents is None else cents
-        return f"{currency} {value:,.{2 if cents else 0}f}".strip()
-    if kind == "hours":
-        return f"{value:,.0f} h"
-    if kind == "number":
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+from omnistaff.ui.tables import amount, duration
 
 
 def half_width(half: float, mean: float, kind: str) -> str:
