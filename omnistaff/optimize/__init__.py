@@ -1,0 +1,36 @@
+"""The optimizer: channel requirements, the Pyomo shift-schedule model, and the
+simulation-optimization loop that proves a schedule in simulation."""
+
+from omnistaff.optimize.data import ScheduleData, schedule_data
+from omnistaff.optimize.diagnose import infeasibility_reasons
+from omnistaff.optimize.errors import ScheduleInfeasible
+from omnistaff.optimize.evaluate import Evaluation, evaluate
+from omnistaff.optimize.frames import coverage_frame, schedule_frame
+from omnistaff.optimize.loop import Iteration, OptimizationResult, optimize
+from omnistaff.optimize.model import build_model
+from omnistaff.optimize.report import write_outputs
+from omnistaff.optimize.requirements import Requirements, channel_requirements
+from omnistaff.optimize.schedule import schedule_shifts, with_schedule
+from omnistaff.optimize.solve import SolveReport, solve
+
+__all__ = [
+    "Evaluation",
+    "Iteration",
+    "OptimizationResult",
+    "Requirements",
+    "ScheduleData",
+    "ScheduleInfeasible",
+    "SolveReport",
+    "build_model",
+    "channel_requirements",
+    "coverage_frame",
+    "evaluate",
+    "infeasibility_reasons",
+    "optimize",
+    "schedule_data",
+    "schedule_frame",
+    "schedule_shifts",
+    "solve",
+    "with_schedule",
+    "write_outputs",
+]

@@ -128,8 +128,8 @@ class OptimizerSettings(Frozen):
         "with omnistaff; cbc, glpk, gurobi ... if installed)."
     )
     mip_gap: float = Field(
-        default=0.005, gt=0, le=0.5, description="Relative optimality gap at which a solve "
-        "stops, e.g. 0.005 for 0.5%."
+        default=0.01, gt=0, le=0.5, description="Relative gap to the proven lower bound at "
+        "which a solve stops, e.g. 0.01 for 1%; the gap reached is reported."
     )
     time_limit: Seconds = Field(
         default=60, gt=0, description="Most time per solve, e.g. 60s or 5min."

@@ -1,0 +1,127 @@
+"""Benchmark of the shift optimizer on a one-week, quarter-hour instance.
+
+Four channels (phone, chat, email, 24/7 social), three agent groups, shift templates starting
+every 15 minutes with lengths of 4, 6, 8 and 10 hours and a break placed within a window:
+672 intervals and about 40,000 integer shift options. Prints the requirement, build and solve
+times, the gap reached and the objective; with --loop, also runs the whole
+simulation-optimization loop and prints each iteration.
+
+    .venv/bin/python benchmarks/optimize.py [--loop] [--time-limit 60] [--gap 0.01]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from omnistaff.optimize import (
+    Iteration,
+    build_model,
+    channel_requirements,
+    optimize,
+    schedule_data,
+    solve,
+)
+from omnistaff.scenarios import Scenario, scenario_from_dict
+
+
+def _template(name: str, hours: float, brk: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "earliest_start": "00:00", "latest_start": "23:45",
+            "start_step": "15min", "lengths": [f"{hours}h"], "breaks": [brk]}
+
+
+def benchmark_scenario() -> Scenario:
+    """A week of quarter-hour intervals: phone, chat, email and 24/7 social; three groups."""
+    templates = [
+        _template("four", 4, {"duration": "15min", "paid": True, "earliest": "1.5h",
+                              "latest": "2.5h", "step": "15min"}),
+        _template("six", 6, {"duration": "30min", "earliest": "2.5h", "latest": "3.5h",
+                             "step": "15min"}),
+        _template("eight", 8, {"duration": "30min", "earliest": "3h", "latest": "5h",
+                               "step": "30min"}),
+        _template("ten", 10, {"duration": "30min", "earliest": "4h", "latest": "6h",
+                              "step": "30min"}),
+    ]
+    hours = {"open": "07:00", "close": "21:00", "days": "weekdays"}
+    return scenario_from_dict({
+        "name": "Optimizer benchmark week",
+        "horizon": {"days": 7, "interval_minutes": 15, "replications": 3, "seed": 7},
+        "channels": {
+            "phone": {"mode": "live", "arrivals": {"weekly_volume": 20000, "weekly": "weekdays",
+                                                   "intraday": "business_hours", "hours": hours},
+                      "handle_time": {"mean": 190, "cv": 1.2}, "after_contact_work": "20s",
+                      "patience": {"dist": "exponential", "mean": 400},
+                      "sla": {"target": 0.8, "threshold": "20s"}},
+            "chat": {"mode": "live", "arrivals": {"weekly_volume": 8000, "weekly": "weekdays",
+                                                  "intraday": "business_hours",
+                                                  "hours": {**hours, "open": "08:00",
+                                                            "close": "20:00"}},
+                     "handle_time": {"mean": 420, "cv": 0.9},
+                     "patience": {"dist": "exponential", "mean": 300},
+                     "concurrency": {"max": 3}, "sla": {"target": 0.8, "threshold": "60s"}},
+            "email": {"mode": "deferred",
+                      "arrivals": {"weekly_volume": 5000,
+                                   "weekly": [1.2, 1.1, 1.0, 1.0, 0.9, 0.4, 0.4],
+                                   "intraday": "business_hours"},
+                      "handle_time": {"mean": 360, "cv": 0.8}, "expiry": "72h",
+                      "sla": {"target": 0.9, "threshold": "24h"}},
+            "social": {"mode": "deferred",
+                       "arrivals": {"weekly_volume": 3000,
+                                    "weekly": [1.0, 1.0, 1.0, 1.0, 1.1, 1.2, 1.2],
+                                    "intraday": "evening"},
+                       "handle_time": {"mean": 240, "cv": 1.0}, "expiry": "24h",
+                       "sla": {"target": 0.8, "threshold": "1h"}},
+        },
+        "groups": {
+            "phone_team": {"skills": ["phone"], "hourly_cost": 28, "shrinkage": 0.15},
+            "digital_team": {"skills": ["chat", "email"], "hourly_cost": 30, "shrinkage": 0.15},
+            "social_team": {"skills": ["social", "email"], "hourly_cost": 32,
+                            "shrinkage": 0.15},
+        },
+        "optimizer": {"templates": templates},
+    })
+
+
+def run_model(scenario: Scenario, time_limit: float, gap: float) -> None:
+    """Requirements, build and one solve, timed."""
+    began = time.perf_counter()
+    requirements = channel_requirements(scenario)
+    data = schedule_data(scenario, requirements)
+    prepared = time.perf_counter()
+    model = build_model(data)
+    built = time.perf_counter()
+    report = solve(model, mip_gap=gap, time_limit=time_limit)
+    print(f"shift options          {len(data.options):,}")
+    print(f"requirements + data    {prepared - began:.2f} s")
+    print(f"build                  {built - prepared:.2f} s")
+    print(f"solve (incl. hand-off) {report.seconds:.2f} s  status {report.status}")
+    print(f"gap                    {report.gap:.4%}" if report.gap is not None else "gap n/a")
+    print(f"objective              {report.objective:,.2f}  bound {report.bound:,.2f}")
+
+
+def run_loop(scenario: Scenario, time_limit: float, gap: float) -> None:
+    """The whole simulation-optimization loop, timed, one line per iteration."""
+    def show(iteration: Iteration) -> None:
+        print(iteration.describe())
+
+    began = time.perf_counter()
+    result = optimize(scenario, time_limit=time_limit, mip_gap=gap, progress=show)
+    print(f"sim-opt loop           {time.perf_counter() - began:.1f} s, "
+          f"{'converged' if result.converged else 'not converged'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loop", action="store_true", help="also run the sim-opt loop")
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--gap", type=float, default=0.01)
+    args = parser.parse_args()
+    scenario = benchmark_scenario()
+    run_model(scenario, args.time_limit, args.gap)
+    if args.loop:
+        run_loop(scenario, args.time_limit, args.gap)
+
+
+if __name__ == "__main__":
+    main()

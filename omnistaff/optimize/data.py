@@ -1,0 +1,189 @@
+"""The schedule model's data, precomputed as plain dicts and sparse indices before any Pyomo
+object exists, so the build only assembles rows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from omnistaff.optimize.levels import Levels, shift_levels
+from omnistaff.optimize.requirements import Requirements
+from omnistaff.optimize.shifts import ShiftOption, shift_options
+from omnistaff.optimize.workload import reference_throughput
+from omnistaff.scenarios.scenario import Scenario
+from omnistaff.scenarios.units import WEEKDAYS
+
+ChannelInterval = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class ScheduleData:
+    """Everything `build_model` needs, indexed by names and interval numbers.
+
+    Requirements are in reference agents on queue (`required`, live channels) and reference
+    agent-intervals of work (`work`, `allowed` backlog, deferred channels); `efficiency` is what
+    one agent of a group is worth on a channel in reference agents, `availability` the share of
+    a group's agents on shift who are on queue (shrinkage, absence). `cost` and `occurrences`
+    are per shift option over the whole horizon.
+    """
+
+    intervals: int
+    interval_seconds: float
+    labels: list[str]
+    groups: list[str]
+    live: list[str]
+    deferred: list[str]
+    skills: list[tuple[str, str]]
+    efficiency: dict[tuple[str, str], float]
+    availability: dict[str, float]
+    required: dict[ChannelInterval, float]
+    work: dict[ChannelInterval, float]
+    allowed: dict[ChannelInterval, float]
+    options: list[ShiftOption]
+    cost: list[float]
+    occurrences: list[int]
+    levels: Levels
+    weekday_days: dict[str, list[int]]
+    min_agents: dict[ChannelInterval, int] = field(default_factory=dict)
+    least_agents: dict[ChannelInterval, int] = field(default_factory=dict)
+    headcount: dict[str, int] = field(default_factory=dict)
+    part_time: list[bool] = field(default_factory=list)
+    max_part_time_share: float | None = None
+    budget: float | None = None
+    tiebreak: float = 0.0
+    currency: str = "USD"
+
+    def skilled(self, channel: str) -> list[str]:
+        """Groups that may serve a channel."""
+        return [g for g, c in self.skills if c == channel]
+
+    def staff_floor(self, key: ChannelInterval) -> int:
+        """Least agents on queue able to serve a channel in an interval: the set minimum, or
+        the whole agents its requirement implies, whichever is more."""
+        return max(self.min_agents.get(key, 0), self.least_agents.get(key, 0))
+
+    def restricted(self, keep: list[int]) -> ScheduleData:
+        """The same data with only the shift options `keep` (renumbered in that order)."""
+        part_time = [self.part_time[s] for s in keep] if self.part_time else []
+        return replace(
+            self, options=[self.options[s] for s in keep], cost=[self.cost[s] for s in keep],
+            occurrences=[self.occurrences[s] for s in keep], part_time=part_time,
+            levels=self.levels.restricted({s: i for i, s in enumerate(keep)}),
+        )
+
+
+def schedule_data(scenario: Scenario, requirements: Requirements) -> ScheduleData:
+    """The model data of a scenario under given requirements."""
+    horizon, settings = scenario.horizon, scenario.optimizer
+    options = shift_options(scenario)
+    days = weekday_days(scenario)
+    occurrences = [len(days[o.weekday]) for o in options]
+    levels = shift_levels(options, horizon.interval_seconds, horizon.intervals, days)
+    return ScheduleData(
+        intervals=horizon.intervals,
+        interval_seconds=horizon.interval_seconds,
+        labels=interval_labels(scenario),
+        groups=list(scenario.groups),
+        live=requirements.live,
+        deferred=requirements.deferred,
+        skills=_skills(scenario, requirements),
+        efficiency=_efficiency(scenario, requirements),
+        availability={name: (1 - g.shrinkage) * (1 - g.absenteeism)
+                      for name, g in scenario.groups.items()},
+        required=_positive({c: requirements.required[c] for c in requirements.live}),
+        work=_positive({c: requirements.work[c] for c in requirements.deferred}),
+        allowed={(c, t): float(v) for c in requirements.deferred
+                 for t, v in enumerate(requirements.allowed_backlog(c))},
+        options=options,
+        cost=[o.paid_seconds / 3600 * scenario.groups[o.group].hourly_cost * n
+              for o, n in zip(options, occurrences, strict=True)],
+        occurrences=occurrences,
+        levels=levels,
+        weekday_days=days,
+        min_agents=_min_agents(requirements, settings.min_agents),
+        least_agents=_least_agents(scenario, requirements, levels.whole),
+        headcount={name: g.max_headcount for name, g in scenario.groups.items()
+                   if g.max_headcount is not None},
+        part_time=[o.length < settings.part_time_under for o in options],
+        max_part_time_share=settings.max_part_time_share,
+        budget=settings.budget,
+        tiebreak=settings.shift_tiebreak,
+        currency=scenario.currency,
+    )
+
+
+def interval_labels(scenario: Scenario) -> list[str]:
+    """'Mon 08:00' for each interval ('Mon 08:00 (day 8)' when the horizon is over a week)."""
+    horizon = scenario.horizon
+    first = WEEKDAYS.index(horizon.start_weekday)
+    labels = []
+    for t in range(horizon.intervals):
+        day, slot = divmod(t, horizon.intervals_per_day)
+        minutes = slot * horizon.interval_minutes
+        label = f"{WEEKDAYS[(first + day) % 7].title()} {minutes // 60:02d}:{minutes % 60:02d}"
+        labels.append(label if horizon.days <= 7 else f"{label} (day {day + 1})")
+    return labels
+
+
+def weekday_days(scenario: Scenario) -> dict[str, list[int]]:
+    """The horizon's day indices falling on each weekday."""
+    first = WEEKDAYS.index(scenario.horizon.start_weekday)
+    return {w: [d for d in range(scenario.horizon.days) if WEEKDAYS[(first + d) % 7] == w]
+            for w in WEEKDAYS}
+
+
+def _min_agents(requirements: Requirements, minimum: int) -> dict[ChannelInterval, int]:
+    """The set minimum where live channels are open; one agent where deferred work is due
+    within a window shorter than any shift."""
+    floors: dict[ChannelInterval, int] = {}
+    for c, opened in requirements.open.items():
+        least = minimum if c in requirements.live else 1
+        if least:
+            floors.update({(c, int(t)): least for t in np.flatnonzero(opened)})
+    return floors
+
+
+def _least_agents(scenario: Scenario, requirements: Requirements,
+                  whole: frozenset[str]) -> dict[ChannelInterval, int]:
+    """Whole agents on queue a live requirement implies when the groups serving it are only
+    ever on queue in whole agents: the requirement over the most one agent is worth, rounded up.
+
+    A valid cut (the MIP's own presolve finds it) that brings the LP bound close to the optimum.
+    """
+    efficiency = _efficiency(scenario, requirements)
+    least = {}
+    for c in requirements.live:
+        groups = [g for g, ch in _skills(scenario, requirements) if ch == c]
+        if not groups or any(g not in whole for g in groups):
+            continue
+        best = max(efficiency[(g, c)] * (1 - scenario.groups[g].shrinkage)
+                   * (1 - scenario.groups[g].absenteeism) for g in groups)
+        for t in np.flatnonzero(requirements.required[c] > 1e-9):
+            least[(c, int(t))] = math.ceil(requirements.required[c][t] / best - 1e-6)
+    return least
+
+
+def _positive(series: dict[str, np.ndarray]) -> dict[ChannelInterval, float]:
+    return {(c, int(t)): float(values[t]) for c, values in series.items()
+            for t in np.flatnonzero(values > 1e-9)}
+
+
+def _skills(scenario: Scenario, requirements: Requirements) -> list[tuple[str, str]]:
+    needed = set(requirements.live) | set(requirements.deferred)
+    return [(g, s.channel) for g, group in scenario.groups.items() for s in group.skills
+            if s.channel in needed]
+
+
+def _efficiency(scenario: Scenario, requirements: Requirements) -> dict[tuple[str, str], float]:
+    """Reference agents one agent of a group is worth on a channel: proficiency times its
+    concurrency throughput f(k) relative to the channel's full concurrency."""
+    efficiency = {}
+    for g, c in _skills(scenario, requirements):
+        channel = scenario.channels[c]
+        skill = next(s for s in scenario.groups[g].skills if s.channel == c)
+        limit = skill.concurrency or channel.concurrency.max
+        throughput = channel.concurrency.curve()[limit - 1]
+        efficiency[(g, c)] = skill.proficiency * throughput / reference_throughput(channel)
+    return efficiency

@@ -1,0 +1,191 @@
+"""The schedule MIP: integer agents per shift option (group x template x start x breaks x
+weekday), on-shift levels per group and interval, capacity shared across channels by allocation,
+coverage of live requirements, deferred backlog with deadlines, and the limits; least paid cost.
+
+`build_model(data)` only assembles rows from precomputed `ScheduleData`. With `elastic=True`
+every limit may be broken at a high price, so an infeasible plan can be explained by what had
+to give.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+from omnistaff.optimize.data import ScheduleData
+from omnistaff.optimize.levels import Terms
+
+#: Price of one reference agent missing for one interval (or one unit of another limit broken)
+#: in the elastic model, per currency unit of the dearest agent-hour: far above any real cost.
+SHORTFALL_PRICE = 1000.0
+
+
+def build_model(data: ScheduleData, elastic: bool = False) -> pyo.ConcreteModel:
+    """The schedule model of `data`; `elastic` lets every limit give at a high price."""
+    m = pyo.ConcreteModel(name="omnistaff schedule")
+    m.schedule_data = data
+    m.elastic = elastic
+    _sets(m, data)
+    _variables(m)
+    _levels(m, data)
+    _capacity(m, data)
+    _backlog(m, data)
+    _limits(m, data)
+    _objective(m, data)
+    return m
+
+
+def _sets(m: pyo.ConcreteModel, data: ScheduleData) -> None:
+    m.GROUPS = pyo.Set(initialize=data.groups, ordered=True, doc="agent groups")
+    m.INTERVALS = pyo.RangeSet(0, data.intervals - 1, doc="intervals of the cyclic horizon")
+    m.OPTIONS = pyo.RangeSet(0, len(data.options) - 1, doc="shift options")
+    m.DEFERRED = pyo.Set(initialize=data.deferred, ordered=True,
+                         doc="deferred channels, scheduled as backlog with deadlines")
+    m.NEEDS = pyo.Set(dimen=2, initialize=sorted(data.required), ordered=True,
+                      doc="(live channel, interval) with agents required")
+    m.WORK = pyo.Set(initialize=m.DEFERRED * m.INTERVALS, doc="(deferred channel, interval)")
+    floors = data.min_agents if m.elastic else {**data.least_agents, **data.min_agents}
+    m.MIN_STAFF = pyo.Set(dimen=2, initialize=sorted(floors), ordered=True,
+                          doc="(channel, interval) with a least number of agents on queue")
+    m.HEADCOUNT = pyo.Set(dimen=2, ordered=True, doc="(group, interval) under a headcount limit",
+                          initialize=[(g, t) for g in data.headcount
+                                      for t in range(data.intervals)])
+    m.ALLOCATIONS = pyo.Set(dimen=3, initialize=_allocations(data), ordered=True,
+                            doc="(group, channel, interval) where a group may serve a channel")
+
+
+def _allocations(data: ScheduleData) -> list[tuple[str, str, int]]:
+    live = [(g, c, t) for (c, t) in sorted(data.required) for g in data.skilled(c)]
+    deferred = [(g, c, t) for c in data.deferred for g in data.skilled(c)
+                for t in range(data.intervals)]
+    return live + deferred
+
+
+def _variables(m: pyo.ConcreteModel) -> None:
+    m.agents = pyo.Var(m.OPTIONS, within=pyo.NonNegativeIntegers,
+                       doc="agents working each shift option")
+    m.staffed = pyo.Var(m.GROUPS, m.INTERVALS, within=pyo.NonNegativeReals,
+                        doc="agents on shift, breaks included (mean over the interval)")
+    m.resting = pyo.Var(m.GROUPS, m.INTERVALS, within=pyo.NonNegativeReals,
+                        doc="agents on a break (mean over the interval)")
+    m.allocated = pyo.Var(m.ALLOCATIONS, within=pyo.NonNegativeReals,
+                          doc="agents on queue of a group serving a channel")
+    m.backlog = pyo.Var(m.WORK, within=pyo.NonNegativeReals,
+                        doc="deferred work waiting at the end of an interval, agent-intervals")
+    gaps = {"coverage_gap": (m.NEEDS, "live requirement not covered"),
+            "staff_gap": (m.MIN_STAFF, "minimum staff not met"),
+            "late_work": (m.WORK, "deferred work past its deadline"),
+            "headcount_gap": (m.HEADCOUNT, "agents above the headcount limit")}
+    for name, (index, doc) in gaps.items():
+        setattr(m, name, pyo.Var(index, within=pyo.NonNegativeReals, initialize=0, doc=doc))
+    m.budget_gap = pyo.Var(within=pyo.NonNegativeReals, initialize=0, doc="cost above budget")
+    m.part_time_gap = pyo.Var(within=pyo.NonNegativeReals, initialize=0,
+                              doc="part-time agent-shifts above the share allowed")
+    if not m.elastic:
+        for name in (*gaps, "budget_gap", "part_time_gap"):
+            getattr(m, name).fix(0)
+
+
+def _sum(terms: Terms, var: pyo.Var, constant: float = 0.0) -> LinearExpression:
+    """A linear expression over the given members of an indexed variable, built directly."""
+    indices, coefficients = terms
+    return LinearExpression(constant=constant, linear_coefs=list(coefficients),
+                            linear_vars=[var[i] for i in indices])
+
+
+def _levels(m: pyo.ConcreteModel, data: ScheduleData) -> None:
+    levels, empty = data.levels, ([], [])
+
+    @m.Constraint(m.GROUPS, m.INTERVALS, doc="agents on shift: last interval's level plus "
+                  "those joining less those leaving (interval 0: every shift covering it)")
+    def staffed_level(m, g, t):
+        if t == 0:
+            return m.staffed[g, 0] == _sum(levels.staffed_anchor.get(g, empty), m.agents)
+        return m.staffed[g, t] - m.staffed[g, t - 1] == _sum(
+            levels.staffed_delta.get((g, t), empty), m.agents)
+
+    @m.Constraint(m.GROUPS, m.INTERVALS, doc="agents on a break, tracked like those on shift")
+    def resting_level(m, g, t):
+        if t == 0:
+            return m.resting[g, 0] == _sum(levels.resting_anchor.get(g, empty), m.agents)
+        return m.resting[g, t] - m.resting[g, t - 1] == _sum(
+            levels.resting_delta.get((g, t), empty), m.agents)
+
+
+def _capacity(m: pyo.ConcreteModel, data: ScheduleData) -> None:
+    by_group: dict[tuple[str, int], list[tuple[str, str, int]]] = {}
+    for key in m.ALLOCATIONS:
+        by_group.setdefault((key[0], key[2]), []).append(key)
+    m.BUSY = pyo.Set(dimen=2, initialize=sorted(by_group), ordered=True,
+                     doc="(group, interval) with work to allocate")
+
+    @m.Constraint(m.BUSY, doc="a group's allocations fit in its agents on queue: on shift, "
+                  "not on a break, less shrinkage and absence")
+    def capacity(m, g, t):
+        allocated = sum(m.allocated[key] for key in by_group[(g, t)])
+        return allocated <= data.availability[g] * (m.staffed[g, t] - m.resting[g, t])
+
+    @m.Constraint(m.NEEDS, doc="a live channel's requirement is covered by the groups serving it")
+    def coverage(m, c, t):
+        served = sum(data.efficiency[(g, c)] * m.allocated[g, c, t] for g in data.skilled(c))
+        return served + m.coverage_gap[c, t] >= data.required[(c, t)]
+
+    @m.Constraint(m.MIN_STAFF, doc="at least the set minimum of agents able to serve a channel, "
+                  "and the whole agents its requirement implies")
+    def min_staff(m, c, t):
+        working = sum(m.staffed[g, t] - m.resting[g, t] for g in data.skilled(c))
+        floor = data.min_agents.get((c, t), 0) if m.elastic else data.staff_floor((c, t))
+        return working + m.staff_gap[c, t] >= floor
+
+
+def _backlog(m: pyo.ConcreteModel, data: ScheduleData) -> None:
+    last = data.intervals - 1
+
+    @m.Constraint(m.WORK, doc="deferred work waiting: last interval's plus arrivals less work "
+                  "done (cyclic: the horizon repeats)")
+    def backlog_flow(m, c, t):
+        done = sum(data.efficiency[(g, c)] * m.allocated[g, c, t] for g in data.skilled(c))
+        before = m.backlog[c, last if t == 0 else t - 1]
+        return m.backlog[c, t] == before + data.work.get((c, t), 0.0) - done
+
+    @m.Constraint(m.WORK, doc="only work still within its response window may wait")
+    def deadline(m, c, t):
+        return m.backlog[c, t] <= data.allowed[(c, t)] + m.late_work[c, t]
+
+
+def _limits(m: pyo.ConcreteModel, data: ScheduleData) -> None:
+    @m.Constraint(m.HEADCOUNT, doc="a group's agents on shift at once are within its headcount")
+    def headcount(m, g, t):
+        return m.staffed[g, t] <= data.headcount[g] + m.headcount_gap[g, t]
+
+    m.paid_cost = pyo.Expression(
+        expr=_sum((list(range(len(data.cost))), data.cost), m.agents),
+        doc="paid hours times group rates over the horizon",
+    )
+    if data.budget is not None:
+        m.budget = pyo.Constraint(expr=m.paid_cost <= data.budget + m.budget_gap,
+                                  doc="paid cost within the budget")
+    if data.max_part_time_share is not None:
+        share = data.max_part_time_share
+        weights = [n * ((1 - share) if part else -share)
+                   for n, part in zip(data.occurrences, data.part_time, strict=True)]
+        m.part_time_share = pyo.Constraint(
+            expr=_sum((list(range(len(weights))), weights), m.agents) <= m.part_time_gap,
+            doc="part-time agent-shifts within their share of all agent-shifts",
+        )
+
+
+def _objective(m: pyo.ConcreteModel, data: ScheduleData) -> None:
+    price = SHORTFALL_PRICE * max((c / max(n, 1) for c, n in zip(data.cost, data.occurrences,
+                                                                  strict=True)), default=1.0)
+    shifts = [data.tiebreak * n for n in data.occurrences]
+    penalty = 0.0
+    if m.elastic:
+        gaps = (m.coverage_gap, m.staff_gap, m.late_work, m.headcount_gap)
+        penalty = sum(price * gap[key] for gap in gaps for key in gap)
+        # Cheaper to break than a requirement, so a plan short only on these names them.
+        penalty += 10 * m.budget_gap + price / 100 * m.part_time_gap
+
+    @m.Objective(sense=pyo.minimize, doc="paid cost, plus a tie-breaker toward fewer shifts")
+    def cost(m):
+        return m.paid_cost + _sum((list(range(len(shifts))), shifts), m.agents) + penalty

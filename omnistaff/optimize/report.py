@@ -1,0 +1,86 @@
+"""Writing an optimization's outputs to a folder: the schedule, its coverage, the iterations,
+the optimized scenario (ready for `omnistaff simulate`) and a JSON summary."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from omnistaff.optimize.loop import OptimizationResult
+
+OUTPUT_COLUMNS = ["group", "day", "start", "end", "breaks", "count", "template",
+                    "length_hours", "paid_hours", "cost"]
+
+
+def write_outputs(result: OptimizationResult, out: Path) -> list[Path]:
+    """schedule.csv, coverage.csv, iterations.csv, optimized-scenario.yaml and summary.json in
+    `out` (created if missing); the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / name for name in ("schedule.csv", "coverage.csv", "iterations.csv",
+                                     "optimized-scenario.yaml", "summary.json")]
+    result.schedule[OUTPUT_COLUMNS].to_csv(paths[0], index=False)
+    result.coverage.to_csv(paths[1], index=False)
+    pd.DataFrame([i.row() for i in result.iterations]).to_csv(paths[2], index=False)
+    paths[3].write_text(scenario_yaml(result), encoding="utf-8")
+    paths[4].write_text(json.dumps(summary(result), indent=2), encoding="utf-8")
+    return paths
+
+
+def scenario_yaml(result: OptimizationResult) -> str:
+    """The optimized scenario as YAML that loads back to the same scenario."""
+    data = result.scenario.model_dump(mode="json", exclude_none=True)
+    header = (f"# {result.scenario.name}: staffing optimized by omnistaff "
+              f"({len(result.iterations)} iterations, "
+              f"{'every SLA met' if result.converged else 'not every SLA met'} in simulation)\n")
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def summary(result: OptimizationResult) -> dict[str, Any]:
+    """Cost, paid hours per group, SLA per channel with confidence half-width, solver status,
+    gap and times (JSON-ready)."""
+    final = result.final
+    channels = result.evaluation.channels
+    return {
+        "scenario": result.scenario.name,
+        "converged": result.converged,
+        "iterations": len(result.iterations),
+        "currency": final.currency,
+        "cost": final.cost,
+        "agent_shifts": final.agent_shifts,
+        "paid_hours": final.paid_hours,
+        "simulated_paid_hours": _plain_dict(result.evaluation.groups["paid_hours"]),
+        "sla": {c: {key: _plain(row[column]) for key, column in _SLA_FIELDS.items()}
+                for c, row in channels.iterrows()},
+        "solver": {"name": final.solve.solver, "status": final.solve.status,
+                   "gap": final.solve.gap, "objective": final.solve.objective,
+                   "bound": final.solve.bound, "options_searched": final.solve.options_searched},
+        "seconds": {"total": result.seconds, **{
+            phase: sum(i.seconds.get(phase, 0.0) for i in result.iterations)
+            for phase in ("build", "solve", "simulate")}},
+    }
+
+
+_SLA_FIELDS = {"service_level": "service_level", "ci95": "service_level_ci95",
+               "target": "target", "abandon_rate": "abandon_rate",
+               "abandon_rate_ci95": "abandon_rate_ci95", "max_abandon_rate": "max_abandon_rate",
+               "met": "met"}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready scalar: numpy numbers as Python ones, NaN as None."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _plain_dict(series: pd.Series) -> dict[str, Any]:
+    return {str(k): _plain(v) for k, v in series.items()}

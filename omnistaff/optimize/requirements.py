@@ -1,0 +1,183 @@
+"""What each channel asks of the schedule, interval by interval.
+
+Live channels need agents on queue: the least that meet the SLA by Erlang A (Erlang C where no
+patience is given), counted in *reference agents* (an agent at the channel's full concurrency and
+proficiency 1). A chat agent holding k chats whose work stretches by k / f(k) is k servers each
+that much slower, so it serves f(k) times what a phone agent does, not k times.
+
+Deferred channels need work done by a deadline, not agents at a time: the work arriving in an
+interval may wait until its response window closes. A 24-hour email SLA may be worked off the next
+morning; a 1-hour social SLA needs someone within the hour, weekends included.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+from omnistaff.optimize.errors import ScheduleInfeasible
+from omnistaff.optimize.workload import ChannelLoad, channel_loads, reference_throughput
+from omnistaff.scenarios.channel import Channel
+from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.erlang import agents_for_target
+
+#: Each tightening of a deferred window keeps this share of it (at least one interval less).
+WINDOW_KEEP = 0.75
+#: A window already at zero is tightened by adding this share to the interval's work.
+WORK_MARGIN = 0.25
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """Per channel and interval, what the schedule must provide; the sim-opt loop raises it.
+
+    `erlang` and `required` are reference agents on queue (live channels, and deferred ones
+    scheduled per interval); `work` is deferred work arriving, in reference agent-intervals;
+    `window` is how many intervals after its arrival interval that work may still wait.
+    `open` marks the intervals that need someone on shift: live channels while open, deferred
+    channels whose window is shorter than any shift wherever work is due (a 1-hour social SLA
+    cannot wait for the next shift, so the schedule must keep someone there).
+    """
+
+    interval_seconds: float
+    erlang: dict[str, np.ndarray]
+    required: dict[str, np.ndarray]
+    open: dict[str, np.ndarray]
+    work: dict[str, np.ndarray]
+    window: dict[str, np.ndarray]
+
+    @property
+    def live(self) -> list[str]:
+        """Channels with a per-interval requirement of agents."""
+        return list(self.required)
+
+    @property
+    def deferred(self) -> list[str]:
+        """Channels scheduled as backlog with deadlines."""
+        return list(self.work)
+
+    def allowed_backlog(self, channel: str) -> np.ndarray:
+        """Most work that may still wait at the end of each interval.
+
+        Work is served oldest first, so what waits is the newest arrivals; the oldest of them
+        must still be within its window.
+        """
+        return allowed_backlog(self.work[channel], self.window[channel])
+
+    def raised(self, channel: str, intervals: np.ndarray, agents: np.ndarray) -> Requirements:
+        """These requirements with `agents` more reference agents in the given intervals."""
+        required = dict(self.required)
+        required[channel] = required[channel].copy()
+        required[channel][intervals] += agents
+        return replace(self, required=required)
+
+    def tightened(self, channel: str, intervals: np.ndarray) -> Requirements:
+        """These requirements with the deferred work of the given intervals due earlier.
+
+        A window shrinks to three quarters (at least one interval less); a window already zero
+        gets a quarter more work instead, a margin for what simulation showed to be late.
+        """
+        window, work = dict(self.window), dict(self.work)
+        window[channel], work[channel] = window[channel].copy(), work[channel].copy()
+        shut = intervals[window[channel][intervals] == 0]
+        work[channel][shut] *= 1 + WORK_MARGIN
+        open_ = intervals[window[channel][intervals] > 0]
+        current = window[channel][open_]
+        window[channel][open_] = np.minimum(current - 1, np.floor(current * WINDOW_KEEP))
+        return replace(self, window=window, work=work)
+
+
+def allowed_backlog(work: np.ndarray, window: np.ndarray) -> np.ndarray:
+    """At the end of interval t, the work of intervals t, t-1, ... back to the newest one whose
+    window has closed (cyclic: the horizon repeats)."""
+    count = len(work)
+    allowed = np.zeros(count)
+    waiting = np.ones(count, dtype=bool)
+    t = np.arange(count)
+    for lag in range(min(int(window.max(initial=0)), count - 1) + 1):
+        source = (t - lag) % count
+        waiting &= window[source] > lag
+        allowed += np.where(waiting, work[source], 0.0)
+    return allowed
+
+
+def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -> Requirements:
+    """The requirements of every channel of a scenario.
+
+    With `deferred_as_backlog=False` deferred channels get a per-interval Erlang requirement
+    like live ones: the naive plan, which the backlog formulation should never cost more than.
+    """
+    loads = channel_loads(scenario)
+    interval = scenario.horizon.interval_seconds
+    erlang, opened, work, window = {}, {}, {}, {}
+    for name, load in loads.items():
+        channel = scenario.channels[name]
+        if channel.mode == "live" or not deferred_as_backlog:
+            erlang[name] = live_requirement(name, channel, load, interval)
+            opened[name] = load.open & (load.contacts > 0)
+        else:
+            work[name] = load.work_seconds / (interval * reference_throughput(channel))
+            window[name] = np.full(len(load.contacts), deadline_window(channel, interval,
+                                                                       len(load.contacts)))
+            if (window[name][0] + 1) * interval < _shortest_shift(scenario):
+                opened[name] = work_due(work[name], int(window[name][0]))
+    required = {name: values.copy() for name, values in erlang.items()}
+    return Requirements(interval, erlang, required, opened, work, window)
+
+
+def work_due(work: np.ndarray, window: int) -> np.ndarray:
+    """Intervals with work still within its window: someone must be there to answer it."""
+    arriving = work > 0
+    due = arriving.copy()
+    for lag in range(1, window + 1):
+        due |= np.roll(arriving, lag)
+    return due
+
+
+def _shortest_shift(scenario: Scenario) -> float:
+    return min(length for t in scenario.optimizer.templates for length in t.lengths)
+
+
+def deadline_window(channel: Channel, interval_seconds: float, intervals: int) -> int:
+    """Intervals after its arrival interval that deferred work may wait: work arriving at the
+    start of interval u and done by the end of u + window waited at most the SLA threshold."""
+    window = math.floor(channel.sla.threshold / interval_seconds + 1e-9) - 1
+    return int(min(max(window, 0), intervals - 1))
+
+
+def live_requirement(name: str, channel: Channel, load: ChannelLoad,
+                     interval_seconds: float) -> np.ndarray:
+    """Reference agents on queue that meet the channel's SLA in each open interval."""
+    slots = channel.concurrency.max
+    stretch = slots / channel.concurrency.curve()[slots - 1]
+    patience = channel.patience.mean if channel.patience is not None else None
+    required = np.zeros(len(load.contacts))
+    for t in np.flatnonzero(load.open & (load.contacts > 0)):
+        rate = load.contacts[t] / interval_seconds
+        aht = load.work_seconds[t] / load.contacts[t] * stretch
+        servers = _servers(_rounded(rate), _rounded(aht), channel.sla.threshold,
+                           channel.sla.target, patience, channel.sla.max_abandon_rate, name)
+        required[t] = servers / slots
+    return required
+
+
+def _rounded(value: float) -> float:
+    """A value rounded to 9 significant digits, so repeated intervals share a cache entry."""
+    return float(f"{value:.9g}")
+
+
+@lru_cache(maxsize=65536)
+def _servers(rate: float, aht: float, threshold: float, target: float, patience: float | None,
+             max_abandon: float | None, name: str) -> int:
+    """Least servers meeting the SLA (cached: weekly profiles repeat their rates)."""
+    try:
+        return agents_for_target(rate, aht, threshold, target, patience, max_abandon)
+    except ValueError:
+        raise ScheduleInfeasible([
+            f"channel '{name}': no number of agents up to 10,000 meets its SLA at "
+            f"{rate * 3600:.0f} contacts an hour; lower channels.{name}.sla.target or "
+            "max_abandon_rate, or check the volume"
+        ]) from None

@@ -1,0 +1,137 @@
+"""One call of a Pyomo solver on a model: HiGHS and the other APPSI solvers through their
+persistent interface (reduced costs, MIP starts), any other solver through the SolverFactory;
+the outcome as plain numbers, with the solution loaded when there is one."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyomo.environ as pyo
+from pyomo.contrib.appsi.base import SolverFactory as AppsiSolverFactory
+from pyomo.contrib.appsi.base import TerminationCondition as AppsiCondition
+from pyomo.opt import TerminationCondition
+
+#: The relative-gap option of each solver we know, by Pyomo solver name.
+GAP_OPTION = {"appsi_highs": "mip_rel_gap", "highs": "mip_rel_gap", "cbc": "ratioGap",
+              "appsi_cbc": "ratioGap", "glpk": "mipgap", "gurobi": "MIPGap",
+              "appsi_gurobi": "MIPGap", "gurobi_direct": "MIPGap", "cplex": "mipgap",
+              "appsi_cplex": "mipgap", "scip": "limits/gap"}
+#: LP options that help these solvers on the relaxation (its simplex stalls on the level and
+#: backlog chains; interior point with crossover takes seconds).
+LP_OPTIONS = {"appsi_highs": {"solver": "ipm"}}
+MIP_OPTIONS: dict[str, dict[str, Any]] = {}
+#: HiGHS 1.16 loses the objective offset of a MIP start in presolve and may then report the start
+#: as optimal at a wrong objective; without presolve the start is judged as given.
+WARM_OPTIONS = {"appsi_highs": {"presolve": "off"}}
+_LEGACY_FEASIBLE = {TerminationCondition.optimal, TerminationCondition.maxTimeLimit,
+                    TerminationCondition.maxIterations, TerminationCondition.feasible,
+                    TerminationCondition.other, TerminationCondition.maxEvaluations}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one solver call found: status, best objective, proven bound, and the reduced cost
+    of each shift option (LP relaxations only)."""
+
+    status: str
+    feasible: bool
+    objective: float | None
+    bound: float | None
+    seconds: float
+    reduced_costs: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def infeasible(self) -> bool:
+        return self.status in ("infeasible", "infeasibleOrUnbounded")
+
+
+def check_solver(solver: str) -> None:
+    """Raise a clear error when a solver is not installed."""
+    available = False
+    try:
+        available = bool(_factory(solver).available())
+    except Exception:  # any failure to load a solver means "not available"
+        available = False
+    if not available:
+        raise ValueError(f"solver '{solver}' is not available; use appsi_highs (installed with "
+                         "omnistaff) or install it and check its name")
+
+
+def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float | None = None,
+        relaxed: bool = False, warm_start: bool = False) -> Outcome:
+    """Solve `model` once (its integers relaxed if `relaxed`); load the solution if any."""
+    options = dict((LP_OPTIONS if relaxed else MIP_OPTIONS).get(solver, {}))
+    if warm_start:
+        options.update(WARM_OPTIONS.get(solver, {}))
+    if mip_gap is not None and solver in GAP_OPTION:
+        options[GAP_OPTION[solver]] = mip_gap
+    integers = [v for v in model.component_data_objects(pyo.Var) if v.is_integer()]
+    if relaxed:
+        for var in integers:
+            var.domain = pyo.NonNegativeReals
+    try:
+        if solver.startswith("appsi_"):
+            return _run_appsi(model, solver, options, time_limit, relaxed, warm_start)
+        return _run_legacy(model, solver, options, time_limit)
+    finally:
+        if relaxed:
+            for var in integers:
+                var.domain = pyo.NonNegativeIntegers
+
+
+def _factory(solver: str) -> Any:
+    if solver.startswith("appsi_"):
+        return AppsiSolverFactory(solver.removeprefix("appsi_"))
+    return pyo.SolverFactory(solver)
+
+
+def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
+               time_limit: float, relaxed: bool, warm_start: bool) -> Outcome:
+    opt = _factory(solver)
+    opt.config.load_solution = False
+    opt.config.time_limit = max(time_limit, 1.0)
+    opt.config.warmstart = warm_start
+    for name in ("highs_options", "gurobi_options", "cplex_options", "cbc_options"):
+        if hasattr(opt, name):
+            setattr(opt, name, options)
+    began = time.perf_counter()
+    results = opt.solve(model)
+    seconds = time.perf_counter() - began
+    feasible = results.best_feasible_objective is not None
+    reduced: dict[int, float] = {}
+    objective = None
+    if feasible:
+        results.solution_loader.load_vars()
+        objective = pyo.value(model.cost)
+        if relaxed and results.termination_condition == AppsiCondition.optimal:
+            costs = results.solution_loader.get_reduced_costs(list(model.agents.values()))
+            reduced = {s: float(costs[var]) for s, var in model.agents.items()}
+    bound = _number(results.best_objective_bound)
+    return Outcome(results.termination_condition.name, feasible, objective, bound, seconds,
+                   reduced)
+
+
+def _run_legacy(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
+                time_limit: float) -> Outcome:
+    opt = _factory(solver)
+    began = time.perf_counter()
+    results = opt.solve(model, load_solutions=False, timelimit=time_limit, options=options)
+    seconds = time.perf_counter() - began
+    condition = results.solver.termination_condition
+    feasible = len(results.solution) > 0 and condition in _LEGACY_FEASIBLE
+    if feasible:
+        model.solutions.load_from(results)
+    objective = pyo.value(model.cost) if feasible else None
+    return Outcome(str(condition), feasible, objective, _number(results.problem.lower_bound),
+                   seconds)
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None

@@ -1,0 +1,77 @@
+"""A solved schedule written back as scenario staffing: shifts that `simulate` runs as they are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyomo.environ as pyo
+
+from omnistaff.optimize.data import ScheduleData
+from omnistaff.scenarios.scenario import Scenario
+from omnistaff.scenarios.units import WEEKDAYS
+from omnistaff.scenarios.variants import with_overrides
+from omnistaff.scenarios.workforce import Shift
+
+
+def schedule_shifts(model: pyo.ConcreteModel) -> list[dict[str, Any]]:
+    """The schedule as `staffing.shifts` entries: one per group, start, length, breaks and
+    count, listing the weekdays it is worked."""
+    data: ScheduleData = model.schedule_data
+    days: dict[tuple, list[str]] = {}
+    for s, var in model.agents.items():
+        count = round(var.value or 0)
+        if count > 0:
+            option = data.options[s]
+            key = (option.group, option.clock, option.length, option.breaks, count)
+            days.setdefault(key, []).append(option.weekday)
+    return [_shift(key, weekdays) for key, weekdays in sorted(days.items(), key=_order)]
+
+
+def _shift(key: tuple, weekdays: list[str]) -> dict[str, Any]:
+    group, start, length, breaks, count = key
+    return {
+        "group": group,
+        "days": sorted(set(weekdays), key=WEEKDAYS.index),
+        "start": start,
+        "length": length,
+        "breaks": [{"after": after, "duration": duration, "paid": paid}
+                   for after, duration, paid in breaks],
+        "count": count,
+    }
+
+
+def _order(item: tuple[tuple, list[str]]) -> tuple:
+    """Group, start, length and breaks, then the first weekday worked."""
+    key, weekdays = item
+    return (*key[:4], min(WEEKDAYS.index(d) for d in weekdays))
+
+
+def with_schedule(scenario: Scenario, shifts: list[dict[str, Any]]) -> Scenario:
+    """The scenario staffed by these shifts alone (any per-interval staffing dropped)."""
+    return with_overrides(scenario, {"staffing": {"shifts": shifts, "per_interval": {}}})
+
+
+def paid_hours(scenario: Scenario) -> dict[str, float]:
+    """Scheduled paid hours per group over the horizon (before absences)."""
+    hours = dict.fromkeys(scenario.groups, 0.0)
+    for shift in scenario.staffing.shifts:
+        hours[shift.group] += shift.paid_seconds / 3600 * _worked(shift, scenario)
+    return hours
+
+
+def paid_cost(scenario: Scenario) -> float:
+    """Scheduled paid cost over the horizon: paid hours times each group's hourly cost."""
+    return sum(hours * scenario.groups[group].hourly_cost
+               for group, hours in paid_hours(scenario).items())
+
+
+def agent_shifts(scenario: Scenario) -> int:
+    """Agent-shifts scheduled over the horizon."""
+    return sum(_worked(shift, scenario) for shift in scenario.staffing.shifts)
+
+
+def _worked(shift: Shift, scenario: Scenario) -> int:
+    """Agent-shifts of one shift pattern over the horizon: its count on each day it is worked."""
+    first = WEEKDAYS.index(scenario.horizon.start_weekday)
+    days = sum(1 for d in range(scenario.horizon.days) if WEEKDAYS[(first + d) % 7] in shift.days)
+    return shift.count * days

@@ -1,0 +1,56 @@
+"""The `omnistaff optimize` command: a thin wrapper over the simulation-optimization loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from omnistaff.optimize import Iteration, ScheduleInfeasible, optimize, write_outputs
+from omnistaff.ui.cli_common import (
+    ScenarioArg,
+    VariantOpt,
+    app,
+    console,
+    default_out,
+    fail,
+    resolve_scenario,
+)
+from omnistaff.ui.tables import amount
+
+
+@app.command("optimize")
+def optimize_command(
+    source: ScenarioArg,
+    variant: VariantOpt = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: "
+                                             "omnistaff-out/<scenario>-optimized).")] = None,
+    max_iterations: Annotated[int | None, typer.Option(min=1, help="Most solve-and-simulate "
+                                                       "rounds.")] = None,
+    solver: Annotated[str | None, typer.Option(help="Any Pyomo solver name (default "
+                                               "appsi_highs).")] = None,
+    time_limit: Annotated[float | None, typer.Option(min=1, help="Seconds per solve.")] = None,
+) -> None:
+    """The cheapest shift schedule meeting every channel's SLA, proven in simulation."""
+    scenario = resolve_scenario(source, variant)
+
+    def report(iteration: Iteration) -> None:
+        met = ", ".join(f"{c} {100 * sl:.1f}%{'' if iteration.met[c] else ' (missed)'}"
+                        for c, sl in iteration.service_level.items())
+        console.print(f"iteration {iteration.number}: cost "
+                      f"{amount(iteration.cost, 'money', iteration.currency)}, "
+                      f"{iteration.agent_shifts} agent-shifts; {met}")
+
+    try:
+        result = optimize(scenario, max_iterations=max_iterations, solver=solver,
+                          time_limit=time_limit, progress=report)
+    except ScheduleInfeasible as exc:
+        fail(str(exc))
+    except ValueError as exc:
+        fail(str(exc))
+    folder = out or default_out(source, variant, "optimized")
+    write_outputs(result, folder)
+    console.print(f"Schedule, coverage, iterations, optimized scenario and summary written to "
+                  f"[bold]{folder}[/bold]; run it with `omnistaff simulate "
+                  f"{folder / 'optimized-scenario.yaml'}`.")

@@ -1,0 +1,124 @@
+"""Channel requirements: Erlang staffing per interval for live channels (concurrency included),
+work with deadlines for deferred ones, and the raises of the simulation-optimization loop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from omnistaff.optimize.requirements import (
+    allowed_backlog,
+    channel_requirements,
+    deadline_window,
+)
+from omnistaff.optimize.workload import channel_loads
+from omnistaff.scenarios import Scenario, scenario_from_dict
+from omnistaff.sim.erlang import agents_for_target
+
+
+def one_day(channels: dict[str, Any], minutes: int = 30, **extra: Any) -> Scenario:
+    """A one-day scenario with one group skilled for every channel."""
+    return scenario_from_dict({
+        "name": "requirements", "horizon": {"days": 1, "interval_minutes": minutes},
+        "channels": channels,
+        "groups": {"team": {"skills": list(channels), "hourly_cost": 30}}, **extra,
+    })
+
+
+def phone(volume: float = 480, **extra: Any) -> dict[str, Any]:
+    return {"mode": "live", "arrivals": {"weekly_volume": volume * 7},
+            "handle_time": {"mean": 300, "cv": 1}, "sla": {"target": 0.8, "threshold": "20s"},
+            **extra}
+
+
+def email(threshold: str = "24h", volume: float = 480, **extra: Any) -> dict[str, Any]:
+    return {"mode": "deferred", "arrivals": {"weekly_volume": volume * 7},
+            "handle_time": {"mean": 300, "cv": 1},
+            "sla": {"target": 0.9, "threshold": threshold}, **extra}
+
+
+def test_live_requirement_is_erlang_c_per_interval() -> None:
+    # 480 calls a day, flat: 10 per half hour, 300 s each.
+    required = channel_requirements(one_day({"phone": phone()})).required["phone"]
+    expected = agents_for_target(10 / 1800, 300, 20, 0.8)
+    assert required == pytest.approx(np.full(48, expected))
+
+
+def test_patience_makes_it_erlang_a() -> None:
+    patient = phone(patience={"dist": "exponential", "mean": 120})
+    required = channel_requirements(one_day({"phone": patient})).required["phone"]
+    assert required[0] == agents_for_target(10 / 1800, 300, 20, 0.8, patience=120)
+
+
+def test_a_chat_agent_serves_more_than_one_but_fewer_than_k_times_a_phone_agent() -> None:
+    volume = 4800
+    single = channel_requirements(one_day({"chat": phone(volume)})).required["chat"][0]
+    chat = phone(volume, concurrency={"max": 3})
+    triple = channel_requirements(one_day({"chat": chat})).required["chat"][0]
+    linear = phone(volume, concurrency={"max": 3, "efficiency": "linear"})
+    ideal = channel_requirements(one_day({"chat": linear})).required["chat"][0]
+    assert single / 3 < triple < single
+    assert ideal < triple
+
+
+def test_deflection_and_triage_shrink_what_reaches_the_queue() -> None:
+    plain = channel_loads(one_day({"phone": phone()}))["phone"].contacts.sum()
+    deflected = phone(deflection={"share": 0.25})
+    triaged = email(triage={"actionable_share": 0.5, "by": "automated"})
+    loads = channel_loads(one_day({"phone": deflected, "email": triaged}))
+    assert loads["phone"].contacts.sum() == pytest.approx(0.75 * plain)
+    assert loads["email"].contacts.sum() == pytest.approx(0.5 * plain)
+
+
+def test_escalations_add_volume_to_the_channel_they_continue_on() -> None:
+    social = email("1h", escalation=[{"to": "phone", "share": 0.2}])
+    loads = channel_loads(one_day({"phone": phone(), "social": social}))
+    alone = channel_loads(one_day({"phone": phone()}))["phone"].contacts.sum()
+    assert loads["phone"].contacts.sum() == pytest.approx(alone + 0.2 * 480)
+
+
+def test_deferred_work_is_due_at_the_end_of_its_window() -> None:
+    assert deadline_window(one_day({"e": email("24h")}).channels["e"], 1800, 48) == 47
+    assert deadline_window(one_day({"e": email("1h")}).channels["e"], 900, 96) == 3
+    assert deadline_window(one_day({"e": email("10min")}).channels["e"], 900, 96) == 0
+    assert deadline_window(one_day({"e": email("72h")}).channels["e"], 1800, 48) == 47
+
+
+def test_allowed_backlog_is_the_newest_work_still_in_its_window() -> None:
+    work = np.array([1.0, 2.0, 3.0, 4.0])
+    assert allowed_backlog(work, np.full(4, 0)).tolist() == [0, 0, 0, 0]
+    assert allowed_backlog(work, np.full(4, 1)).tolist() == [1, 2, 3, 4]
+    assert allowed_backlog(work, np.full(4, 2)).tolist() == [5, 3, 5, 7]
+    # Interval 1's work is due at once: at the end of interval 2 only interval 2's may wait.
+    assert allowed_backlog(work, np.array([2, 0, 2, 2])).tolist() == [5, 0, 3, 7]
+
+
+def test_deferred_channels_become_work_not_agents() -> None:
+    requirements = channel_requirements(one_day({"phone": phone(), "email": email()}))
+    assert requirements.live == ["phone"] and requirements.deferred == ["email"]
+    # 480 emails x 300 s over a day, in agent-intervals of 30 minutes.
+    assert requirements.work["email"].sum() == pytest.approx(480 * 300 / 1800)
+    naive = channel_requirements(one_day({"email": email()}), deferred_as_backlog=False)
+    assert naive.live == ["email"] and naive.required["email"].min() >= 1
+
+
+def test_a_short_window_needs_someone_there() -> None:
+    requirements = channel_requirements(one_day({"social": email("1h"), "email": email()}))
+    assert requirements.open["social"].all()
+    assert "email" not in requirements.open
+
+
+def test_raising_and_tightening_return_new_requirements() -> None:
+    requirements = channel_requirements(one_day({"phone": phone(), "email": email()}))
+    raised = requirements.raised("phone", np.array([3, 4]), np.array([1.0, 2.0]))
+    assert raised.required["phone"][[3, 4]] - requirements.required["phone"][[3, 4]] == (
+        pytest.approx([1, 2]))
+    assert requirements.required["phone"][3] == requirements.erlang["phone"][3]
+    tight = requirements.tightened("email", np.array([0]))
+    assert tight.window["email"][0] == 35 and tight.window["email"][1] == 47
+    for _ in range(20):
+        tight = tight.tightened("email", np.array([0]))
+    assert tight.window["email"][0] == 0
+    assert tight.work["email"][0] > requirements.work["email"][0]
