@@ -197,7 +197,7 @@ def test_compare_optimize_uses_each_variants_optimized_schedule(
     class Optimized:
         def __init__(self, scenario: Scenario) -> None:
             shifts = [s.model_copy(update={"count": 12}) for s in scenario.staffing.shifts]
-            self.schedule = Staffing(shifts=tuple(shifts))
+            self.staffing = Staffing(shifts=tuple(shifts))
 
     def optimize(scenario: Scenario) -> Optimized:
         calls.append(scenario.name)

@@ -42,7 +42,6 @@ class Requirements:
     cannot wait for the next shift, so the schedule must keep someone there).
     """
 
-    interval_seconds: float
     erlang: dict[str, np.ndarray]
     required: dict[str, np.ndarray]
     open: dict[str, np.ndarray]
@@ -84,9 +83,9 @@ class Requirements:
         window[channel], work[channel] = window[channel].copy(), work[channel].copy()
         shut = intervals[window[channel][intervals] == 0]
         work[channel][shut] *= 1 + WORK_MARGIN
-        open_ = intervals[window[channel][intervals] > 0]
-        current = window[channel][open_]
-        window[channel][open_] = np.minimum(current - 1, np.floor(current * WINDOW_KEEP))
+        waiting = intervals[window[channel][intervals] > 0]
+        current = window[channel][waiting]
+        window[channel][waiting] = np.minimum(current - 1, np.floor(current * WINDOW_KEEP))
         return replace(self, window=window, work=work)
 
 
@@ -125,7 +124,7 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -
             if (window[name][0] + 1) * interval < _shortest_shift(scenario):
                 opened[name] = work_due(work[name], int(window[name][0]))
     required = {name: values.copy() for name, values in erlang.items()}
-    return Requirements(interval, erlang, required, opened, work, window)
+    return Requirements(erlang, required, opened, work, window)
 
 
 def work_due(work: np.ndarray, window: int) -> np.ndarray:

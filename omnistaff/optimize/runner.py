@@ -22,7 +22,6 @@ GAP_OPTION = {"appsi_highs": "mip_rel_gap", "highs": "mip_rel_gap", "cbc": "rati
 #: LP options that help these solvers on the relaxation (its simplex stalls on the level and
 #: backlog chains; interior point with crossover takes seconds).
 LP_OPTIONS = {"appsi_highs": {"solver": "ipm"}}
-MIP_OPTIONS: dict[str, dict[str, Any]] = {}
 #: HiGHS 1.16 loses the objective offset of a MIP start in presolve and may then report the start
 #: as optimal at a wrong objective; without presolve the start is judged as given.
 WARM_OPTIONS = {"appsi_highs": {"presolve": "off"}}
@@ -62,8 +61,9 @@ def check_solver(solver: str) -> None:
 
 def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float | None = None,
         relaxed: bool = False, warm_start: bool = False) -> Outcome:
-    """Solve `model` once (its integers relaxed if `relaxed`); load the solution if any."""
-    options = dict((LP_OPTIONS if relaxed else MIP_OPTIONS).get(solver, {}))
+    """Solve `model` once (its integers relaxed if `relaxed`; from its current values if
+    `warm_start`, APPSI solvers only); load the solution if any."""
+    options = dict(LP_OPTIONS.get(solver, {})) if relaxed else {}
     if warm_start:
         options.update(WARM_OPTIONS.get(solver, {}))
     if mip_gap is not None and solver in GAP_OPTION:

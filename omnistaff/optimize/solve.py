@@ -7,7 +7,7 @@ point) and is tight, so a solve goes:
 1. the LP relaxation of the whole model: the lower bound, and each shift option's reduced cost;
 2. a MIP over the shift options the LP uses: a good schedule, fast;
 3. while the gap is wider than asked and time remains, a MIP over twice as many options, the
-   next ones by reduced cost; the best schedule of all rounds is kept. Once it holds every option
+   next ones by reduced cost, started from the schedule in hand. Once it holds every option
    whose reduced cost is within the gap, its bound holds for the whole model (reduced-cost
    fixing: a schedule using any other option costs more than the one in hand).
 
@@ -83,7 +83,7 @@ def solve(model: pyo.ConcreteModel, solver: str = "appsi_highs", mip_gap: float 
     began = time.perf_counter()
     relaxation = run(model, solver, time_limit, relaxed=True)
     if not relaxation.feasible or relaxation.objective is None:
-        return _report(model, solver, relaxation.status, None, began)
+        return _report(solver, relaxation.status, None, began)
     support = [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6]
     search = _Search(began, time_limit, relaxation.objective, support)
     _round(model, search, solver, mip_gap, support, exact=False, share=FIRST_SHARE)
@@ -96,19 +96,17 @@ def solve(model: pyo.ConcreteModel, solver: str = "appsi_highs", mip_gap: float 
             break
         _round(model, search, solver, mip_gap, wider, exact=set(candidates) <= set(wider))
     if search.values is None:
-        return _report(model, solver, search.status, search, began)
+        return _report(solver, search.status, search, began)
     load_values(model, search.values)
     status = "optimal" if search.gap() <= mip_gap else "time_limit"
-    return _report(model, solver, status, search, began)
+    return _report(solver, status, search, began)
 
 
 def _round(model: pyo.ConcreteModel, search: _Search, solver: str, mip_gap: float,
            keep: list[int], exact: bool, share: float = ROUND_SHARE) -> None:
-    """A MIP over the options `keep`; when `keep` holds every option that could improve on the
-    best schedule so far (`exact`), its bound holds for the whole model.
-
-    It is not started from the schedule in hand: HiGHS 1.16 misplaces the objective offset of a
-    MIP start after presolve and may then report it as optimal at a wrong objective."""
+    """A MIP over the options `keep`, started from the best schedule so far; when `keep` holds
+    every option that could improve on that schedule (`exact`), its bound holds for the whole
+    model. The better schedule of the two is kept."""
     data = model.schedule_data.restricted(keep)
     limit = max(search.left() * (1 if exact else share), 1.0)
     start = _renumbered(search.values, {s: i for i, s in enumerate(keep)})
@@ -152,8 +150,7 @@ def relative_gap(objective: float, bound: float) -> float:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9)
 
 
-def _report(model: pyo.ConcreteModel, solver: str, status: str, search: _Search | None,
-            began: float) -> SolveReport:
+def _report(solver: str, status: str, search: _Search | None, began: float) -> SolveReport:
     objective = search.objective if search is not None else None
     bound = search.bound if search is not None else None
     gap = relative_gap(objective, bound) if objective is not None and bound is not None else None

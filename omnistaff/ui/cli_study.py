@@ -85,23 +85,18 @@ def compare(
 def _optimized(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
     """Each variant with the optimizer's schedule as its staffing.
 
-    The optimizer's contract: `omnistaff.optimize.optimize(scenario)` returns a result whose
-    `schedule` is valid scenario staffing (a `Staffing`).
+    `omnistaff.optimize.optimize(scenario)` returns the optimized schedule as `staffing`.
     """
-    try:
-        from omnistaff.optimize import optimize as run_optimizer  # type: ignore[attr-defined]
-    except ImportError:
-        fail("--optimize needs the schedule optimizer (omnistaff.optimize.optimize), which is "
-             "not available yet; run without --optimize")
+    from omnistaff.optimize import optimize as run_optimizer
+
     optimized = {}
     with progress_bar() as bar:
         task = bar.add_task("optimizing", total=len(scenarios))
         for name, scenario in scenarios.items():
             try:
-                schedule = run_optimizer(scenario).schedule
+                staffing = run_optimizer(scenario).staffing.model_dump(mode="json")
             except ValueError as exc:
                 fail(f"--optimize: variant '{name}' cannot be optimized: {exc}")
-            staffing = schedule.model_dump(mode="json")
             optimized[name] = with_overrides(scenario, {"staffing": staffing})
             bar.advance(task)
     return optimized

@@ -100,7 +100,7 @@ def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimizat
     return Optimization(
         result.scenario.model_dump_json(), result.schedule, result.coverage,
         pd.DataFrame([_scalars(i) for i in iterations]),
-        tuple(_describe(i) for i in iterations), getattr(result, "cost", None),
+        tuple(_describe(i) for i in iterations), result.final.cost,
         getattr(result, "converged", None))
 
 
@@ -111,6 +111,8 @@ def _describe(iteration: Any) -> str:
 
 def _scalars(iteration: Any) -> dict[str, Any]:
     """An iteration's plain fields (numbers, text, flags) for a table."""
+    if hasattr(iteration, "row"):
+        return dict(iteration.row())
     if dataclasses.is_dataclass(iteration):
         fields = {f.name: getattr(iteration, f.name) for f in dataclasses.fields(iteration)}
     else:
