@@ -36,7 +36,7 @@ def phone(volume: float = 480, **extra: Any) -> dict[str, Any]:
 def email(threshold: str = "24h", volume: float = 480, **extra: Any) -> dict[str, Any]:
     return {"mode": "deferred", "arrivals": {"weekly_volume": volume * 7},
             "handle_time": {"mean": 300, "cv": 1},
-            "sla": {"target": 0.9, "threshold": threshold}, **extra}
+            "sla": {"target": 0.9, "threshold": threshold}} | extra
 
 
 def test_live_requirement_is_erlang_c_per_interval() -> None:
@@ -104,10 +104,23 @@ def test_deferred_channels_become_work_not_agents() -> None:
     assert naive.live == ["email"] and naive.required["email"].min() >= 1
 
 
-def test_a_short_window_needs_someone_there() -> None:
-    requirements = channel_requirements(one_day({"social": email("1h"), "email": email()}))
+def test_a_short_window_needs_someone_there_when_no_work_may_be_late() -> None:
+    always = {"social": email("1h", sla={"target": 1.0, "threshold": "1h"}), "email": email()}
+    requirements = channel_requirements(one_day(always))
     assert requirements.open["social"].all()
     assert "email" not in requirements.open
+    assert requirements.late_share["social"] == pytest.approx([0.0])
+    assert requirements.late_share["email"] == pytest.approx([0.1])
+
+
+def test_a_target_below_one_lets_its_share_of_work_be_late() -> None:
+    requirements = channel_requirements(one_day({"social": email("1h")}))
+    assert "social" not in requirements.open
+    assert requirements.late_share["social"] == pytest.approx([0.1])
+    lowered = requirements.less_late("social", 0.04)
+    assert lowered.late_share["social"] == pytest.approx([0.06])
+    assert lowered.less_late("social", 0.5).late_share["social"] == pytest.approx([0.0])
+    assert requirements.late_share["social"] == pytest.approx([0.1])
 
 
 def test_raising_and_tightening_return_new_requirements() -> None:

@@ -72,9 +72,12 @@ def test_a_one_hour_window_over_the_weekend_forces_weekend_coverage() -> None:
     model = schedule(build({"social": social}, days=7), gap=0.1, seconds=4)
     frame = schedule_frame(model)
     assert {"sat", "sun"} <= set(frame["day"])
-    coverage = coverage_frame(model)
-    weekend = coverage[coverage["label"].str.startswith(("Sat", "Sun"))]
-    assert (weekend["available"] > 0).all()
+    # At most the 20% the target leaves of each day's work may miss the hour.
+    data = model.schedule_data
+    for day in (5, 6):
+        late = sum(model.late["social", t].value or 0 for t in range(day * 48, day * 48 + 48))
+        work = sum(data.work.get(("social", t), 0) for t in range(day * 48, day * 48 + 48))
+        assert 0 < work and late <= 0.2 * work + 1e-6
 
 
 def test_omni_skilled_agents_need_fewer_paid_hours_when_peaks_differ() -> None:

@@ -6,7 +6,7 @@ from omnistaff.optimize.diagnose import infeasibility_reasons
 from omnistaff.optimize.errors import ScheduleInfeasible
 from omnistaff.optimize.evaluate import Evaluation, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
-from omnistaff.optimize.loop import Iteration, OptimizationResult, optimize
+from omnistaff.optimize.loop import Iteration, OptimizationResult, optimize, round_replications
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.report import write_outputs
 from omnistaff.optimize.requirements import Requirements, channel_requirements
@@ -27,6 +27,7 @@ __all__ = [
     "evaluate",
     "infeasibility_reasons",
     "optimize",
+    "round_replications",
     "schedule_data",
     "schedule_frame",
     "schedule_shifts",

@@ -10,7 +10,7 @@ import numpy as np
 
 from omnistaff.optimize.levels import Levels, shift_levels
 from omnistaff.optimize.requirements import Requirements
-from omnistaff.optimize.shifts import ShiftOption, shift_options
+from omnistaff.optimize.shifts import ShiftOption, kept_counts, option_key, shift_options
 from omnistaff.optimize.workload import reference_throughput
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.units import WEEKDAYS
@@ -26,7 +26,12 @@ class ScheduleData:
     agent-intervals of work (`work`, `allowed` backlog, deferred channels); `efficiency` is what
     one agent of a group is worth on a channel in reference agents, `availability` the share of
     a group's agents on shift who are on queue (shrinkage, absence). `cost` and `occurrences`
-    are per shift option over the whole horizon.
+    are per shift option over the whole horizon; `kept`, when given, the agents each option
+    must have at least (the kept staffing); `late_allowance`, per deferred channel, how much of
+    its work may miss its response window (the share its SLA target leaves, in agent-intervals);
+    per channel and day, so no day is given up to meet the target over the horizon; such late
+    work must still be done within `expiry` intervals of its arrival interval, the
+    rest within `window` (per arrival interval).
     """
 
     intervals: int
@@ -50,6 +55,10 @@ class ScheduleData:
     least_agents: dict[ChannelInterval, int] = field(default_factory=dict)
     headcount: dict[str, int] = field(default_factory=dict)
     part_time: list[bool] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)
+    late_allowance: dict[tuple[str, int], float] = field(default_factory=dict)
+    window: dict[str, list[int]] = field(default_factory=dict)
+    expiry: dict[str, int] = field(default_factory=dict)
     max_part_time_share: float | None = None
     budget: float | None = None
     tiebreak: float = 0.0
@@ -64,12 +73,58 @@ class ScheduleData:
         the whole agents its requirement implies, whichever is more."""
         return max(self.min_agents.get(key, 0), self.least_agents.get(key, 0))
 
+    def presence(self) -> dict[str, np.ndarray]:
+        """Per group, the intervals some shift option of it covers."""
+        present: dict[str, np.ndarray] = {}
+        width, count = self.interval_seconds, self.intervals
+        for group, weekday, start, length in {(o.group, o.weekday, o.start, o.length)
+                                              for o in self.options}:
+            marks = present.setdefault(group, np.zeros(count, dtype=bool))
+            for day in self.weekday_days[weekday]:
+                first = int((day * 86400 + start) // width)
+                last = int(np.ceil((day * 86400 + start + length) / width))
+                marks[np.arange(first, last) % count] = True
+        return present
+
+    def unreachable(self, channel: str) -> np.ndarray:
+        """Per arrival interval, whether no shift option of a group serving a deferred channel
+        covers any interval within the work's response window."""
+        present = self.presence()
+        covered = np.zeros(self.intervals, dtype=bool)
+        for g in self.skilled(channel):
+            covered |= present.get(g, covered)
+        window = np.asarray(self.window[channel])
+        reach = np.zeros(self.intervals, dtype=bool)
+        for lag in range(int(window.max(initial=0)) + 1):
+            reach |= (lag <= window) & np.roll(covered, -lag)
+        return ~reach
+
+    def late_levels(self) -> tuple[dict[ChannelInterval, list[int]], dict[ChannelInterval,
+                                                                            list[int]]]:
+        """For the late-work level of each deferred channel: the arrival intervals whose late
+        work joins it at each interval (past the response window), and those whose late work
+        leaves it (past expiry); at interval 0, every arrival interval waiting then."""
+        joining: dict[ChannelInterval, list[int]] = {}
+        leaving: dict[ChannelInterval, list[int]] = {}
+        n = self.intervals
+        for c in (c for c in self.deferred if c in self.window):
+            last = self.expiry.get(c, n - 2)
+            window = self.window[c]
+            joining[(c, 0)] = [s for s in range(n) if window[s] < (-s) % n <= last]
+            for s in range(n):
+                first = window[s] + 1
+                if first <= last:
+                    joining.setdefault((c, (s + first) % n), []).append(s)
+                    leaving.setdefault((c, (s + last + 1) % n), []).append(s)
+        return joining, leaving
+
     def restricted(self, keep: list[int]) -> ScheduleData:
         """The same data with only the shift options `keep` (renumbered in that order)."""
         part_time = [self.part_time[s] for s in keep] if self.part_time else []
+        kept = [self.kept[s] for s in keep] if self.kept else []
         return replace(
             self, options=[self.options[s] for s in keep], cost=[self.cost[s] for s in keep],
-            occurrences=[self.occurrences[s] for s in keep], part_time=part_time,
+            occurrences=[self.occurrences[s] for s in keep], part_time=part_time, kept=kept,
             levels=self.levels.restricted({s: i for i, s in enumerate(keep)}),
         )
 
@@ -78,10 +133,11 @@ def schedule_data(scenario: Scenario, requirements: Requirements) -> ScheduleDat
     """The model data of a scenario under given requirements."""
     horizon, settings = scenario.horizon, scenario.optimizer
     options = shift_options(scenario)
+    kept = kept_counts(scenario)
     days = weekday_days(scenario)
     occurrences = [len(days[o.weekday]) for o in options]
     levels = shift_levels(options, horizon.interval_seconds, horizon.intervals, days)
-    return ScheduleData(
+    data = ScheduleData(
         intervals=horizon.intervals,
         interval_seconds=horizon.interval_seconds,
         labels=interval_labels(scenario),
@@ -107,11 +163,15 @@ def schedule_data(scenario: Scenario, requirements: Requirements) -> ScheduleDat
         headcount={name: g.max_headcount for name, g in scenario.groups.items()
                    if g.max_headcount is not None},
         part_time=[o.length < settings.part_time_under for o in options],
+        kept=[kept.get(option_key(o), 0) for o in options] if kept else [],
+        window={c: [int(w) for w in requirements.window[c]] for c in requirements.deferred},
+        expiry={c: _expiry_window(scenario, c) for c in requirements.deferred},
         max_part_time_share=settings.max_part_time_share,
         budget=settings.budget,
         tiebreak=settings.shift_tiebreak,
         currency=scenario.currency,
     )
+    return replace(data, late_allowance=_late_allowance(data, requirements))
 
 
 def interval_labels(scenario: Scenario) -> list[str]:
@@ -132,6 +192,35 @@ def weekday_days(scenario: Scenario) -> dict[str, list[int]]:
     first = WEEKDAYS.index(scenario.horizon.start_weekday)
     return {w: [d for d in range(scenario.horizon.days) if WEEKDAYS[(first + d) % 7] == w]
             for w in WEEKDAYS}
+
+
+def _late_allowance(data: ScheduleData,
+                    requirements: Requirements) -> dict[tuple[str, int], float]:
+    """Per deferred channel and day: the work that may miss its response window, the
+    channel's late share of the day's work, or the day's work arriving where no shift can be on
+    duty within its window, whichever is more."""
+    per_day = round(86400 / data.interval_seconds)
+    allowance = {}
+    for c in requirements.deferred:
+        work = requirements.work[c]
+        stranded = np.where(data.unreachable(c), work, 0.0).reshape(-1, per_day).sum(axis=1)
+        share = requirements.late_share[c] * work.reshape(-1, per_day).sum(axis=1)
+        allowance.update({(c, day): float(v) for day, v in enumerate(np.maximum(share,
+                                                                                 stranded))})
+    return allowance
+
+
+#: Late work must be done within this long of its arrival (or before it expires).
+LATE_GRACE = 86400.0
+
+
+def _expiry_window(scenario: Scenario, channel: str) -> int:
+    """Intervals after its arrival interval by which late work must be done: within a day
+    and before it expires, and within the horizon."""
+    horizon = scenario.horizon
+    expiry = min(scenario.channels[channel].expiry or LATE_GRACE, LATE_GRACE)
+    last = min(horizon.intervals - 2, int(expiry // horizon.interval_seconds) - 1)
+    return max(last, 0)
 
 
 def _min_agents(requirements: Requirements, minimum: int) -> dict[ChannelInterval, int]:

@@ -31,7 +31,7 @@ def infeasibility_reasons(data: ScheduleData, solver: str, time_limit: float) ->
 
 def uncovered_reasons(data: ScheduleData) -> list[str]:
     """Channels needing someone when no shift option of a skilled group is worked."""
-    present = _presence(data)
+    present = data.presence()
     reasons = []
     for c in [*data.live, *data.deferred]:
         groups = data.skilled(c)
@@ -127,20 +127,6 @@ def _needed(data: ScheduleData, channel: str) -> list[int]:
     keys = (set(data.required) | set(data.min_agents)) if channel in data.live else set(
         data.min_agents)
     return sorted(t for c, t in keys if c == channel)
-
-
-def _presence(data: ScheduleData) -> dict[str, np.ndarray]:
-    """Per group, the intervals some shift option of it covers."""
-    present: dict[str, np.ndarray] = {}
-    width, count = data.interval_seconds, data.intervals
-    for option in {(o.group, o.weekday, o.start, o.length) for o in data.options}:
-        group, weekday, start, length = option
-        marks = present.setdefault(group, np.zeros(count, dtype=bool))
-        for day in data.weekday_days[weekday]:
-            first = int((day * 86400 + start) // width)
-            last = int(np.ceil((day * 86400 + start + length) / width))
-            marks[np.arange(first, last) % count] = True
-    return present
 
 
 def _clock_after(data: ScheduleData, interval: int) -> str:

@@ -21,12 +21,16 @@ class Evaluation:
     their targets and whether both are met. `intervals`: per channel and interval, the mean
     service level over the replications with contacts in it, its half-width, how many
     replications had contacts, and whether it misses the target by more than its half-width.
-    `groups`: per group, paid, staffed and busy hours and occupancy (means).
+    `groups`: per group, paid, staffed and busy hours and occupancy (means). `days`: per channel
+    (rows) and day (columns), the mean service level over replications; with an SLA period of
+    a day, `met` asks every day with contacts to meet the target too.
     """
 
     channels: pd.DataFrame
     intervals: pd.DataFrame
     groups: pd.DataFrame
+    days: pd.DataFrame
+    period: str = "horizon"
 
     @property
     def all_met(self) -> bool:
@@ -40,22 +44,59 @@ class Evaluation:
             return 1.0
         return float((judged["service_level"] >= judged["target"] - 1e-9).mean())
 
+    def shortfall(self, channel: str) -> np.ndarray:
+        """Per day, how far the channel's service level falls short of its target: over the
+        horizon (the same every day), or each day's own with an SLA period of a day."""
+        target = float(self.channels.loc[channel, "target"])
+        if self.period == "day":
+            return (target - self.days.loc[channel]).fillna(0.0).to_numpy()
+        level = float(np.nan_to_num(self.channels.loc[channel, "service_level"], nan=1.0))
+        return np.full(self.days.shape[1], target - level)
+
     def to_raise(self, channel: str) -> np.ndarray:
         """Intervals whose requirement should rise: clear misses; where a channel misses over
-        the horizon without any clear miss, every interval below target."""
+        the horizon without any clear miss, every interval below its service-level target or
+        above its most abandonment."""
         rows = self.intervals[self.intervals["channel"] == channel]
         clear = rows.loc[rows["miss"], "interval"].to_numpy()
         if clear.size or bool(self.channels.loc[channel, "met"]):
             return clear
         below = rows["service_level"] < rows["target"]
+        ceiling = self.channels.loc[channel, "max_abandon_rate"]
+        if pd.notna(ceiling):
+            below |= rows["abandon_rate"] > ceiling
         return rows.loc[below, "interval"].to_numpy()
 
 
 def evaluate(scenario: Scenario, replications: int, workers: int = 1) -> Evaluation:
-    """Simulate a scheduled scenario and judge every channel and interval against its SLA."""
+    """Simulate a scheduled scenario and judge every channel the optimizer schedules for
+    (`optimizer.channels`; all when empty) and its intervals against its SLA."""
     runs = run_replications(scenario, replications, workers=workers)
-    return Evaluation(channel_attainment(runs, scenario), interval_attainment(runs, scenario),
-                      group_hours(runs))
+    judged = list(scenario.optimizer.channels or scenario.channels)
+    channels = channel_attainment(runs, scenario).loc[judged]
+    intervals = interval_attainment(runs, scenario)
+    intervals = intervals[intervals["channel"].isin(judged)].reset_index(drop=True)
+    days = day_attainment(runs, scenario).loc[judged]
+    period = scenario.optimizer.sla_period
+    if period == "day":
+        missed = days.lt(channels["target"] - 1e-9, axis=0).any(axis=1)
+        channels["met"] &= ~missed
+    return Evaluation(channels, intervals, group_hours(runs), days, period)
+
+
+def day_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
+    """Per channel (rows) and day of the horizon (columns): the mean over replications of the
+    day's service level (NaN for a day without contacts)."""
+    per_day = scenario.horizon.intervals_per_day
+    frame = pd.concat([r.channel_intervals[["channel", "interval", "answered_within_sla",
+                                            "sla_base"]].assign(replication=k)
+                       for k, r in enumerate(runs.results)])
+    frame["day"] = frame["interval"] // per_day
+    sums = frame.groupby(["channel", "day", "replication"])[["answered_within_sla",
+                                                             "sla_base"]].sum()
+    level = sums["answered_within_sla"] / sums["sla_base"].where(sums["sla_base"] > 0)
+    table = level.groupby(["channel", "day"]).mean().unstack("day")
+    return table.reindex(index=list(scenario.channels), columns=range(scenario.horizon.days))
 
 
 def channel_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
@@ -73,13 +114,15 @@ def channel_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
 
 def interval_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
     """Per channel and interval: mean service level over replications with contacts, its 95%
-    half-width, the number of such replications, the target, and `miss`."""
+    half-width, the number of such replications, the target, `miss`, and the mean abandon
+    rate."""
     frame = pd.concat([r.channel_intervals[["channel", "interval", "answered_within_sla",
-                                            "sla_base"]] for r in runs.results])
+                                            "sla_base", "abandon_rate"]] for r in runs.results])
     frame["level"] = frame["answered_within_sla"] / frame["sla_base"].where(frame["sla_base"] > 0)
-    grouped = frame.groupby(["channel", "interval"], sort=False)["level"]
-    table = grouped.agg(["mean", "std", "count"]).reset_index()
+    grouped = frame.groupby(["channel", "interval"], sort=False)
+    table = grouped["level"].agg(["mean", "std", "count"]).reset_index()
     table.columns = ["channel", "interval", "service_level", "sd", "replications"]
+    table["abandon_rate"] = grouped["abandon_rate"].mean().to_numpy()
     quantile = stats.t.ppf(0.975, np.maximum(table["replications"] - 1, 1))
     table["service_level_ci95"] = np.where(
         table["replications"] >= 2,

@@ -24,7 +24,7 @@ from omnistaff.optimize.model import build_model
 from omnistaff.optimize.runner import Outcome, run
 
 Values = dict[tuple[str, Any], float]
-CONTINUOUS = ("staffed", "resting", "allocated", "backlog")
+CONTINUOUS = ("staffed", "resting", "allocated", "backlog", "late", "late_waiting")
 #: MIPs with more shift options x intervals than this run in a child process.
 ISOLATE_ABOVE = 20_000
 #: A child gets its time limit plus this long to hand back its schedule before it is stopped.
@@ -75,9 +75,10 @@ def model_values(model: pyo.ConcreteModel) -> Values:
 
 
 def load_values(model: pyo.ConcreteModel, values: Values) -> None:
-    """Set a model's variables to these values (shift options not given work no one)."""
+    """Set a model's variables to these values (shift options not given work no one, or the
+    kept staffing's agents)."""
     for var in model.agents.values():
-        var.set_value(0)
+        var.set_value(var.lb or 0)
     for (name, key), value in values.items():
         if name == "agents":
             model.agents[key].set_value(round(value))

@@ -108,6 +108,17 @@ class OptimizationResult:
 
 Progress = Callable[[Iteration], None]
 
+#: Replications per round unless the scenario sets them: enough that a channel's service level
+#: over the horizon is known to about a point, so noise neither passes nor fails a round.
+ROUND_REPLICATIONS = 10
+
+
+def round_replications(scenario: Scenario) -> int:
+    """Replications simulated per round: the optimizer's setting, or the horizon's, at least
+    ROUND_REPLICATIONS."""
+    return scenario.optimizer.replications or max(ROUND_REPLICATIONS,
+                                                  scenario.horizon.replications)
+
 
 @dataclass(frozen=True)
 class _Plan:
@@ -145,7 +156,7 @@ def optimize(scenario: Scenario, *, max_iterations: int | None = None, solver: s
     """
     settings = scenario.optimizer
     plan = _Plan(max_iterations or settings.max_iterations,
-                 replications or settings.replications or max(2, scenario.horizon.replications),
+                 replications or round_replications(scenario),
                  workers, solver or settings.solver, mip_gap or settings.mip_gap,
                  time_limit or settings.time_limit)
     began = time.perf_counter()
@@ -175,7 +186,7 @@ def _iterate(scenario: Scenario, requirements: Requirements, plan: _Plan, number
     raised: dict[str, int] = {}
     following = None
     if not evaluation.all_met and number < plan.rounds:
-        raised, following = _raise(requirements, evaluation, scenario)
+        raised, following = _raise(requirements, evaluation)
         following = following if raised else None  # nothing to raise: another round repeats
     iteration = _iteration(number, staffed, report, evaluation, raised, seconds)
     return _Round(model, staffed, evaluation, iteration, following)
@@ -197,24 +208,27 @@ def _schedule(scenario: Scenario, requirements: Requirements, solver: str, mip_g
     return model, report, built
 
 
-def _raise(requirements: Requirements, evaluation: Evaluation,
-           scenario: Scenario) -> tuple[dict[str, int], Requirements]:
+def _raise(requirements: Requirements,
+           evaluation: Evaluation) -> tuple[dict[str, int], Requirements]:
     """Raise the requirement of every clearly missed interval (of a live channel, only while it
-    is open: contacts escalated to it after hours do not call for night shifts); the number of
-    intervals raised per channel."""
+    is open: contacts escalated to it after hours do not call for night shifts), and lower the
+    late share of a deferred channel missing its SLA by its shortfall; the number of intervals
+    raised per channel changed."""
     raised = {}
-    for c in scenario.channels:
+    for c in evaluation.channels.index:
+        before = requirements
+        if c in requirements.late_share and not evaluation.channels.loc[c, "met"]:
+            requirements = requirements.less_late(c, evaluation.shortfall(c))
         intervals = evaluation.to_raise(c)
         if c in requirements.required:
             intervals = intervals[requirements.open[c][intervals]]
-        if not intervals.size:
-            continue
-        if c in requirements.required:
+        if intervals.size and c in requirements.required:
             requirements = requirements.raised(c, intervals, _more_agents(
                 requirements, evaluation, c, intervals))
-        else:
+        elif intervals.size:
             requirements = requirements.tightened(c, intervals)
-        raised[c] = int(intervals.size)
+        if requirements is not before:
+            raised[c] = int(intervals.size)
     return raised, requirements
 
 

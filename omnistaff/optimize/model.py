@@ -2,6 +2,12 @@
 weekday), on-shift levels per group and interval, capacity shared across channels by allocation,
 coverage of live requirements, deferred backlog with deadlines, and the limits; least paid cost.
 
+Deferred work may miss its response window for the share of each day's work its SLA target
+leaves (and wherever no shift can be on duty in time), but must then be done within a day (or
+before it expires). The model lets such late work wait while newer work is served in time; the
+simulation serves oldest first, where late work delays the work behind it, so the sim-opt loop
+lowers a channel's late share while simulation shows it missing its SLA.
+
 `build_model(data)` only assembles rows from precomputed `ScheduleData`. With `elastic=True`
 every limit may be broken at a high price, so an infeasible plan can be explained by what had
 to give.
@@ -62,8 +68,10 @@ def _allocations(data: ScheduleData) -> list[tuple[str, str, int]]:
 
 
 def _variables(m: pyo.ConcreteModel) -> None:
+    kept = m.schedule_data.kept
     m.agents = pyo.Var(m.OPTIONS, within=pyo.NonNegativeIntegers,
-                       doc="agents working each shift option")
+                       bounds=lambda _, s: (kept[s] if kept else 0, None),
+                       doc="agents working each shift option (at least the kept staffing's)")
     m.staffed = pyo.Var(m.GROUPS, m.INTERVALS, within=pyo.NonNegativeReals,
                         doc="agents on shift, breaks included (mean over the interval)")
     m.resting = pyo.Var(m.GROUPS, m.INTERVALS, within=pyo.NonNegativeReals,
@@ -72,6 +80,12 @@ def _variables(m: pyo.ConcreteModel) -> None:
                           doc="agents on queue of a group serving a channel")
     m.backlog = pyo.Var(m.WORK, within=pyo.NonNegativeReals,
                         doc="deferred work waiting at the end of an interval, agent-intervals")
+    m.late = pyo.Var(m.WORK, within=pyo.NonNegativeReals,
+                     bounds=lambda m, c, t: (0, m.schedule_data.work.get((c, t), 0.0)),
+                     doc="deferred work arriving in an interval let miss its response window, "
+                     "done by its expiry instead")
+    m.late_waiting = pyo.Var(m.WORK, within=pyo.NonNegativeReals,
+                             doc="late work past its response window that may still wait")
     gaps = {"coverage_gap": (m.NEEDS, "live requirement not covered"),
             "staff_gap": (m.MIN_STAFF, "minimum staff not met"),
             "late_work": (m.WORK, "deferred work past its deadline"),
@@ -148,9 +162,30 @@ def _backlog(m: pyo.ConcreteModel, data: ScheduleData) -> None:
         before = m.backlog[c, last if t == 0 else t - 1]
         return m.backlog[c, t] == before + data.work.get((c, t), 0.0) - done
 
-    @m.Constraint(m.WORK, doc="only work still within its response window may wait")
+    @m.Constraint(m.WORK, doc="only work still within its response window may wait, and late "
+                  "work until its expiry")
     def deadline(m, c, t):
-        return m.backlog[c, t] <= data.allowed[(c, t)] + m.late_work[c, t]
+        return m.backlog[c, t] <= data.allowed[(c, t)] + m.late_waiting[c, t] + m.late_work[c, t]
+
+    joining, leaving = data.late_levels()
+
+    @m.Constraint(m.WORK, doc="late work waiting: last interval's plus work passing its response "
+                  "window less work passing its expiry (interval 0: every cohort waiting then)")
+    def late_level(m, c, t):
+        if t == 0:
+            return m.late_waiting[c, 0] == sum(m.late[c, s] for s in joining.get((c, 0), ()))
+        return m.late_waiting[c, t] - m.late_waiting[c, t - 1] == sum(
+            m.late[c, s] for s in joining.get((c, t), ())) - sum(
+            m.late[c, s] for s in leaving.get((c, t), ()))
+
+    per_day = round(86400 / data.interval_seconds)
+    m.DAYS = pyo.Set(dimen=2, initialize=sorted(data.late_allowance), ordered=True,
+                     doc="(deferred channel, day)")
+
+    @m.Constraint(m.DAYS, doc="a day's late work within the share the SLA target leaves")
+    def late_share(m, c, day):
+        return sum(m.late[c, t] for t in range(day * per_day, (day + 1) * per_day)) <= (
+            data.late_allowance[(c, day)])
 
 
 def _limits(m: pyo.ConcreteModel, data: ScheduleData) -> None:

@@ -13,7 +13,7 @@ morning; a 1-hour social SLA needs someone within the hour, weekends included.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -36,7 +36,11 @@ class Requirements:
 
     `erlang` and `required` are reference agents on queue (live channels, and deferred ones
     scheduled per interval); `work` is deferred work arriving, in reference agent-intervals;
-    `window` is how many intervals after its arrival interval that work may still wait.
+    `window` is how many intervals after its arrival interval that work may still wait;
+    `late_share`, per deferred channel and day, the share of the day's work that may miss its
+    window (at
+    first what the SLA target leaves; the loop lowers it when simulation shows the channel
+    missing its SLA, as late work delays the work behind it).
     `open` marks the intervals that need someone on shift: live channels while open, deferred
     channels whose window is shorter than any shift wherever work is due (a 1-hour social SLA
     cannot wait for the next shift, so the schedule must keep someone there).
@@ -47,6 +51,7 @@ class Requirements:
     open: dict[str, np.ndarray]
     work: dict[str, np.ndarray]
     window: dict[str, np.ndarray]
+    late_share: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def live(self) -> list[str]:
@@ -72,6 +77,15 @@ class Requirements:
         required[channel] = required[channel].copy()
         required[channel][intervals] += agents
         return replace(self, required=required)
+
+    def less_late(self, channel: str, shortfall: float | np.ndarray) -> Requirements:
+        """These requirements with a deferred channel's late share lowered by `shortfall` (the
+        service level it missed its target by, over the horizon or per day), never below
+        zero."""
+        late_share = dict(self.late_share)
+        late_share[channel] = np.maximum(
+            0.0, late_share[channel] - np.maximum(np.nan_to_num(shortfall), 0.0))
+        return replace(self, late_share=late_share)
 
     def tightened(self, channel: str, intervals: np.ndarray) -> Requirements:
         """These requirements with the deferred work of the given intervals due earlier.
@@ -104,12 +118,15 @@ def allowed_backlog(work: np.ndarray, window: np.ndarray) -> np.ndarray:
 
 
 def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -> Requirements:
-    """The requirements of every channel of a scenario.
+    """The requirements of every channel the scenario's optimizer schedules for
+    (`optimizer.channels`; all when empty).
 
     With `deferred_as_backlog=False` deferred channels get a per-interval Erlang requirement
     like live ones: the naive plan, which the backlog formulation should never cost more than.
     """
     loads = channel_loads(scenario)
+    scheduled = scenario.optimizer.channels or tuple(loads)
+    loads = {name: load for name, load in loads.items() if name in scheduled}
     interval = scenario.horizon.interval_seconds
     erlang, opened, work, window = {}, {}, {}, {}
     for name, load in loads.items():
@@ -121,10 +138,13 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -
             work[name] = load.work_seconds / (interval * reference_throughput(channel))
             window[name] = np.full(len(load.contacts), deadline_window(channel, interval,
                                                                        len(load.contacts)))
-            if (window[name][0] + 1) * interval < _shortest_shift(scenario):
+            if channel.sla.target >= 1 and (window[name][0] + 1) * interval < _shortest_shift(
+                    scenario):
                 opened[name] = work_due(work[name], int(window[name][0]))
     required = {name: values.copy() for name, values in erlang.items()}
-    return Requirements(erlang, required, opened, work, window)
+    late_share = {name: np.full(scenario.horizon.days, 1 - scenario.channels[name].sla.target)
+                  for name in work}
+    return Requirements(erlang, required, opened, work, window, late_share)
 
 
 def work_due(work: np.ndarray, window: int) -> np.ndarray:

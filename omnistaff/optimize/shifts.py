@@ -47,10 +47,17 @@ def clock_text(seconds: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+#: Template name of the shifts kept from the scenario's staffing.
+KEPT = "kept"
+
+
 def shift_options(scenario: Scenario) -> list[ShiftOption]:
-    """Every distinct shift option of the scenario's optimizer templates, by group then day."""
+    """Every distinct shift option of the scenario's optimizer templates, and of its kept
+    staffing (`optimizer.keep_staffing`), by group then day."""
     weekdays = horizon_weekdays(scenario)
     seen: dict[tuple, ShiftOption] = {}
+    for option in kept_options(scenario):
+        seen.setdefault(option_key(option), option)
     for template in scenario.optimizer.templates:
         groups = template.groups or tuple(scenario.groups)
         days = [d for d in WEEKDAYS if d in template.days and d in weekdays]
@@ -59,9 +66,43 @@ def shift_options(scenario: Scenario) -> list[ShiftOption]:
         ):
             for breaks in break_placements(template, length):
                 option = ShiftOption(group, template.name, day, start, float(length), breaks)
-                seen.setdefault((group, day, start, float(length), breaks), option)
+                seen.setdefault(option_key(option), option)
     return sorted(seen.values(), key=lambda o: (o.group, o.start, o.length, o.breaks,
                                                 WEEKDAYS.index(o.weekday)))
+
+
+def kept_counts(scenario: Scenario) -> dict[tuple, int]:
+    """Agents the kept staffing puts on each shift option (by its key); none unless
+    `optimizer.keep_staffing`."""
+    counts: dict[tuple, int] = {}
+    for option, count in _kept(scenario):
+        counts[option_key(option)] = counts.get(option_key(option), 0) + count
+    return counts
+
+
+def kept_options(scenario: Scenario) -> list[ShiftOption]:
+    """The kept staffing's shifts as shift options, one per weekday worked."""
+    return [option for option, _ in _kept(scenario)]
+
+
+def _kept(scenario: Scenario) -> list[tuple[ShiftOption, int]]:
+    if not scenario.optimizer.keep_staffing:
+        return []
+    weekdays = horizon_weekdays(scenario)
+    kept = []
+    for shift in (s for s in scenario.staffing.shifts if s.count > 0):
+        breaks = tuple((float(b.after), float(b.duration), b.paid) for b in shift.breaks)
+        start = round(clock_seconds(shift.start) / 60) * 60 % DAY
+        for day in (d for d in shift.days if d in weekdays):
+            kept.append((ShiftOption(shift.group, KEPT, day, start, float(shift.length), breaks),
+                         shift.count))
+    return kept
+
+
+def option_key(option: ShiftOption) -> tuple:
+    """What makes two shift options the same: group, weekday, start, length and breaks."""
+    return (option.group, option.weekday, option.start, option.length, option.breaks)
+
 
 
 def horizon_weekdays(scenario: Scenario) -> list[str]:

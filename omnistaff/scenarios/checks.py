@@ -122,8 +122,17 @@ def _staffing_problems(scenario: Scenario) -> list[Problem]:
 
 
 def _optimizer_problems(scenario: Scenario) -> list[Problem]:
-    """Every group a shift template names must exist."""
-    problems = []
+    """Every group a shift template names and every channel scheduled for must exist; kept
+    staffing must be shifts."""
+    settings = scenario.optimizer
+    problems: list[Problem] = [
+        (f"optimizer.channels.{i}", f"no channel named '{name}'; use one of "
+         f"{_names(scenario.channels)}")
+        for i, name in enumerate(settings.channels) if name not in scenario.channels]
+    if settings.keep_staffing and scenario.staffing.per_interval:
+        problems.append(("optimizer.keep_staffing", "only shifts can be kept, and this "
+                         "scenario staffs per interval too; write that staffing as "
+                         "staffing.shifts or set keep_staffing to false"))
     for i, template in enumerate(scenario.optimizer.templates):
         for j, group in enumerate(template.groups):
             if group not in scenario.groups:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from omnistaff.scenarios.base import Frozen
@@ -98,6 +100,21 @@ class OptimizerSettings(Frozen):
         description="Shift templates to choose from. Default: 8 h shifts starting every 30 "
         "minutes on any day, with a 30-minute unpaid break starting 3 to 5 h in.",
     )
+    channels: tuple[str, ...] = Field(
+        default=(), description="Channels the optimizer schedules for and judges in "
+        "simulation; empty = every channel. Others are left to the kept staffing (see "
+        "`keep_staffing`), e.g. [social_posts, social_dms] to plan social coverage alone."
+    )
+    sla_period: Literal["horizon", "day"] = Field(
+        default="horizon", description="Whether a schedule must meet each channel's SLA over "
+        "the horizon (`horizon`) or on every day of it (`day`), judged in simulation; `day` "
+        "keeps a weekend from being traded for a strong week."
+    )
+    keep_staffing: bool = Field(
+        default=False, description="Keep the scenario's `staffing.shifts` as they are and "
+        "schedule only on top of them, e.g. a weekend team added to a fixed weekday roster; "
+        "the optimized scenario holds both. Off: the schedule replaces the staffing."
+    )
     min_agents: int = Field(
         default=1, ge=0, description="Least agents on shift (not on break) able to serve each "
         "live channel in every interval it is open."
@@ -121,7 +138,7 @@ class OptimizerSettings(Frozen):
     )
     replications: int | None = Field(
         default=None, ge=2, le=100, description="Replications simulated per round (none: the "
-        "horizon's replications, at least 2, so each interval has a confidence interval)."
+        "horizon's replications, at least 10, so noise neither passes nor fails a round)."
     )
     solver: str = Field(
         default="appsi_highs", description="Pyomo solver name (appsi_highs is HiGHS, installed "
