@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from omnistaff.scenarios import Scenario, VariantError, scenario_from_dict
+from omnistaff.scenarios import Scenario, VariantError, load_scenario, scenario_from_dict
 from omnistaff.sim.compare import Comparison, compare_variants, welch_half_width
 from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.cli import app
@@ -185,32 +185,33 @@ def test_compare_missing_file_names_it(tmp_path: Path) -> None:
     assert "nowhere.yaml" in result.stderr and "check the path" in result.stderr
 
 
-def test_compare_optimize_uses_each_variants_optimized_schedule(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """--optimize replaces each variant's staffing by the optimizer's schedule (here a
-    stand-in that staffs every shift with 12 agents), then compares as usual."""
-    import omnistaff.optimize
-    from omnistaff.scenarios import Staffing
-
-    calls: list[str] = []
-
-    class Optimized:
-        def __init__(self, scenario: Scenario) -> None:
-            shifts = [s.model_copy(update={"count": 12}) for s in scenario.staffing.shifts]
-            self.staffing = Staffing(shifts=tuple(shifts))
-
-    def optimize(scenario: Scenario) -> Optimized:
-        calls.append(scenario.name)
-        return Optimized(scenario)
-
-    monkeypatch.setattr(omnistaff.optimize, "optimize", optimize, raising=False)
-    source = write_scenario(tmp_path)
+def test_compare_optimize_runs_the_optimizer_on_each_variant(tmp_path: Path) -> None:
+    """--optimize schedules each variant with the real optimizer (here 8-hour and 4-hour shifts
+    on one day), writes each optimized scenario, then compares the schedules on the same
+    replications the optimizer judged them on: both meet their SLAs, and the stricter phone
+    target costs more."""
+    data = small_center()
+    data["optimizer"] = {"templates": [
+        {"name": "day", "earliest_start": "06:00", "latest_start": "08:00", "start_step": "1h",
+         "breaks": [{"duration": "30min", "earliest": "4h", "latest": "4h"}]},
+        {"name": "half", "earliest_start": "08:00", "latest_start": "12:00",
+         "start_step": "1h", "lengths": ["4h"]}], "time_limit": 20}
+    source = tmp_path / "center.yaml"
+    source.write_text(yaml.safe_dump(data))
     out = tmp_path / "out"
-    result = runner.invoke(app, ["compare", str(source), "--variants", "more_phone",
-                                 "--optimize", "--replications", "2", "--workers", "1",
+    result = runner.invoke(app, ["compare", str(source), "--variants", "stricter_target",
+                                 "--optimize", "--replications", "10", "--workers", "1",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert calls == ["small center", "small center [more_phone]"]
+    printed = " ".join((result.stdout + result.stderr).split())
+    assert printed.count("every SLA met in simulation") == 2, printed
+    optimized = {v: load_scenario(out / f"optimized-{v}.yaml") for v in
+                 ("base", "stricter_target")}
+    for scenario in optimized.values():
+        assert {s.group for s in scenario.staffing.shifts} == {"phone_team", "chat_team"}
     kpis = pd.read_csv(out / "kpis.csv").set_index(["variant", "scope", "name", "kpi"])
-    assert kpis.loc[("more_phone", "channel", TOTAL, "total_cost"), "diff"] == 0
-    assert kpis.loc[("base", "group", "phone_team", "fte"), "mean"] > 1.4 * 8
+    for variant, target in (("base", 0.8), ("stricter_target", 0.9)):
+        assert kpis.loc[(variant, "channel", "phone", "service_level"), "mean"] >= target
+        assert kpis.loc[(variant, "channel", "chat", "service_level"), "mean"] >= 0.8
+    extra = kpis.loc[("stricter_target", "channel", TOTAL, "total_cost")]
+    assert extra["diff"] - extra["diff_ci95"] > 0

@@ -5,6 +5,7 @@ child process stopped at its deadline)."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pyomo.environ as pyo
@@ -228,3 +229,43 @@ def test_the_gap_is_against_a_bound_for_the_whole_model() -> None:
     assert report.bound is not None and report.bound <= report.objective + 1e-9
     assert report.gap == pytest.approx(0, abs=1e-6)
     assert report.options_searched >= 2
+
+
+def test_a_part_time_cap_binds_at_its_share() -> None:
+    # One agent needed for 8 hours: two 4-hour shifts at 3.5 each beat one 8-hour shift at 8,
+    # unless at most half the agent-shifts may be part-time.
+    options = [option(0, 8), option(0, 4), option(4, 4)]
+    data = tiny(options, required={"phone": [1] * 8}, cost=[8, 3.5, 3.5])
+    data = replace(data, part_time=[False, True, True])
+    _, cost = solved(data)
+    assert cost == pytest.approx(7)
+    capped, cost = solved(replace(data, max_part_time_share=0.5))
+    assert cost == pytest.approx(8)
+    assert [round(capped.agents[s].value) for s in capped.OPTIONS] == [1, 0, 0]
+
+
+def test_kept_agents_stay_and_the_rest_is_added_on_top() -> None:
+    # Two agents needed 0-4, one 4-8; one agent is kept on the 4-hour 0-4 shift.
+    options = [option(0, 8), option(0, 4), option(4, 4)]
+    data = replace(tiny(options, required={"phone": [2] * 4 + [1] * 4}), kept=[0, 1, 0])
+    model, cost = solved(data)
+    assert [round(model.agents[s].value) for s in model.OPTIONS] == [1, 1, 0]
+    assert cost == pytest.approx(12)
+
+
+def test_late_work_within_its_share_waits_until_its_expiry() -> None:
+    # Half an agent-hour of work arrives every hour, due within its hour. Strictly someone must
+    # be there all 8 hours (0-4 and 4-8, cost 8); with the first two hours' work (1 unit)
+    # allowed late and done within 6 hours, one 6-hour shift from hour 2 does it all (cost 6).
+    options = [option(0, 4), option(4, 4), option(2, 6)]
+    data = replace(tiny(options, work={"email": [0.5] * 8}, window=0),
+                   window={"email": [0] * 8}, expiry={"email": 6})
+    _, cost = solved(replace(data, late_allowance={("email", 0): 0.0}))
+    assert cost == pytest.approx(8)
+    model, cost = solved(replace(data, late_allowance={("email", 0): 1.0}))
+    assert cost == pytest.approx(6)
+    # Which work is labelled late does not matter (the horizon is cyclic), how much does.
+    assert sum(model.late["email", t].value for t in model.INTERVALS) == pytest.approx(1.0)
+    # Late work past its expiry is not allowed: done within 1 hour, it cannot wait for hour 2.
+    _, cost = solved(replace(data, expiry={"email": 1}, late_allowance={("email", 0): 1.0}))
+    assert cost == pytest.approx(8)

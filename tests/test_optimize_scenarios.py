@@ -77,7 +77,7 @@ def test_a_one_hour_window_over_the_weekend_forces_weekend_coverage() -> None:
     for day in (5, 6):
         late = sum(model.late["social", t].value or 0 for t in range(day * 48, day * 48 + 48))
         work = sum(data.work.get(("social", t), 0) for t in range(day * 48, day * 48 + 48))
-        assert 0 < work and late <= 0.2 * work + 1e-6
+        assert work > 0 and late <= 0.2 * work + 1e-6
 
 
 def test_omni_skilled_agents_need_fewer_paid_hours_when_peaks_differ() -> None:

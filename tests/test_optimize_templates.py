@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from omnistaff.optimize.shifts import break_placements, shift_options, template_starts
+from omnistaff.optimize.shifts import (
+    break_placements,
+    kept_counts,
+    shift_options,
+    template_starts,
+)
 from omnistaff.scenarios import Scenario, ScenarioError, scenario_from_dict
 from omnistaff.scenarios.templates import BreakWindow, OptimizerSettings, ShiftTemplate
 
@@ -72,6 +77,8 @@ def test_templates_name_groups_and_days() -> None:
      "optimizer.templates.0.breaks.0", "latest 3 h is before earliest 5 h"),
     ({"templates": [{"name": "t"}, {"name": "t"}]}, "optimizer", "give each template its own"),
     ({"mip_gap": 0}, "optimizer.mip_gap", "greater than 0"),
+    ({"channels": ["phone", "fone"]}, "optimizer.channels.1", "no channel named 'fone'"),
+    ({"sla_period": "week"}, "optimizer.sla_period", "'horizon' or 'day'"),
 ])
 def test_bad_settings_get_one_clear_message(optimizer: dict[str, Any], path: str,
                                             words: str) -> None:
@@ -79,6 +86,32 @@ def test_bad_settings_get_one_clear_message(optimizer: dict[str, Any], path: str
         scenario(optimizer)
     text = str(caught.value)
     assert path in text and words in text
+
+
+def test_only_shifts_can_be_kept() -> None:
+    data = scenario().model_dump(mode="json")
+    data["staffing"] = {"per_interval": {"a": [2] * 48}}
+    data["optimizer"]["keep_staffing"] = True
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_dict(data)
+    assert "optimizer.keep_staffing" in str(caught.value)
+    assert "write that staffing as staffing.shifts" in str(caught.value)
+
+
+def test_kept_shifts_are_options_with_their_agents_as_a_floor() -> None:
+    kept = {"group": "a", "days": ["mon"], "start": "09:00", "length": "4h", "count": 2}
+    data = scenario({"keep_staffing": True, "templates": [
+        {"name": "t", "groups": ["b"], "lengths": ["4h"], "start_step": "1h"}]},
+        days=7).model_dump(mode="json")
+    data["staffing"] = {"shifts": [kept, {**kept, "start": "13:00", "count": 0}]}
+    with_kept = scenario_from_dict(data)
+    options = shift_options(with_kept)
+    assert [(o.group, o.template, o.weekday, o.start) for o in options if o.group == "a"] == [
+        ("a", "kept", "mon", 9 * 3600)]
+    floors = kept_counts(with_kept)
+    assert list(floors.values()) == [2]
+    data["optimizer"]["keep_staffing"] = False
+    assert kept_counts(scenario_from_dict(data)) == {}
 
 
 @pytest.mark.parametrize("model", [OptimizerSettings, ShiftTemplate, BreakWindow])

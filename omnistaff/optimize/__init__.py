@@ -8,7 +8,7 @@ from omnistaff.optimize.evaluate import Evaluation, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.loop import Iteration, OptimizationResult, optimize, round_replications
 from omnistaff.optimize.model import build_model
-from omnistaff.optimize.report import write_outputs
+from omnistaff.optimize.report import scenario_yaml, write_outputs
 from omnistaff.optimize.requirements import Requirements, channel_requirements
 from omnistaff.optimize.schedule import schedule_shifts, with_schedule
 from omnistaff.optimize.solve import SolveReport, solve
@@ -28,6 +28,7 @@ __all__ = [
     "infeasibility_reasons",
     "optimize",
     "round_replications",
+    "scenario_yaml",
     "schedule_data",
     "schedule_frame",
     "schedule_shifts",

@@ -113,9 +113,13 @@ class ScheduleData:
             joining[(c, 0)] = [s for s in range(n) if window[s] < (-s) % n <= last]
             for s in range(n):
                 first = window[s] + 1
-                if first <= last:
-                    joining.setdefault((c, (s + first) % n), []).append(s)
-                    leaving.setdefault((c, (s + last + 1) % n), []).append(s)
+                if first > last:
+                    continue
+                joins, leaves = (s + first) % n, (s + last + 1) % n
+                if joins:  # interval 0 holds the whole level, counted above
+                    joining.setdefault((c, joins), []).append(s)
+                if leaves:
+                    leaving.setdefault((c, leaves), []).append(s)
         return joining, leaving
 
     def restricted(self, keep: list[int]) -> ScheduleData:

@@ -184,7 +184,8 @@ def _backlog(m: pyo.ConcreteModel, data: ScheduleData) -> None:
 
     @m.Constraint(m.DAYS, doc="a day's late work within the share the SLA target leaves")
     def late_share(m, c, day):
-        return sum(m.late[c, t] for t in range(day * per_day, (day + 1) * per_day)) <= (
+        day_intervals = range(day * per_day, min((day + 1) * per_day, data.intervals))
+        return sum(m.late[c, t] for t in day_intervals) <= (
             data.late_allowance[(c, day)])
 
 

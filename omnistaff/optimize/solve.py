@@ -68,6 +68,14 @@ class _Search:
     objective: float | None = None
     values: Values | None = None
     status: str = "unknown"
+    last_bound: float | None = None
+
+    def prove(self, bound: float | None) -> None:
+        """Raise the proven bound to a MIP's bound over options holding every option that
+        could improve on the schedule in hand (never above that schedule's objective)."""
+        if bound is not None:
+            ceiling = bound if self.objective is None else min(bound, self.objective)
+            self.bound = max(self.bound, ceiling)
 
     def left(self) -> float:
         return self.time_limit - (time.perf_counter() - self.began)
@@ -91,9 +99,11 @@ def solve(model: pyo.ConcreteModel, solver: str = "appsi_highs", mip_gap: float 
         _round(model, search, solver, mip_gap, list(model.OPTIONS), exact=True)
     while search.values is not None and search.gap() > mip_gap and search.left() > MIN_ROUND:
         candidates = _within_gap(relaxation, search)
-        wider = _widen(search.keep, candidates)
-        if len(wider) == len(search.keep):
+        if set(candidates) <= set(search.keep):
+            # The last MIP held every option that could improve: its bound is the model's.
+            search.prove(search.last_bound)
             break
+        wider = _widen(search.keep, candidates)
         _round(model, search, solver, mip_gap, wider, exact=set(candidates) <= set(wider))
     if search.values is None:
         return _report(solver, search.status, search, began)
@@ -111,11 +121,9 @@ def _round(model: pyo.ConcreteModel, search: _Search, solver: str, mip_gap: floa
     limit = max(search.left() * (1 if exact else share), 1.0)
     start = _renumbered(search.values, {s: i for i, s in enumerate(keep)})
     outcome, values = solve_mip(data, start, solver, mip_gap, limit)
-    search.keep, search.status = keep, outcome.status
-    if exact and outcome.bound is not None:
-        prior = search.objective
-        search.bound = max(search.bound, outcome.bound if prior is None
-                           else min(outcome.bound, prior))
+    search.keep, search.status, search.last_bound = keep, outcome.status, outcome.bound
+    if exact:
+        search.prove(outcome.bound)
     if values is not None and outcome.objective is not None and (
             search.objective is None or outcome.objective < search.objective - 1e-9):
         search.objective = outcome.objective

@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from omnistaff.scenarios import Scenario, VariantError, with_overrides
+from omnistaff.scenarios import Scenario, VariantError
 from omnistaff.sim.compare import Comparison, compare_scenarios, variant_scenarios
 from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.sweep import (
@@ -33,6 +33,7 @@ from omnistaff.ui.cli_common import (
 )
 from omnistaff.ui.report import write_compare_report, write_sweep_report
 from omnistaff.ui.report_format import cell, difference_text
+from omnistaff.ui.tables import amount
 
 Replications = Annotated[int | None, typer.Option(min=1, help="Replications per variant or "
                                                   "point (default: the scenario's).")]
@@ -66,8 +67,10 @@ def compare(
         scenarios = variant_scenarios(scenario, names)
     except VariantError as exc:
         fail(f"--variants: {exc}")
+    folder = out or default_out(source, suffix="compare")
+    _check_folder(folder)
     if optimize:
-        scenarios = _optimized(scenarios)
+        scenarios = _optimized(scenarios, folder)
     count = replications or scenario.horizon.replications
     with progress_bar() as bar:
         task = bar.add_task("simulating", total=count * len(scenarios))
@@ -75,29 +78,32 @@ def compare(
                                        lambda done, _: bar.update(task, completed=done))
     console.print(_totals_table(comparison, scenario.currency))
     console.print(_service_table(comparison))
-    folder = out or default_out(source, suffix="compare")
-    _check_folder(folder)
     write_compare_report(comparison, folder)
     console.print(f"Report written to [bold]{folder / 'report.html'}[/bold] (with kpis.csv, "
                   "intervals.csv, summary.json and figures/).")
 
 
-def _optimized(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
-    """Each variant with the optimizer's schedule as its staffing.
-
-    `omnistaff.optimize.optimize(scenario)` returns the optimized schedule as `staffing`.
-    """
-    from omnistaff.optimize import optimize as run_optimizer
+def _optimized(scenarios: dict[str, Scenario], folder: Path) -> dict[str, Scenario]:
+    """Each variant with the optimizer's schedule as its staffing; each optimized scenario is
+    written to `folder` and its outcome printed."""
+    from omnistaff.optimize import ScheduleInfeasible, optimize, scenario_yaml
 
     optimized = {}
+    folder.mkdir(parents=True, exist_ok=True)
     with progress_bar() as bar:
         task = bar.add_task("optimizing", total=len(scenarios))
         for name, scenario in scenarios.items():
             try:
-                staffing = run_optimizer(scenario).staffing.model_dump(mode="json")
-            except ValueError as exc:
+                result = optimize(scenario)
+            except ScheduleInfeasible as exc:
                 fail(f"--optimize: variant '{name}' cannot be optimized: {exc}")
-            optimized[name] = with_overrides(scenario, {"staffing": staffing})
+            path = folder / f"optimized-{name}.yaml"
+            path.write_text(scenario_yaml(result), encoding="utf-8")
+            optimized[name] = result.scenario
+            verdict = "every SLA met" if result.converged else "[red]not every SLA met[/red]"
+            bar.console.print(f"{name}: {len(result.iterations)} iteration(s), paid cost "
+                              f"{amount(result.cost, 'money', scenario.currency)}, {verdict} in "
+                              f"simulation; written to {path}")
             bar.advance(task)
     return optimized
 
