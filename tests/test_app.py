@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
@@ -355,56 +354,56 @@ def test_compare_needs_two_variants(small: Scenario) -> None:
 # ------------------------------------------------------------------------------- optimize
 
 
-def fake_optimization(scenario: Scenario) -> runs.Optimization:
-    """What the page shows, without solving: the scenario's own shifts as the schedule."""
-    schedule = pd.DataFrame([
-        {"group": s.group, "template": "full_time", "day": day, "start": s.start,
-         "end": f"{(int(s.start[:2]) + 8) % 24:02d}{s.start[2:]}", "length_hours": 8.0,
-         "paid_hours": 7.5, "breaks": "", "count": s.count, "cost": 100.0 * s.count}
-        for s in scenario.staffing.shifts for day in s.days])
-    intervals = scenario.horizon.intervals
-    coverage = pd.DataFrame([
-        {"channel": c, "interval": t, "label": f"t{t}", "required": 2.0, "allocated": 2.5,
-         "available": 3.0, "backlog": 0.0} for c in scenario.channels for t in range(intervals)])
-    iterations = pd.DataFrame({"iteration": [1, 2], "cost": [900.0, 1000.0],
-                               "attainment": [0.8, 1.0]})
-    return runs.Optimization(scenario.model_dump_json(), schedule, coverage, iterations,
-                             ("iteration 1: cost 900", "iteration 2: cost 1000"), 1000.0, True)
+#: Hourly starts and a break placed on the hour keep the two-day schedule model small.
+QUICK_OPTIMIZER = {"templates": [{"name": "full_time", "start_step": "1h", "breaks": [
+    {"duration": "30min", "earliest": "3h", "latest": "5h", "step": "1h"}]}],
+    "time_limit": 15, "mip_gap": 0.02, "replications": 3}
 
 
-def test_optimize_page_runs_the_loop_and_shows_the_schedule(
-        small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
-    def loop(scenario_json: str, _progress: runs.Progress) -> runs.Optimization:
-        scenario = Scenario.model_validate_json(scenario_json)
-        for k in (1, 2):
-            _progress(k, scenario.optimizer.max_iterations, f"iteration {k}")
-        return fake_optimization(scenario)
-
-    monkeypatch.setattr(runs, "optimizer_available", lambda: True)
-    monkeypatch.setattr(runs, "optimize", loop)
-    at = start(small, "optimize_page.py")
+def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(small: Scenario) -> None:
+    scenario = with_overrides(small, {"optimizer": QUICK_OPTIMIZER})
+    at = start(scenario, "optimize_page.py")
     assert [t.value for t in at.title] == ["Optimize"]
     next(n for n in at.number_input if n.label == "Most iterations").set_value(3)
     button(at, "Optimize schedule").click().run()
     finish(at)
+    run = at.session_state["runs"][-1]
+    result: runs.Optimization = run.result
+    optimized = Scenario.model_validate_json(result.scenario_json)
+    assert optimized.optimizer.max_iterations == 3
+    assert 1 <= len(result.iterations) <= 3 and result.converged
     assert [m.label for m in at.metric] == ["Schedule cost", "Agent-shifts", "Iterations",
                                             "Every SLA met in simulation"]
-    assert at.metric[0].value == "USD 1,000" and at.metric[3].value == "yes"
+    assert at.metric[0].value == f"USD {result.cost:,.0f}"
+    assert at.metric[2].value == str(len(result.iterations)) and at.metric[3].value == "yes"
     assert len(at.get("plotly_chart")) == 3  # schedule, coverage, iterations
-    assert len(at.get("download_button")) == 2
-    run = at.session_state["runs"][-1]
-    assert Scenario.model_validate_json(run.scenario_json).optimizer.max_iterations == 3
+    shown = at.dataframe[-1].value
+    assert list(shown["iteration"]) == list(range(1, len(result.iterations) + 1))
+    assert set(result.schedule["group"]) <= set(scenario.groups)
+    assert set(result.coverage["channel"]) == set(scenario.channels)
+    # The downloads: the schedule, and the optimized scenario, which loads back with the
+    # schedule's shifts as its staffing.
+    schedule, optimized_yaml = at.get("download_button")
+    assert [d.proto.label for d in (schedule, optimized_yaml)] == [
+        "schedule.csv", "optimized scenario (YAML)"]
+    staffed = parse_scenario(scenario_yaml(optimized))
+    assert sum(s.count * len(s.days) for s in staffed.staffing.shifts) == int(
+        result.schedule["count"].sum())
     button(at, "Work on the optimized scenario").click().run()
     assert at.session_state["source"].startswith("optimized")
+    assert scenario_of(at).staffing == optimized.staffing
     assert not errors(at)
 
 
-def test_optimize_page_without_the_optimizer_says_so(small: Scenario,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runs, "optimizer_available", lambda: False)
-    at = start(small, "optimize_page.py")
-    assert any("not part of this build" in i.value for i in at.info)
-    assert not at.button
+def test_optimize_page_reports_an_impossible_plan_in_words(small: Scenario) -> None:
+    weekend_only = {**QUICK_OPTIMIZER, "templates": [
+        {**QUICK_OPTIMIZER["templates"][0], "days": "weekend"}]}
+    at = start(with_overrides(small, {"optimizer": weekend_only}), "optimize_page.py")
+    button(at, "Optimize schedule").click().run()
+    finish(at)
+    shown = " ".join(errors(at))
+    assert "no shift template lets a group skilled for it" in shown
+    assert "Traceback" not in shown and not at.metric
 
 
 # ------------------------------------------------------------------------------------ cli

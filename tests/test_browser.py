@@ -1,6 +1,6 @@
 """The app in a real browser: `omnistaff ui` serves it on localhost and Debian's Chromium,
-driven by Playwright, clicks through scenario -> simulate -> compare on a bundled scenario,
-checking what is shown and saving screenshots.
+driven by Playwright, clicks through scenario -> simulate -> compare -> optimize on a bundled
+scenario, checking what is shown and saving screenshots.
 
 Screenshots go to $OMNISTAFF_SCREENSHOTS when set (`OMNISTAFF_SCREENSHOTS=docs/images` makes
 the README's pictures), else to pytest's temporary folder.
@@ -170,3 +170,24 @@ def test_compare_page_runs_variants_and_shows_differences(page: Page, shots: Pat
     page.get_by_text("Cost per variant, stacked by channel").first.wait_for()
     no_exception(page)
     full_height(page, shots, "compare-cost.png", 1500)
+
+
+def test_optimize_page_schedules_and_shows_the_result(page: Page, shots: Path) -> None:
+    page.get_by_role("link", name="Optimize").click()
+    page.get_by_role("heading", name="Optimize", exact=True).wait_for()
+    # One round with a 20-second solve keeps the browser run short; the result is a schedule
+    # whether or not that round meets every SLA.
+    page.get_by_role("spinbutton", name="Most iterations").fill("1")
+    page.get_by_role("spinbutton", name="Seconds per solve").fill("20")
+    page.get_by_role("button", name="Optimize schedule").click()
+    page.get_by_role("heading", name="Iterations").wait_for()
+    page.wait_for_function(PLOTS, arg=3, timeout=WAIT_MS)
+    cost = page.get_by_test_id("stMetric").filter(has_text="Schedule cost")
+    assert cost.get_by_test_id("stMetricValue").inner_text().startswith("USD ")
+    rounds = page.get_by_test_id("stMetric").filter(has_text="Iterations")
+    assert rounds.get_by_test_id("stMetricValue").inner_text() == "1"
+    assert page.get_by_text("Schedule: shifts per group and day").first.is_visible()
+    assert page.get_by_text("iteration 1: cost").first.is_visible()
+    expect(page.get_by_role("button", name="schedule.csv")).to_be_visible()
+    no_exception(page)
+    full_height(page, shots, "optimize.png", 2600)

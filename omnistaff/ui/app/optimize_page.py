@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from omnistaff.optimize import round_replications
 from omnistaff.scenarios import Scenario, ScenarioError
 from omnistaff.scenarios.variants import override
 from omnistaff.ui.app import jobs, optimize_charts, runs, state
@@ -39,7 +40,7 @@ def run_form() -> None:
                 step=0.005, format="%.4f", help="Relative gap at which a solve stops."),
             "optimizer.replications": cols[3].number_input(
                 "Replications per iteration", min_value=2, max_value=100,
-                value=settings.replications or max(2, scenario.horizon.replications)),
+                value=round_replications(scenario)),
             "horizon.seed": cols[4].number_input("Seed", min_value=0,
                                                  value=scenario.horizon.seed),
         }
@@ -81,13 +82,13 @@ def results() -> None:
 
 def headline(result: runs.Optimization, optimized: Scenario) -> None:
     cols = st.columns(4)
-    cols[0].metric("Schedule cost", amount(result.cost, "money", optimized.currency)
-                   if result.cost is not None else "–", border=True,
+    cols[0].metric("Schedule cost", amount(result.cost, "money", optimized.currency),
+                   border=True,
                    help=f"Paid cost of the schedule over {optimized.horizon.days} days.")
     cols[1].metric("Agent-shifts", f"{int(result.schedule['count'].sum()):,}", border=True)
     cols[2].metric("Iterations", len(result.notes), border=True)
-    converged = {True: "yes", False: "no", None: "–"}[result.converged]
-    cols[3].metric("Every SLA met in simulation", converged, border=True)
+    cols[3].metric("Every SLA met in simulation", "yes" if result.converged else "no",
+                   border=True)
 
 
 def iterations(result: runs.Optimization, currency: str) -> None:
@@ -117,11 +118,6 @@ def downloads(result: runs.Optimization, optimized: Scenario, run_id: int) -> No
 
 
 st.title("Optimize")
-if not runs.optimizer_available():
-    st.info("The shift optimizer (`omnistaff.optimize.optimize`) is not part of this build "
-            "yet, so schedules cannot be optimized here; the Scenario, Simulate and Compare "
-            "pages work without it.", icon=":material/construction:")
-    st.stop()
 run_form()
 jobs.watch(KIND)
 results()

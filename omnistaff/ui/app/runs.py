@@ -4,14 +4,14 @@ plain frames, so they pickle into the cache and into the session's run history."
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from omnistaff.optimize import Iteration
+from omnistaff.optimize import optimize as run_loop
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import BASE, Comparison, compare_scenarios, run_kpis
 from omnistaff.sim.experiment import run_replications
@@ -68,53 +68,25 @@ class Optimization:
     coverage: pd.DataFrame
     iterations: pd.DataFrame
     notes: tuple[str, ...]
-    cost: float | None
-    converged: bool | None
-
-
-def optimizer_available() -> bool:
-    """Whether this build has the sim-opt loop (`omnistaff.optimize.optimize`)."""
-    try:
-        from omnistaff.optimize import optimize  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    cost: float
+    converged: bool
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimization:
     """Run the optimizer's solve-and-simulate loop on the scenario (its optimizer settings
     and seed included), reporting each iteration."""
-    from omnistaff.optimize import optimize as run_loop  # type: ignore[attr-defined]
-
     scenario = Scenario.model_validate_json(scenario_json)
-    seen: list[Any] = []
+    count = 0
 
-    def on_iteration(iteration: Any) -> None:
-        seen.append(iteration)
+    def on_iteration(iteration: Iteration) -> None:
+        nonlocal count
+        count += 1
         if _progress:
-            _progress(len(seen), scenario.optimizer.max_iterations, _describe(iteration))
+            _progress(count, scenario.optimizer.max_iterations, iteration.describe())
 
     result = run_loop(scenario, progress=on_iteration)
-    iterations = list(getattr(result, "iterations", None) or seen)
     return Optimization(
         result.scenario.model_dump_json(), result.schedule, result.coverage,
-        pd.DataFrame([_scalars(i) for i in iterations]),
-        tuple(_describe(i) for i in iterations), result.final.cost,
-        getattr(result, "converged", None))
-
-
-def _describe(iteration: Any) -> str:
-    describe = getattr(iteration, "describe", None)
-    return describe() if callable(describe) else str(iteration)
-
-
-def _scalars(iteration: Any) -> dict[str, Any]:
-    """An iteration's plain fields (numbers, text, flags) for a table."""
-    if hasattr(iteration, "row"):
-        return dict(iteration.row())
-    if dataclasses.is_dataclass(iteration):
-        fields = {f.name: getattr(iteration, f.name) for f in dataclasses.fields(iteration)}
-    else:
-        fields = vars(iteration)
-    return {k: v for k, v in fields.items() if isinstance(v, int | float | str | bool)}
+        pd.DataFrame([i.row() for i in result.iterations]),
+        tuple(i.describe() for i in result.iterations), result.cost, result.converged)
