@@ -203,9 +203,9 @@ COSTS = [4, 4, 4, 7.2]
 
 def test_a_child_process_finds_what_this_one_does(monkeypatch: pytest.MonkeyPatch) -> None:
     data = tiny(OPTIONS, NEEDS, cost=COSTS)
-    here, values_here = isolation.solve_mip(data, None, "appsi_highs", 1e-6, 30)
+    here, values_here = isolation.solve_mip(data, "appsi_highs", 1e-6, 30)
     monkeypatch.setattr(isolation, "ISOLATE_ABOVE", 0)
-    there, values_there = isolation.solve_mip(data, None, "appsi_highs", 1e-6, 30)
+    there, values_there = isolation.solve_mip(data, "appsi_highs", 1e-6, 30)
     assert there.objective == pytest.approx(here.objective) == pytest.approx(11.2)
     assert values_there == pytest.approx(values_here)
 
@@ -214,7 +214,7 @@ def test_a_child_past_its_deadline_is_stopped(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(isolation, "ISOLATE_ABOVE", 0)
     monkeypatch.setattr(isolation, "GRACE_SECONDS", 0.0)
     began = time.perf_counter()
-    outcome, values = isolation.solve_mip(tiny(OPTIONS, NEEDS), None, "appsi_highs", 0.01, 0.05)
+    outcome, values = isolation.solve_mip(tiny(OPTIONS, NEEDS), "appsi_highs", 0.01, 0.05)
     assert (outcome.status, values) == ("interrupted", None)
     assert time.perf_counter() - began < 5
 

@@ -31,15 +31,15 @@ ISOLATE_ABOVE = 20_000
 GRACE_SECONDS = 5.0
 
 
-def solve_mip(data: ScheduleData, start: Values | None, solver: str, mip_gap: float,
+def solve_mip(data: ScheduleData, solver: str, mip_gap: float,
               time_limit: float) -> tuple[Outcome, Values | None]:
-    """The best schedule of `data` found within the time limit (from `start` if given), as the
-    outcome and every variable's value (None when none was found)."""
+    """The best schedule of `data` found within the time limit, as the outcome and every
+    variable's value (None when none was found)."""
     if len(data.options) * data.intervals <= ISOLATE_ABOVE:
-        return solve_here(data, start, solver, mip_gap, time_limit)
+        return solve_here(data, solver, mip_gap, time_limit)
     with tempfile.TemporaryDirectory(prefix="omnistaff-mip-") as folder:
         task, answer = Path(folder, "task.pickle"), Path(folder, "answer.pickle")
-        task.write_bytes(pickle.dumps((data, start, solver, mip_gap, time_limit)))
+        task.write_bytes(pickle.dumps((data, solver, mip_gap, time_limit)))
         began = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-m", __name__, str(task), str(answer)],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -54,13 +54,11 @@ def solve_mip(data: ScheduleData, start: Values | None, solver: str, mip_gap: fl
         return pickle.loads(answer.read_bytes())
 
 
-def solve_here(data: ScheduleData, start: Values | None, solver: str, mip_gap: float,
+def solve_here(data: ScheduleData, solver: str, mip_gap: float,
                time_limit: float) -> tuple[Outcome, Values | None]:
     """`solve_mip` in this process."""
     model = build_model(data)
-    if start is not None:
-        load_values(model, start)
-    outcome = run(model, solver, time_limit, mip_gap, warm_start=start is not None)
+    outcome = run(model, solver, time_limit, mip_gap)
     if not outcome.feasible or outcome.objective is None:
         return outcome, None
     return outcome, model_values(model)
@@ -88,8 +86,8 @@ def load_values(model: pyo.ConcreteModel, values: Values) -> None:
 
 def main(task: str, answer: str) -> None:
     """The child's work: solve the pickled task, pickle the answer."""
-    data, start, solver, mip_gap, time_limit = pickle.loads(Path(task).read_bytes())
-    result = solve_here(data, start, solver, mip_gap, time_limit)
+    data, solver, mip_gap, time_limit = pickle.loads(Path(task).read_bytes())
+    result = solve_here(data, solver, mip_gap, time_limit)
     Path(answer).write_bytes(pickle.dumps(result))
 
 

@@ -22,9 +22,6 @@ GAP_OPTION = {"appsi_highs": "mip_rel_gap", "highs": "mip_rel_gap", "cbc": "rati
 #: LP options that help these solvers on the relaxation (its simplex stalls on the level and
 #: backlog chains; interior point with crossover takes seconds).
 LP_OPTIONS = {"appsi_highs": {"solver": "ipm"}}
-#: HiGHS 1.16 loses the objective offset of a MIP start in presolve and may then report the start
-#: as optimal at a wrong objective; without presolve the start is judged as given.
-WARM_OPTIONS = {"appsi_highs": {"presolve": "off"}}
 _LEGACY_FEASIBLE = {TerminationCondition.optimal, TerminationCondition.maxTimeLimit,
                     TerminationCondition.maxIterations, TerminationCondition.feasible,
                     TerminationCondition.other, TerminationCondition.maxEvaluations}
@@ -60,12 +57,9 @@ def check_solver(solver: str) -> None:
 
 
 def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float | None = None,
-        relaxed: bool = False, warm_start: bool = False) -> Outcome:
-    """Solve `model` once (its integers relaxed if `relaxed`; from its current values if
-    `warm_start`, APPSI solvers only); load the solution if any."""
+        relaxed: bool = False) -> Outcome:
+    """Solve `model` once (its integers relaxed if `relaxed`); load the solution if any."""
     options = dict(LP_OPTIONS.get(solver, {})) if relaxed else {}
-    if warm_start:
-        options.update(WARM_OPTIONS.get(solver, {}))
     if mip_gap is not None and solver in GAP_OPTION:
         options[GAP_OPTION[solver]] = mip_gap
     integers = [v for v in model.component_data_objects(pyo.Var) if v.is_integer()]
@@ -74,7 +68,7 @@ def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float
             var.domain = pyo.NonNegativeReals
     try:
         if solver.startswith("appsi_"):
-            return _run_appsi(model, solver, options, time_limit, relaxed, warm_start)
+            return _run_appsi(model, solver, options, time_limit, relaxed)
         return _run_legacy(model, solver, options, time_limit)
     finally:
         if relaxed:
@@ -89,11 +83,10 @@ def _factory(solver: str) -> Any:
 
 
 def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
-               time_limit: float, relaxed: bool, warm_start: bool) -> Outcome:
+               time_limit: float, relaxed: bool) -> Outcome:
     opt = _factory(solver)
     opt.config.load_solution = False
     opt.config.time_limit = max(time_limit, 1.0)
-    opt.config.warmstart = warm_start
     for name in ("highs_options", "gurobi_options", "cplex_options", "cbc_options"):
         if hasattr(opt, name):
             setattr(opt, name, options)
