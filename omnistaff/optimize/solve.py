@@ -5,7 +5,8 @@ chains and may return no schedule at all. The LP relaxation, though, solves in s
 point) and is tight, so a solve goes:
 
 1. the LP relaxation of the whole model: the lower bound, and each shift option's reduced cost;
-2. a MIP over the shift options the LP uses, for at most 30% of the time: a good schedule;
+2. a MIP over the shift options the LP uses, for 30% of the time (at least 20 s, at most 80%):
+   a good schedule;
 3. while the gap is wider than asked and time remains, a MIP over twice as many options, the
    next ones by reduced cost. Once it holds every option whose reduced cost is within the
    gap, its bound holds for the whole model (reduced-cost fixing: a schedule using any other
@@ -35,6 +36,9 @@ WIDEN_MIN = 200
 #: options the LP uses, finds a schedule; wider ones, with the options it lacked, improve it.
 FIRST_SHARE = 0.3
 ROUND_SHARE = 0.6
+#: The first MIP may use at least this long (seconds, at most 80% of the limit): a hard model
+#: needs it to find any good schedule.
+FIRST_FLOOR = 20.0
 #: No further round is started with less time than this left (seconds).
 MIN_ROUND = 10.0
 
@@ -97,7 +101,8 @@ def solve(model: pyo.ConcreteModel, solver: str = "appsi_highs", mip_gap: float 
         return _report(solver, relaxation.status, None, began)
     support = [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6]
     search = _Search(began, time_limit, relaxation.objective, support)
-    _round(model, search, solver, mip_gap, support, exact=False, share=FIRST_SHARE)
+    first = max(FIRST_SHARE, min(0.8, FIRST_FLOOR / max(time_limit, 1e-9)))
+    _round(model, search, solver, mip_gap, support, exact=False, share=first)
     if search.values is None:
         _round(model, search, solver, mip_gap, list(model.OPTIONS), exact=True)
     while search.values is not None and search.gap() > mip_gap and search.left() > MIN_ROUND:

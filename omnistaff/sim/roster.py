@@ -28,7 +28,9 @@ class AgentShift(NamedTuple):
 
 
 def planned_shifts(scenario: Scenario) -> list[tuple[str, float, float, tuple]]:
-    """(group, login, logout, breaks) of every agent-shift touching the simulated time."""
+    """(group, login, logout, breaks) of every agent-shift touching the simulated time, in
+    that order: the same roster, however its shifts are written, draws the same absences and
+    off-queue blocks."""
     horizon = scenario.horizon
     first_day = -math.ceil((horizon.warmup + 86400) / 86400)
     planned: list[tuple[str, float, float, tuple]] = []
@@ -43,7 +45,7 @@ def planned_shifts(scenario: Scenario) -> list[tuple[str, float, float, tuple]]:
     for group, counts in scenario.staffing.per_interval.items():
         planned += _runs(group, np.asarray(counts), scenario)
     end = horizon.seconds
-    return [p for p in planned if p[2] > -horizon.warmup and p[1] < end]
+    return sorted(p for p in planned if p[2] > -horizon.warmup and p[1] < end)
 
 
 Planned = tuple[str, float, float, tuple]
