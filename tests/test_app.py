@@ -3,13 +3,20 @@ small scenario and shows what it should; bad input is reported clearly, never a 
 
 from __future__ import annotations
 
+import base64
+import io
+import json
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 from typer.testing import CliRunner
@@ -354,56 +361,135 @@ def test_compare_needs_two_variants(small: Scenario) -> None:
 # ------------------------------------------------------------------------------- optimize
 
 
-#: Hourly starts and a break placed on the hour keep the two-day schedule model small.
+#: Hourly starts and a break placed on the hour keep the two-day schedule model small: three
+#: iterations solve and simulate in a few seconds.
 QUICK_OPTIMIZER = {"templates": [{"name": "full_time", "start_step": "1h", "breaks": [
     {"duration": "30min", "earliest": "3h", "latest": "5h", "step": "1h"}]}],
-    "time_limit": 15, "mip_gap": 0.02, "replications": 3}
+    "time_limit": 15, "mip_gap": 0.02, "replications": 3, "max_iterations": 3}
 
 
-def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(small: Scenario) -> None:
-    scenario = with_overrides(small, {"optimizer": QUICK_OPTIMIZER})
-    at = start(scenario, "optimize_page.py")
+@pytest.fixture(scope="module")
+def quick(small: Scenario) -> Scenario:
+    """The small scenario with a shift template the optimizer schedules in seconds."""
+    return with_overrides(small, {"optimizer": QUICK_OPTIMIZER})
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """What the app hands the browser to download, by media file id: the test runtime keeps
+    download data in memory storage, which this records."""
+    files: dict[str, bytes] = {}
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self: MemoryMediaFileStorage, data: str | bytes, *args: object,
+                  **kwargs: object) -> str:
+        file_id = keep(self, data, *args, **kwargs)
+        files[file_id] = data if isinstance(data, bytes) else Path(data).read_bytes()
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return files
+
+
+def downloaded(at: AppTest, served: dict[str, bytes], label: str) -> str:
+    """The text the download button `label` gives."""
+    (chosen,) = (d for d in at.get("download_button") if d.proto.label == label)
+    return served[Path(chosen.proto.url).stem].decode()
+
+
+def figures(at: AppTest) -> dict[str, dict[str, Any]]:
+    """The page's Plotly figures (as JSON) by title."""
+    specs = [json.loads(f.proto.spec) for f in at.get("plotly_chart")]
+    return {s["layout"]["title"]["text"]: s for s in specs}
+
+
+def values(array: list[Any] | dict[str, str]) -> list[Any]:
+    """A Plotly JSON array: a list, or numbers packed as base64 (`dtype` and `bdata`)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), array["dtype"]).tolist()
+    return list(array)
+
+
+def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(
+        quick: Scenario, served: dict[str, bytes]) -> None:
+    at = start(quick, "optimize_page.py")
     assert [t.value for t in at.title] == ["Optimize"]
-    next(n for n in at.number_input if n.label == "Most iterations").set_value(3)
+    assert any("No optimization yet" in i.value for i in at.info)
+    assert next(n for n in at.number_input if n.label == "Most iterations").value == 3
     button(at, "Optimize schedule").click().run()
     finish(at)
-    run = at.session_state["runs"][-1]
-    result: runs.Optimization = run.result
+    assert not errors(at)
+    result: runs.Optimization = at.session_state["runs"][-1].result
     optimized = Scenario.model_validate_json(result.scenario_json)
-    assert optimized.optimizer.max_iterations == 3
-    assert 1 <= len(result.iterations) <= 3 and result.converged
+    rounds = len(result.iterations)
+    assert 1 <= rounds <= 3 and len(result.notes) == rounds
+    # headline: cost, size, iterations run, and whether every SLA was met
     assert [m.label for m in at.metric] == ["Schedule cost", "Agent-shifts", "Iterations",
                                             "Every SLA met in simulation"]
-    assert at.metric[0].value == f"USD {result.cost:,.0f}"
-    assert at.metric[2].value == str(len(result.iterations)) and at.metric[3].value == "yes"
-    assert len(at.get("plotly_chart")) == 3  # schedule, coverage, iterations
-    shown = at.dataframe[-1].value
-    assert list(shown["iteration"]) == list(range(1, len(result.iterations) + 1))
-    assert set(result.schedule["group"]) <= set(scenario.groups)
-    assert set(result.coverage["channel"]) == set(scenario.channels)
-    # The downloads: the schedule, and the optimized scenario, which loads back with the
-    # schedule's shifts as its staffing.
-    schedule, optimized_yaml = at.get("download_button")
-    assert [d.proto.label for d in (schedule, optimized_yaml)] == [
+    agent_shifts = int(result.schedule["count"].sum())
+    assert [m.value for m in at.metric] == [
+        f"USD {result.cost:,.0f}", f"{agent_shifts:,}", str(rounds),
+        "yes" if result.converged else "no"]
+    assert result.cost == pytest.approx(result.iterations["cost"].iloc[-1])
+    # the schedule: a bar row per group and shift, labelled with its agents
+    shown = figures(at)
+    gantt = shown["Schedule: shifts per group and day (bar labels: agents)"]
+    scheduled = list(dict.fromkeys(result.schedule["group"]))
+    assert sorted(bar["name"] for bar in gantt["data"]) == sorted(scheduled)
+    for bar in gantt["data"]:
+        assert all(row.startswith(f"{bar['name']} · ") for row in bar["y"])
+    assert sum(sum(values(bar["text"])) for bar in gantt["data"]) == agent_shifts
+    # coverage: one panel per channel, with required, allocated and available agents
+    coverage = shown["Coverage against requirement, per channel (agents)"]
+    panels = [a["text"] for a in coverage["layout"]["annotations"]]
+    assert panels == [quick.channels[c].label or c for c in quick.channels]
+    assert {s["name"] for s in coverage["data"]} == {"required", "allocated", "available"}
+    assert len(coverage["data"]) == 3 * len(quick.channels)
+    # the history: a bar and a table row per iteration, in readable units
+    history = shown["Iterations: cost and SLA attainment"]
+    assert values(history["data"][0]["x"]) == list(range(1, rounds + 1))
+    table = at.dataframe[-1].value
+    assert list(table["iteration"]) == list(range(1, rounds + 1))
+    assert table["cost"].iloc[-1] == f"USD {result.cost:,.0f}"
+    assert table["phone service level"].str.fullmatch(r"\d+\.\d% ± \d+\.\d pts").all()
+    assert list(table["every SLA met"])[-1] == ("yes" if result.converged else "no")
+    assert [c.value for c in at.caption if c.value.startswith("iteration ")] == list(
+        result.notes)
+    # the downloads: the schedule, and the optimized scenario with it as staffing
+    assert [d.proto.label for d in at.get("download_button")] == [
         "schedule.csv", "optimized scenario (YAML)"]
-    staffed = parse_scenario(scenario_yaml(optimized))
-    assert sum(s.count * len(s.days) for s in staffed.staffing.shifts) == int(
-        result.schedule["count"].sum())
+    schedule = pd.read_csv(io.StringIO(downloaded(at, served, "schedule.csv")))
+    assert list(schedule.columns) == list(result.schedule.columns)
+    assert int(schedule["count"].sum()) == agent_shifts
+    staffed = parse_scenario(downloaded(at, served, "optimized scenario (YAML)"))
+    assert staffed == optimized and staffed.staffing.shifts
+    assert {s.group for s in staffed.staffing.shifts} == set(scheduled)
+    assert sum(s.count * len(s.days) for s in staffed.staffing.shifts) == agent_shifts
     button(at, "Work on the optimized scenario").click().run()
     assert at.session_state["source"].startswith("optimized")
     assert scenario_of(at).staffing == optimized.staffing
     assert not errors(at)
 
 
-def test_optimize_page_reports_an_impossible_plan_in_words(small: Scenario) -> None:
+def test_optimize_reports_each_iteration_as_progress(quick: Scenario) -> None:
+    seen: list[tuple[object, ...]] = []
+    other_seed = with_overrides(quick, {"horizon.seed": quick.horizon.seed + 1})  # not cached
+    result = runs.optimize(other_seed.model_dump_json(), _progress=lambda *a: seen.append(a))
+    assert [(done, total) for done, total, _ in seen] == [
+        (k, 3) for k in range(1, len(result.notes) + 1)]
+    assert [note for _, _, note in seen] == list(result.notes)
+
+
+def test_optimize_page_reports_an_impossible_plan_in_words(quick: Scenario) -> None:
     weekend_only = {**QUICK_OPTIMIZER, "templates": [
         {**QUICK_OPTIMIZER["templates"][0], "days": "weekend"}]}
-    at = start(with_overrides(small, {"optimizer": weekend_only}), "optimize_page.py")
+    at = start(with_overrides(quick, {"optimizer": weekend_only}), "optimize_page.py")
     button(at, "Optimize schedule").click().run()
     finish(at)
-    shown = " ".join(errors(at))
+    (shown,) = errors(at)
+    assert shown.startswith("The run did not finish: no schedule meets the requirements")
     assert "no shift template lets a group skilled for it" in shown
-    assert "Traceback" not in shown and not at.metric
+    assert "Traceback" not in shown and "ScheduleInfeasible" not in shown and not at.metric
 
 
 # ------------------------------------------------------------------------------------ cli

@@ -106,3 +106,36 @@ def group_table(groups: pd.DataFrame, kpis: pd.DataFrame, scenario: Scenario) ->
             "labour cost": with_ci(*kpi(kpis, "group", name, "labour_cost"), "money", money),
         })
     return pd.DataFrame(rows)
+
+
+def iteration_table(iterations: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Per solve-and-simulate iteration: the schedule's cost and size, simulated service level
+    per channel, the intervals raised for the next round, and how the solve went."""
+    rows = []
+    for _, row in iterations.iterrows():
+        out = {
+            "iteration": int(row["iteration"]),
+            "cost": amount(row["cost"], "money", scenario.currency),
+            "agent-shifts": amount(row["agent_shifts"], "count"),
+            "paid hours": amount(row["paid_hours"], "hours"),
+            "channel-intervals meeting SLA": amount(row["attainment"], "share"),
+        }
+        for name in scenario.channels:
+            if f"sla_{name}" in row:
+                out[f"{label(scenario, name)} service level"] = with_ci(
+                    row[f"sla_{name}"], row[f"sla_{name}_ci95"], "share")
+        raised = {label(scenario, name): int(row[f"raised_{name}"]) for name in scenario.channels
+                  if row.get(f"raised_{name}", 0) > 0}
+        out["raised for next iteration"] = ", ".join(
+            f"{name} {count} interval(s)" for name, count in raised.items()) or "–"
+        out["every SLA met"] = "yes" if row["all_met"] else "no"
+        out["solver"] = f"{row['solver_status']}, gap {amount(row['gap'], 'share')}"
+        out["solve / simulate time"] = (f"{_clock(row['solve_seconds'])} / "
+                                        f"{_clock(row['simulate_seconds'])}")
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+def _clock(seconds: float) -> str:
+    """Run time: tenths of a second under a minute and a half."""
+    return f"{seconds:.1f} s" if seconds < 90 else duration(seconds)

@@ -11,6 +11,8 @@ from typing import Any
 
 import streamlit as st
 
+from omnistaff.optimize import ScheduleInfeasible
+from omnistaff.scenarios import ScenarioError
 from omnistaff.ui.app import state
 
 Progress = Callable[..., None]
@@ -18,6 +20,8 @@ Progress = Callable[..., None]
 POLL_SECONDS = 0.5
 #: A job that ends within this many seconds shows its result without a progress bar.
 QUICK_SECONDS = 1.0
+#: Errors whose message is written for the user: shown as they are, without the error's name.
+EXPLAINED = (ScenarioError, ScheduleInfeasible)
 
 
 class Cancelled(Exception):
@@ -56,6 +60,8 @@ class Job:
             self.result = work(self.progress)
         except Cancelled:
             self.error = "cancelled"
+        except EXPLAINED as exc:
+            self.error = str(exc)
         except Exception as exc:  # shown on the page, never a traceback
             self.error = f"{type(exc).__name__}: {exc}"
         finally:

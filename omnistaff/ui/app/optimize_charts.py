@@ -36,7 +36,7 @@ def schedule_gantt(schedule: pd.DataFrame, scenario: Scenario) -> go.Figure:
         figure.add_trace(go.Bar(
             y=part["row"], x=part["length_hours"] / 24, base=part["base"], orientation="h",
             name=scenario.groups[group].label or group, marker_color=colour(i),
-            text=part["count"], textposition="inside", insidetextanchor="middle",
+            text=part["count"], textposition="inside", insidetextanchor="middle", textangle=0,
             customdata=part[["day", "start", "end", "count", "breaks"]],
             hovertemplate="%{customdata[0]} %{customdata[1]}-%{customdata[2]}: "
             "%{customdata[3]} agent(s)<br>breaks %{customdata[4]}<extra>" + group + "</extra>"))
@@ -45,10 +45,10 @@ def schedule_gantt(schedule: pd.DataFrame, scenario: Scenario) -> go.Figure:
                         showgrid=False, minor={"tickvals": list(range(len(days) + 1)),
                                                "showgrid": True, "gridcolor": "#bbb"})
     figure.update_yaxes(autorange="reversed", title_text=None)
-    figure.update_layout(barmode="overlay", hovermode="closest")
     rows = frame["row"].nunique()
-    return layout(figure, "Schedule: shifts per group and day (bar labels: agents)",
-                  max(320, 160 + 24 * rows))
+    layout(figure, "Schedule: shifts per group and day (bar labels: agents)",
+           max(320, 160 + 24 * rows))
+    return figure.update_layout(barmode="overlay", hovermode="closest")
 
 
 def coverage(frame: pd.DataFrame, scenario: Scenario) -> go.Figure:
@@ -93,6 +93,7 @@ def history(iterations: pd.DataFrame, currency: str) -> go.Figure:
     figure.update_xaxes(title_text="iteration", dtick=1)
     figure.update_yaxes(title_text=f"cost ({currency})", secondary_y=False, rangemode="tozero")
     figure.update_yaxes(title_text="channel-intervals meeting SLA", ticksuffix="%",
-                        range=[0, 105], secondary_y=True)
+                        range=[0, 105], tickmode="linear", tick0=0, dtick=25, showgrid=False,
+                        secondary_y=True)
     figure.update_layout(hovermode="x unified")
     return layout(figure, "Iterations: cost and SLA attainment", 360)

@@ -11,7 +11,7 @@ import streamlit as st
 from omnistaff.optimize import round_replications
 from omnistaff.scenarios import Scenario, ScenarioError
 from omnistaff.scenarios.variants import override
-from omnistaff.ui.app import jobs, optimize_charts, runs, state
+from omnistaff.ui.app import display, jobs, optimize_charts, runs, state
 from omnistaff.ui.app.display import amount
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.app.yaml_io import scenario_yaml, validated
@@ -32,23 +32,36 @@ def run_form() -> None:
         cols = st.columns([1, 1, 1, 1, 1, 1.2], vertical_alignment="bottom")
         edits = {
             "optimizer.max_iterations": cols[0].number_input(
-                "Most iterations", min_value=1, max_value=50, value=settings.max_iterations),
+                "Most iterations", min_value=1, max_value=50, value=settings.max_iterations,
+                help=_field("optimizer.max_iterations",
+                            "Solve-and-simulate rounds at most; the loop stops earlier once "
+                            "every SLA is met.")),
             "optimizer.time_limit": cols[1].number_input(
-                "Seconds per solve", min_value=1.0, value=float(settings.time_limit), step=10.0),
+                "Seconds per solve", min_value=1.0, value=float(settings.time_limit), step=10.0,
+                help=_field("optimizer.time_limit", "Time the solver may take per iteration.")),
             "optimizer.mip_gap": cols[2].number_input(
                 "Optimality gap", min_value=0.0001, max_value=0.5, value=settings.mip_gap,
-                step=0.005, format="%.4f", help="Relative gap at which a solve stops."),
+                step=0.005, format="%.4f",
+                help=_field("optimizer.mip_gap", "Relative gap at which a solve stops.")),
             "optimizer.replications": cols[3].number_input(
                 "Replications per iteration", min_value=2, max_value=100,
-                value=round_replications(scenario)),
-            "horizon.seed": cols[4].number_input("Seed", min_value=0,
-                                                 value=scenario.horizon.seed),
+                value=round_replications(scenario),
+                help=_field("optimizer.replications",
+                            "Simulated replications that judge each schedule.")),
+            "horizon.seed": cols[4].number_input(
+                "Seed", min_value=0, value=scenario.horizon.seed,
+                help=_field("horizon.seed", "First seed of the simulated replications.")),
         }
         pressed = cols[5].form_submit_button("Optimize schedule", type="primary",
                                              disabled=jobs.running(KIND),
                                              icon=":material/calendar_month:")
     if pressed:
         start(scenario, edits)
+
+
+def _field(key: str, what: str) -> str:
+    """A field's help, naming the scenario setting it sets (messages name settings so)."""
+    return f"{what} Sets `{key}` of the scenario."
 
 
 def start(scenario: Scenario, edits: dict[str, Any]) -> None:
@@ -76,7 +89,7 @@ def results() -> None:
     headline(result, optimized)
     st.plotly_chart(optimize_charts.schedule_gantt(result.schedule, optimized), width="stretch")
     st.plotly_chart(optimize_charts.coverage(result.coverage, optimized), width="stretch")
-    iterations(result, optimized.currency)
+    iterations(result, optimized)
     downloads(result, optimized, run.id)
 
 
@@ -91,13 +104,14 @@ def headline(result: runs.Optimization, optimized: Scenario) -> None:
                    border=True)
 
 
-def iterations(result: runs.Optimization, currency: str) -> None:
+def iterations(result: runs.Optimization, optimized: Scenario) -> None:
     st.subheader("Iterations")
     frame = result.iterations
     if HISTORY_COLUMNS.issubset(frame.columns):
-        st.plotly_chart(optimize_charts.history(frame, currency), width="stretch")
+        st.plotly_chart(optimize_charts.history(frame, optimized.currency), width="stretch")
     if not frame.empty:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(display.iteration_table(frame, optimized), hide_index=True,
+                     width="stretch")
     for note in result.notes:
         st.caption(note)
 
