@@ -4,9 +4,15 @@ Four channels (phone, chat, email, 24/7 social), three agent groups, shift templ
 every 15 minutes with lengths of 4, 6, 8 and 10 hours and a break placed within a window:
 672 intervals and about 40,000 integer shift options. Prints the requirement, build and solve
 times, the gap reached and the objective; with --loop, also runs the whole
-simulation-optimization loop and prints each iteration.
+simulation-optimization loop and prints each iteration; with --versus-pyworkforce, also solves
+the same-day subset with pyworkforce's CP-SAT scheduler and with this model, side by side
+(benchmarks/versus_pyworkforce.py, which says how; it needs the "bench" extra).
 
-    .venv/bin/python benchmarks/optimize.py [--loop] [--time-limit 60] [--gap 0.01]
+    .venv/bin/python benchmarks/optimize.py [--loop] [--versus-pyworkforce] [--time-limit 60]
+                                            [--gap 0.01]
+
+`benchmarks/versus_pyworkforce.py` solves this instance's phone subset (one day, then five
+weekdays) with this model and with pyworkforce's CP-SAT scheduler.
 """
 
 from __future__ import annotations
@@ -25,26 +31,38 @@ from omnistaff.optimize import (
 )
 from omnistaff.scenarios import Scenario, scenario_from_dict
 
+#: The shift templates: name, length (h), break (min), whether it is paid, and the window its
+#: start may fall in (h after the shift start) with the step between starts (min).
+TEMPLATES = (("four", 4, 15, True, 1.5, 2.5, 15), ("six", 6, 30, False, 2.5, 3.5, 15),
+             ("eight", 8, 30, False, 3, 5, 30), ("ten", 10, 30, False, 4, 6, 30))
 
-def _template(name: str, hours: float, brk: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "earliest_start": "00:00", "latest_start": "23:45",
-            "start_step": "15min", "lengths": [f"{hours}h"], "breaks": [brk]}
+
+def shift_templates(fixed_breaks: bool = False, within_day: bool = False) -> list[dict[str, Any]]:
+    """The benchmark's templates, starting every 15 minutes; with `fixed_breaks`, each break at
+    the middle of its window; with `within_day`, only starts that end by midnight."""
+    templates = []
+    for name, hours, minutes, paid, earliest, latest, step in TEMPLATES:
+        if fixed_breaks:
+            earliest = latest = (earliest + latest) / 2
+        last = f"{24 - hours:02d}:00" if within_day else "23:45"
+        templates.append({
+            "name": name, "earliest_start": "00:00", "latest_start": last, "start_step": "15min",
+            "lengths": [f"{hours}h"],
+            "breaks": [{"duration": f"{minutes}min", "paid": paid, "earliest": f"{earliest}h",
+                        "latest": f"{latest}h", "step": f"{step}min"}],
+        })
+    return templates
 
 
 def benchmark_scenario() -> Scenario:
     """A week of quarter-hour intervals: phone, chat, email and 24/7 social; three groups."""
-    templates = [
-        _template("four", 4, {"duration": "15min", "paid": True, "earliest": "1.5h",
-                              "latest": "2.5h", "step": "15min"}),
-        _template("six", 6, {"duration": "30min", "earliest": "2.5h", "latest": "3.5h",
-                             "step": "15min"}),
-        _template("eight", 8, {"duration": "30min", "earliest": "3h", "latest": "5h",
-                               "step": "30min"}),
-        _template("ten", 10, {"duration": "30min", "earliest": "4h", "latest": "6h",
-                              "step": "30min"}),
-    ]
+    return scenario_from_dict(benchmark_spec())
+
+
+def benchmark_spec() -> dict[str, Any]:
+    """The benchmark scenario as plain data, for variants of it."""
     hours = {"open": "07:00", "close": "21:00", "days": "weekdays"}
-    return scenario_from_dict({
+    return {
         "name": "Optimizer benchmark week",
         "horizon": {"days": 7, "interval_minutes": 15, "replications": 3, "seed": 7},
         "channels": {
@@ -79,8 +97,8 @@ def benchmark_scenario() -> Scenario:
             "social_team": {"skills": ["social", "email"], "hourly_cost": 32,
                             "shrinkage": 0.15},
         },
-        "optimizer": {"templates": templates},
-    })
+        "optimizer": {"templates": shift_templates()},
+    }
 
 
 def run_model(scenario: Scenario, time_limit: float, gap: float) -> None:
@@ -114,6 +132,8 @@ def run_loop(scenario: Scenario, time_limit: float, gap: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loop", action="store_true", help="also run the sim-opt loop")
+    parser.add_argument("--versus-pyworkforce", action="store_true",
+                        help="also compare with pyworkforce on the same-day subset (120 s each)")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--gap", type=float, default=0.01)
     args = parser.parse_args()
@@ -121,6 +141,10 @@ def main() -> None:
     run_model(scenario, args.time_limit, args.gap)
     if args.loop:
         run_loop(scenario, args.time_limit, args.gap)
+    if args.versus_pyworkforce:
+        from versus_pyworkforce import compare  # needs the "bench" extra
+
+        compare()
 
 
 if __name__ == "__main__":

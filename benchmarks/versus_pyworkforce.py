@@ -1,60 +1,94 @@
-"""The shift model against pyworkforce's CP-SAT scheduler on the same problems.
+"""omnistaff's shift model against pyworkforce's CP-SAT scheduler, on the same problem.
 
-The same-day subset of `benchmarks/optimize.py`, then its five weekdays: the phone requirement
-in quarter-hours (Erlang A, 80% in 20 s), as whole agents on shift and not on a break per
-interval (the requirement over the 85% of agents on queue after shrinkage, rounded up); shift
-options starting every 15 minutes, 4, 6, 8 and 10 hours long, with every break placement of
-the benchmark's templates as its own option (explicit break templates), each within its day;
-cost = paid hours x USD 28. Both solvers get exactly this set-covering problem: omnistaff's
-Pyomo model on HiGHS (`solve`, one core) and pyworkforce's `MinRequiredResources` (OR-Tools
-CP-SAT, the same options every day). Each schedule's coverage and cost are recomputed here
-from the shifts it picked; no schedule can cost less than the agent-hours required x USD 28.
+The same-day subset of `benchmarks/optimize.py`: Monday's phone requirement in 96 quarter-hours
+(Erlang A, 80% answered in 20 s), for the phone team alone (15% shrinkage, USD 28 an hour), with
+the week benchmark's shift templates: starts every 15 minutes, 4, 6, 8 and 10 hours long, each
+ending by midnight, its break fixed at the middle of the benchmark's break window
+(`--break-windows`: every placement in the window, each its own shift option, as in the week;
+`--days 1 5`: also the first five days, Monday to Friday, with the same options every day).
+Both solvers get the same set-covering problem, cost = paid hours x USD 28:
+
+- omnistaff: a scenario of those days through `schedule_data`, `build_model` and `solve`
+  (Pyomo, HiGHS);
+- pyworkforce: `MinRequiredResources` (OR-Tools CP-SAT) with the same shift options, each as its
+  coverage (1 where its agent is on shift and not on a break) and cost, and the whole agents on
+  queue the requirement implies per quarter-hour (the model's own floor).
+
+Each schedule's coverage and paid cost are recomputed here from the shifts it picked. Paid cost
+comes in whole steps (a quarter-hour at USD 28), so a bound within one step of a schedule's cost
+proves it optimal. Times include building each solver's model.
 
     .venv/bin/pip install -e ".[bench]"
-    .venv/bin/python benchmarks/versus_pyworkforce.py [--seconds 120] [--gap 0.001]
+    .venv/bin/python benchmarks/versus_pyworkforce.py [--days 1 5] [--break-windows]
+        [--seconds 120] [--workers 1] [--gap 0.0001]
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
-from optimize import benchmark_scenario  # benchmarks/optimize.py, beside this script
-from pyworkforce.scheduling import MinRequiredResources
+from optimize import benchmark_scenario, benchmark_spec, shift_templates
 
-from omnistaff.optimize import ScheduleData, build_model, channel_requirements, solve
-from omnistaff.optimize.levels import shift_levels
-from omnistaff.optimize.shifts import DAY, ShiftOption, shift_options
+from omnistaff.optimize import (
+    Requirements,
+    ScheduleData,
+    build_model,
+    channel_requirements,
+    schedule_data,
+    solve,
+)
+from omnistaff.optimize.shifts import DAY, ShiftOption
+from omnistaff.scenarios import Scenario, scenario_from_dict
 from omnistaff.scenarios.units import WEEKDAYS
+
+try:
+    from pyworkforce.scheduling import MinRequiredResources
+except ImportError as missing:  # the optional "bench" extra
+    raise SystemExit('pyworkforce is missing: .venv/bin/pip install -e ".[bench]"') from missing
 
 QUARTER = 900
 PERIODS = DAY // QUARTER
-RATE = 28  # USD per paid hour of the phone team
-GROUP, CHANNEL, WEEKDAY = "phone_team", "phone", "mon"
+CHANNEL, GROUP = "phone", "phone_team"
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Whole agents required per quarter-hour of each day (days x 96), the shift options of
-    one day, each option's coverage (1 where an agent is on shift and not on a break) and
-    cost."""
+class Subset:
+    """The problem both solvers get: omnistaff's model data and, as pyworkforce takes it, one
+    day's shift options (the same every day), each as its coverage, whole-dollar cost and paid
+    hours, and the whole agents required on queue per day and quarter-hour."""
 
-    required: np.ndarray
-    options: list[ShiftOption]
+    data: ScheduleData
     coverage: np.ndarray
     cost: np.ndarray
+    paid_hours: np.ndarray
+    required: np.ndarray
+    reference: np.ndarray
+    position: list[tuple[int, int]]
 
     @property
     def days(self) -> int:
         return len(self.required)
 
+    @property
+    def cost_step(self) -> int:
+        """Every schedule's paid cost is a multiple of this."""
+        return int(np.gcd.reduce(self.cost))
+
+    def per_day(self, agents: list[int]) -> np.ndarray:
+        """Agents per day and daily option, from agents per option of the model data."""
+        table = np.zeros((self.days, len(self.cost)), dtype=int)
+        for (day, k), n in zip(self.position, agents, strict=True):
+            table[day, k] += n
+        return table
+
 
 @dataclass(frozen=True)
-class Outcome:
-    """What one solver picked: agents per day and option."""
+class Schedule:
+    """What one solver picked: agents per day and daily shift option, with its status, time
+    and bound."""
 
     solver: str
     status: str
@@ -63,23 +97,53 @@ class Outcome:
     bound: float | None
 
 
-def phone_problem(days: int) -> Problem:
-    """The first `days` weekdays' phone requirement and the phone team's shift options that
-    end by midnight."""
-    scenario = benchmark_scenario()
-    requirements = channel_requirements(scenario)
-    group = scenario.groups[GROUP]
-    on_queue = (1 - group.shrinkage) * (1 - group.absenteeism)
-    reference = requirements.required[CHANNEL][:days * PERIODS].reshape(days, PERIODS)
-    required = np.ceil(reference / on_queue - 1e-9).astype(int)
-    options = [o for o in shift_options(scenario) if o.group == GROUP and o.weekday == WEEKDAY
-               and o.start + o.length <= DAY]
-    coverage = np.array([covered(o) for o in options])
-    cost = np.array([round(o.paid_seconds / 3600 * RATE) for o in options])
-    return Problem(required, options, coverage, cost)
+def subset_scenario(days: int, break_windows: bool) -> Scenario:
+    """The benchmark's first `days` days (from Monday), phone channel and team only, shifts
+    ending by midnight; no floor of agents beyond the requirement and no tie-breaker, so the
+    objective is paid cost alone."""
+    spec = benchmark_spec()
+    return scenario_from_dict({
+        **spec, "name": f"Optimizer benchmark, phone subset of {days} day(s)",
+        "horizon": {**spec["horizon"], "days": days},
+        "channels": {CHANNEL: spec["channels"][CHANNEL]},
+        "groups": {GROUP: spec["groups"][GROUP]},
+        "optimizer": {"templates": shift_templates(fixed_breaks=not break_windows,
+                                                   within_day=True),
+                      "min_agents": 0, "shift_tiebreak": 0},
+    })
 
 
-def covered(option: ShiftOption) -> np.ndarray:
+def first_days(requirements: Requirements, days: int) -> Requirements:
+    """The phone requirement of the first `days` days."""
+    head = slice(0, days * PERIODS)
+    return Requirements(erlang={CHANNEL: requirements.erlang[CHANNEL][head]},
+                        required={CHANNEL: requirements.required[CHANNEL][head]},
+                        open={CHANNEL: requirements.open[CHANNEL][head]}, work={}, window={})
+
+
+def phone_subset(week: Requirements, days: int, break_windows: bool) -> Subset:
+    """The subset as omnistaff's model data and as pyworkforce's inputs."""
+    requirements = first_days(week, days)
+    data = schedule_data(subset_scenario(days, break_windows), requirements)
+    daily = {_key(o): (s, o) for s, o in enumerate(data.options) if o.weekday == WEEKDAYS[0]}
+    index = {key: k for k, key in enumerate(daily)}
+    cost = np.array([data.cost[s] for s, _ in daily.values()])
+    if not np.allclose(cost, np.rint(cost)):
+        raise ValueError("pyworkforce takes whole costs; these shift costs are not")
+    floors = [data.staff_floor((CHANNEL, t)) for t in range(data.intervals)]
+    return Subset(data, np.array([on_queue(o) for _, o in daily.values()]),
+                  np.rint(cost).astype(int),
+                  np.array([o.paid_seconds / 3600 for _, o in daily.values()]),
+                  np.reshape(floors, (days, PERIODS)),
+                  requirements.required[CHANNEL].reshape(days, PERIODS),
+                  [(WEEKDAYS.index(o.weekday), index[_key(o)]) for o in data.options])
+
+
+def _key(option: ShiftOption) -> tuple:
+    return option.start, option.length, option.breaks
+
+
+def on_queue(option: ShiftOption) -> np.ndarray:
     """1 in each quarter-hour the option's agent is on shift and not on a break."""
     marks = np.zeros(PERIODS, dtype=int)
     first = option.start // QUARTER
@@ -90,95 +154,96 @@ def covered(option: ShiftOption) -> np.ndarray:
     return marks
 
 
-def schedule_data(problem: Problem) -> ScheduleData:
-    """The problem as omnistaff's model data: one group, one live channel, each day's options
-    on its own weekday."""
-    weekdays = WEEKDAYS[:problem.days]
-    days = {w: ([d] if d < problem.days else []) for d, w in enumerate(WEEKDAYS)}
-    options = [replace(o, weekday=w) for w in weekdays for o in problem.options]
-    required = {(CHANNEL, d * PERIODS + t): float(r) for d, row in enumerate(problem.required)
-                for t, r in enumerate(row) if r > 0}
-    intervals = problem.days * PERIODS
-    return ScheduleData(
-        intervals=intervals, interval_seconds=QUARTER,
-        labels=[f"{WEEKDAYS[t // PERIODS]} {t % PERIODS // 4:02d}:{t % 4 * 15:02d}"
-                for t in range(intervals)],
-        groups=[GROUP], live=[CHANNEL], deferred=[], skills=[(GROUP, CHANNEL)],
-        efficiency={(GROUP, CHANNEL): 1.0}, availability={GROUP: 1.0},
-        required=required, work={}, allowed={}, options=options,
-        cost=[float(c) for c in problem.cost] * problem.days, occurrences=[1] * len(options),
-        levels=shift_levels(options, QUARTER, intervals, days), weekday_days=days,
-        least_agents={key: math.ceil(value) for key, value in required.items()},
-    )
-
-
-def with_omnistaff(problem: Problem, seconds: float, gap: float) -> Outcome:
+def with_omnistaff(problem: Subset, seconds: float, gap: float) -> Schedule:
+    """Build and solve omnistaff's model of the problem."""
     began = time.perf_counter()
-    model = build_model(schedule_data(problem))
+    model = build_model(problem.data)
     report = solve(model, mip_gap=gap, time_limit=seconds)
-    agents = np.array([round(model.agents[s].value or 0) for s in model.OPTIONS])
-    agents = agents.reshape(problem.days, len(problem.options))
-    return Outcome(f"omnistaff (Pyomo + HiGHS, gap {gap:g})", report.status, agents,
-                   time.perf_counter() - began, report.bound)
+    agents = problem.per_day([round(model.agents[s].value or 0) for s in model.OPTIONS])
+    return Schedule(f"omnistaff (Pyomo + HiGHS, gap {gap:g})", report.status, agents,
+                    time.perf_counter() - began, report.bound)
 
 
-def with_pyworkforce(problem: Problem, seconds: float, workers: int) -> Outcome:
-    names = [f"s{k}" for k in range(len(problem.options))]
-    most = int(problem.required.max())
+def with_pyworkforce(problem: Subset, seconds: float, workers: int) -> Schedule:
+    """Build and solve pyworkforce's `MinRequiredResources` model of the problem.
+
+    Its limits are set so they never bind: no option needs more agents than the peak
+    requirement, nor any quarter-hour more than all the agent-intervals required.
+    """
+    names = [f"s{k}" for k in range(len(problem.cost))]
+    began = time.perf_counter()
     scheduler = MinRequiredResources(
         num_days=problem.days, periods=PERIODS,
-        shifts_coverage={n: problem.coverage[k].tolist() for k, n in enumerate(names)},
-        required_resources=problem.required.tolist(), max_period_concurrency=3 * most,
-        max_shift_concurrency=most, cost_dict={n: int(c) for n, c in zip(names, problem.cost,
-                                                                           strict=True)},
+        shifts_coverage={n: row.tolist() for n, row in zip(names, problem.coverage, strict=True)},
+        required_resources=problem.required.tolist(),
+        max_period_concurrency=int(problem.required.sum()),
+        max_shift_concurrency=int(problem.required.max()),
+        cost_dict={n: int(c) for n, c in zip(names, problem.cost, strict=True)},
         max_search_time=float(seconds), num_search_workers=workers)
-    # pyworkforce sets `num_search_workers` as an attribute of its CpSolver, which OR-Tools
-    # does not read (CP-SAT would search on every core); set it where CP-SAT looks.
+    # pyworkforce 0.5.1 sets `num_search_workers` as a plain attribute of its CpSolver, which
+    # CP-SAT never reads (it would search on every core); set it where CP-SAT looks.
     scheduler.solver.parameters.num_workers = workers
-    began = time.perf_counter()
     solution = scheduler.solve()
     elapsed = time.perf_counter() - began
-    chosen = {(row["day"], row["shift"]): row["resources"]
-              for row in solution["resources_shifts"]}
-    agents = np.array([[max(int(chosen.get((d, n), 0)), 0) for n in names]
+    picked = {(r["day"], r["shift"]): r["resources"] for r in solution["resources_shifts"]}
+    agents = np.array([[max(int(picked.get((d, n), 0)), 0) for n in names]
                        for d in range(problem.days)])
     bound = scheduler.solver.BestObjectiveBound() if solution["cost"] >= 0 else None
-    return Outcome(f"pyworkforce (CP-SAT, {workers} worker(s))", solution["status"], agents,
-                   elapsed, bound)
+    plural = "s" if workers > 1 else ""
+    return Schedule(f"pyworkforce (CP-SAT, {workers} worker{plural})", solution["status"],
+                    agents, elapsed, bound)
 
 
-def report(problem: Problem, outcome: Outcome) -> None:
-    """One row: status, cost and hours recomputed from the shifts, coverage check, time, gap."""
-    cost = float((outcome.agents @ problem.cost).sum())
-    on_queue = outcome.agents @ problem.coverage
-    short = int(np.maximum(problem.required - on_queue, 0).sum())
-    hours = cost / RATE
-    gap = "n/a" if outcome.bound is None or cost == 0 else f"{(cost - outcome.bound) / cost:.2%}"
-    print(f"{outcome.solver:<38} {outcome.status:<10} USD {cost:>8,.0f} {hours:>8,.2f} h "
-          f"{int(outcome.agents.sum()):>6} {short:>7} {outcome.seconds:>8.1f} s {gap:>8}")
+COLUMNS = (f"{'solver':<37} {'status':<10} {'optimal':>7} {'paid cost':>11} {'paid hours':>10} "
+           f"{'shifts':>6} {'covered':>9} {'time':>8} {'gap':>7}")
+
+
+def row(problem: Subset, schedule: Schedule) -> str:
+    """One line: status, whether optimality is proved, paid cost and hours, agent-shifts,
+    quarter-hours covered (in whole agents, and the requirement after shrinkage), time, gap."""
+    cost = float((schedule.agents @ problem.cost).sum())
+    agents = schedule.agents @ problem.coverage
+    availability = problem.data.availability[GROUP]
+    covered = int(np.sum((agents >= problem.required)
+                         & (agents * availability >= problem.reference - 1e-9)))
+    proved = schedule.bound is not None and cost - schedule.bound < problem.cost_step - 1e-6
+    gap = "n/a" if schedule.bound is None else f"{max(cost - schedule.bound, 0) / cost:.2%}"
+    return (f"{schedule.solver:<37} {schedule.status:<10} {'yes' if proved else 'no':>7} "
+            f"USD {cost:>7,.0f} {(schedule.agents @ problem.paid_hours).sum():>10,.2f} "
+            f"{int(schedule.agents.sum()):>6} {covered:>4}/{problem.required.size:<4} "
+            f"{schedule.seconds:>6.1f} s {gap:>7}")
+
+
+def compare(days: tuple[int, ...] = (1,), seconds: float = 120.0, gap: float = 1e-4,
+            workers: int = 1, break_windows: bool = False) -> None:
+    """Solve the phone subset of each number of days with both solvers; one row each."""
+    week = channel_requirements(benchmark_scenario())
+    breaks = "every placement in its window" if break_windows else "at a fixed time"
+    for count in days:
+        problem = phone_subset(week, count, break_windows)
+        print(f"\nPhone subset, {count} day(s) of {PERIODS} quarter-hours: {len(problem.cost):,} "
+              f"shift options a day (breaks {breaks}), peak {problem.required.max()} agents on "
+              f"queue, {problem.required.sum() / 4:,.2f} agent-hours on queue required; "
+              f"{seconds:g} s per solver")
+        print(COLUMNS)
+        print(row(problem, with_omnistaff(problem, seconds, gap)))
+        print(row(problem, with_pyworkforce(problem, seconds, workers)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, nargs="+", choices=range(1, 8), default=[1],
+                        help="subsets to solve, in days from Monday (default 1: the same day)")
     parser.add_argument("--seconds", type=float, default=120.0,
-                        help="time limit for each solver (default 120)")
-    parser.add_argument("--gap", type=float, default=0.001,
-                        help="relative gap at which omnistaff's solve stops (default 0.001; "
-                        "it also runs at 0.01, its default)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="CP-SAT search workers (default 1, as HiGHS uses one core)")
+                        help="time limit of each solver (default 120)")
+    parser.add_argument("--gap", type=float, default=1e-4,
+                        help="relative gap at which omnistaff's solve stops (default 0.0001)")
+    parser.add_argument("--workers", type=int, default=1, help="CP-SAT workers (default 1)")
+    parser.add_argument("--break-windows", action="store_true",
+                        help="every break placement in its window, not one fixed break")
     args = parser.parse_args()
-    for days in (1, 5):
-        problem = phone_problem(days)
-        print(f"\n{days} day(s) of {PERIODS} quarter-hours, {len(problem.options):,} shift "
-              f"options a day, peak {problem.required.max()} agents on queue; no schedule "
-              f"costs less than USD {problem.required.sum() / 4 * RATE:,.0f} (the agent-hours "
-              "required)")
-        print(f"{'solver':<38} {'status':<10} {'paid cost':>12} {'paid hours':>10} "
-              f"{'shifts':>6} {'short':>7} {'time':>10} {'gap':>8}")
-        for gap in sorted({0.01, args.gap}, reverse=True):
-            report(problem, with_omnistaff(problem, args.seconds, gap))
-        report(problem, with_pyworkforce(problem, args.seconds, args.workers))
+    compare(tuple(args.days), args.seconds, args.gap, args.workers, args.break_windows)
+
 
 if __name__ == "__main__":
     main()
