@@ -16,6 +16,8 @@ from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.units import WEEKDAYS
 
 ChannelInterval = tuple[str, int]
+#: Late work must be done within this long of its arrival (or before it expires).
+LATE_GRACE = 86400.0
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,11 @@ class ScheduleData:
     one agent of a group is worth on a channel in reference agents, `availability` the share of
     a group's agents on shift who are on queue (shrinkage, absence). `cost` and `occurrences`
     are per shift option over the whole horizon; `kept`, when given, the agents each option
-    must have at least (the kept staffing); `late_allowance`, per deferred channel, how much of
-    its work may miss its response window (the share its SLA target leaves, in agent-intervals);
-    per channel and day, so no day is given up to meet the target over the horizon; such late
-    work must still be done within `expiry` intervals of its arrival interval, the
-    rest within `window` (per arrival interval).
+    must have at least (the kept staffing). `late_allowance`, per deferred channel and day, is
+    how much of the day's work may miss its response window (agent-intervals; per day, so no
+    day is given up to meet the target over the horizon); late work must still be done within
+    `expiry` intervals of its arrival interval, the rest within `window` (per arrival
+    interval).
     """
 
     intervals: int
@@ -86,10 +88,13 @@ class ScheduleData:
                 marks[np.arange(first, last) % count] = True
         return present
 
-    def unreachable(self, channel: str) -> np.ndarray:
+    @property
+    def intervals_per_day(self) -> int:
+        return round(86400 / self.interval_seconds)
+
+    def unreachable(self, channel: str, present: dict[str, np.ndarray]) -> np.ndarray:
         """Per arrival interval, whether no shift option of a group serving a deferred channel
-        covers any interval within the work's response window."""
-        present = self.presence()
+        covers any interval within the work's response window (`present`: `presence()`)."""
         covered = np.zeros(self.intervals, dtype=bool)
         for g in self.skilled(channel):
             covered |= present.get(g, covered)
@@ -203,19 +208,17 @@ def _late_allowance(data: ScheduleData,
     """Per deferred channel and day: the work that may miss its response window, the
     channel's late share of the day's work, or the day's work arriving where no shift can be on
     duty within its window, whichever is more."""
-    per_day = round(86400 / data.interval_seconds)
+    per_day = data.intervals_per_day
+    present = data.presence()
     allowance = {}
     for c in requirements.deferred:
         work = requirements.work[c]
-        stranded = np.where(data.unreachable(c), work, 0.0).reshape(-1, per_day).sum(axis=1)
+        stranded = np.where(data.unreachable(c, present), work, 0.0).reshape(
+            -1, per_day).sum(axis=1)
         share = requirements.late_share[c] * work.reshape(-1, per_day).sum(axis=1)
         allowance.update({(c, day): float(v) for day, v in enumerate(np.maximum(share,
                                                                                  stranded))})
     return allowance
-
-
-#: Late work must be done within this long of its arrival (or before it expires).
-LATE_GRACE = 86400.0
 
 
 def _expiry_window(scenario: Scenario, channel: str) -> int:

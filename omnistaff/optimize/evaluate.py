@@ -88,15 +88,20 @@ def day_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
     """Per channel (rows) and day of the horizon (columns): the mean over replications of the
     day's service level (NaN for a day without contacts)."""
     per_day = scenario.horizon.intervals_per_day
-    frame = pd.concat([r.channel_intervals[["channel", "interval", "answered_within_sla",
-                                            "sla_base"]].assign(replication=k)
-                       for k, r in enumerate(runs.results)])
+    frame = stacked_intervals(runs)
     frame["day"] = frame["interval"] // per_day
     sums = frame.groupby(["channel", "day", "replication"])[["answered_within_sla",
                                                              "sla_base"]].sum()
     level = sums["answered_within_sla"] / sums["sla_base"].where(sums["sla_base"] > 0)
     table = level.groupby(["channel", "day"]).mean().unstack("day")
     return table.reindex(index=list(scenario.channels), columns=range(scenario.horizon.days))
+
+
+def stacked_intervals(runs: Replications) -> pd.DataFrame:
+    """Every replication's channel-interval counts the SLA is judged on, one below another."""
+    columns = ["channel", "interval", "answered_within_sla", "sla_base", "abandon_rate"]
+    return pd.concat([r.channel_intervals[columns].assign(replication=r.replication)
+                      for r in runs.results], ignore_index=True)
 
 
 def channel_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
@@ -116,8 +121,7 @@ def interval_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
     """Per channel and interval: mean service level over replications with contacts, its 95%
     half-width, the number of such replications, the target, `miss`, and the mean abandon
     rate."""
-    frame = pd.concat([r.channel_intervals[["channel", "interval", "answered_within_sla",
-                                            "sla_base", "abandon_rate"]] for r in runs.results])
+    frame = stacked_intervals(runs)
     frame["level"] = frame["answered_within_sla"] / frame["sla_base"].where(frame["sla_base"] > 0)
     grouped = frame.groupby(["channel", "interval"], sort=False)
     table = grouped["level"].agg(["mean", "std", "count"]).reset_index()

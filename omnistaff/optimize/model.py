@@ -178,7 +178,7 @@ def _backlog(m: pyo.ConcreteModel, data: ScheduleData) -> None:
             m.late[c, s] for s in joining.get((c, t), ())) - sum(
             m.late[c, s] for s in leaving.get((c, t), ()))
 
-    per_day = round(86400 / data.interval_seconds)
+    per_day = data.intervals_per_day
     m.DAYS = pyo.Set(dimen=2, initialize=sorted(data.late_allowance), ordered=True,
                      doc="(deferred channel, day)")
 

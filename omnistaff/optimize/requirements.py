@@ -38,9 +38,8 @@ class Requirements:
     scheduled per interval); `work` is deferred work arriving, in reference agent-intervals;
     `window` is how many intervals after its arrival interval that work may still wait;
     `late_share`, per deferred channel and day, the share of the day's work that may miss its
-    window (at
-    first what the SLA target leaves; the loop lowers it when simulation shows the channel
-    missing its SLA, as late work delays the work behind it).
+    window (at first what the SLA target leaves; the loop lowers it when simulation shows the
+    channel missing its SLA, as late work delays the work behind it).
     `open` marks the intervals that need someone on shift: live channels while open, deferred
     channels whose window is shorter than any shift wherever work is due (a 1-hour social SLA
     cannot wait for the next shift, so the schedule must keep someone there).

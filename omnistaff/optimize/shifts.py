@@ -56,7 +56,7 @@ def shift_options(scenario: Scenario) -> list[ShiftOption]:
     staffing (`optimizer.keep_staffing`), by group then day."""
     weekdays = horizon_weekdays(scenario)
     seen: dict[tuple, ShiftOption] = {}
-    for option in kept_options(scenario):
+    for option, _ in _kept(scenario):
         seen.setdefault(option_key(option), option)
     for template in scenario.optimizer.templates:
         groups = template.groups or tuple(scenario.groups)
@@ -80,12 +80,9 @@ def kept_counts(scenario: Scenario) -> dict[tuple, int]:
     return counts
 
 
-def kept_options(scenario: Scenario) -> list[ShiftOption]:
-    """The kept staffing's shifts as shift options, one per weekday worked."""
-    return [option for option, _ in _kept(scenario)]
-
-
 def _kept(scenario: Scenario) -> list[tuple[ShiftOption, int]]:
+    """The kept staffing's shifts as shift options, one per weekday worked, with their
+    agents."""
     if not scenario.optimizer.keep_staffing:
         return []
     weekdays = horizon_weekdays(scenario)
@@ -102,7 +99,6 @@ def _kept(scenario: Scenario) -> list[tuple[ShiftOption, int]]:
 def option_key(option: ShiftOption) -> tuple:
     """What makes two shift options the same: group, weekday, start, length and breaks."""
     return (option.group, option.weekday, option.start, option.length, option.breaks)
-
 
 
 def horizon_weekdays(scenario: Scenario) -> list[str]:
