@@ -11,8 +11,8 @@ the same-day subset with pyworkforce's CP-SAT scheduler and with this model, sid
     .venv/bin/python benchmarks/optimize.py [--loop] [--versus-pyworkforce] [--time-limit 60]
                                             [--gap 0.01]
 
-`benchmarks/versus_pyworkforce.py` solves this instance's phone subset (one day, then five
-weekdays) with this model and with pyworkforce's CP-SAT scheduler.
+`benchmarks/versus_pyworkforce.py` solves this instance's phone subset (Monday, then the
+week) with this model and with pyworkforce's CP-SAT scheduler.
 """
 
 from __future__ import annotations

@@ -1,25 +1,28 @@
 """omnistaff's shift model against pyworkforce's CP-SAT scheduler, on the same problem.
 
-The same-day subset of `benchmarks/optimize.py`: Monday's phone requirement in 96 quarter-hours
-(Erlang A, 80% answered in 20 s), for the phone team alone (15% shrinkage, USD 28 an hour), with
-the week benchmark's shift templates: starts every 15 minutes, 4, 6, 8 and 10 hours long, each
-ending by midnight, its break fixed at the middle of the benchmark's break window
-(`--break-windows`: every placement in the window, each its own shift option, as in the week;
-`--days 1 5`: also the first five days, Monday to Friday, with the same options every day).
-Both solvers get the same set-covering problem, cost = paid hours x USD 28:
+The same-day subset of `benchmarks/optimize.py`, the part of it pyworkforce can state (its
+shifts lie within a day): the week's phone requirement in quarter-hours (Erlang A, 80% answered
+in 20 s; open 07:00-21:00 on weekdays), for the phone team alone (15% shrinkage, USD 28 an
+hour), with the week benchmark's shift templates: starts every 15 minutes, 4, 6, 8 and 10 hours
+long, each ending by midnight, its break fixed at the middle of the benchmark's break window
+(`--break-windows`: every placement in the window, each its own shift option, as in the week).
+By default Monday alone, then the whole week (`--days 1 7`; any number of days from Monday),
+with the same options every day. Both solvers get the same set-covering problem, cost = paid
+hours x USD 28:
 
 - omnistaff: a scenario of those days through `schedule_data`, `build_model` and `solve`
-  (Pyomo, HiGHS);
+  (Pyomo, HiGHS); no shift spans midnight, so `solve` schedules each day apart;
 - pyworkforce: `MinRequiredResources` (OR-Tools CP-SAT) with the same shift options, each as its
   coverage (1 where its agent is on shift and not on a break) and cost, and the whole agents on
   queue the requirement implies per quarter-hour (the model's own floor).
 
 Each schedule's coverage and paid cost are recomputed here from the shifts it picked. Paid cost
 comes in whole steps (a quarter-hour at USD 28), so a bound within one step of a schedule's cost
-proves it optimal. Times include building each solver's model.
+proves it optimal. Times include building each solver's model. Each subset ends with a line
+saying which solver's schedule is cheaper and which was faster.
 
     .venv/bin/pip install -e ".[bench]"
-    .venv/bin/python benchmarks/versus_pyworkforce.py [--days 1 5] [--break-windows]
+    .venv/bin/python benchmarks/versus_pyworkforce.py [--days 1 7] [--break-windows]
         [--seconds 120] [--workers 1] [--gap 0.0001]
 """
 
@@ -198,23 +201,51 @@ COLUMNS = (f"{'solver':<37} {'status':<10} {'optimal':>7} {'paid cost':>11} {'pa
            f"{'shifts':>6} {'covered':>9} {'time':>8} {'gap':>7}")
 
 
-def row(problem: Subset, schedule: Schedule) -> str:
-    """One line: status, whether optimality is proved, paid cost and hours, agent-shifts,
-    quarter-hours covered (in whole agents, and the requirement after shrinkage), time, gap."""
-    cost = float((schedule.agents @ problem.cost).sum())
+def paid_cost(problem: Subset, schedule: Schedule) -> float:
+    """The schedule's paid cost, recomputed from the shifts it picked."""
+    return float((schedule.agents @ problem.cost).sum())
+
+
+def covered(problem: Subset, schedule: Schedule) -> int:
+    """Quarter-hours covered, in whole agents and in the requirement after shrinkage."""
     agents = schedule.agents @ problem.coverage
     availability = problem.data.availability[GROUP]
-    covered = int(np.sum((agents >= problem.required)
-                         & (agents * availability >= problem.reference - 1e-9)))
-    proved = schedule.bound is not None and cost - schedule.bound < problem.cost_step - 1e-6
+    return int(np.sum((agents >= problem.required)
+                      & (agents * availability >= problem.reference - 1e-9)))
+
+
+def proved(problem: Subset, schedule: Schedule) -> bool:
+    """Whether the schedule's bound proves it optimal (within one cost step)."""
+    cost = paid_cost(problem, schedule)
+    return schedule.bound is not None and cost - schedule.bound < problem.cost_step - 1e-6
+
+
+def row(problem: Subset, schedule: Schedule) -> str:
+    """One line: status, whether optimality is proved, paid cost and hours, agent-shifts,
+    quarter-hours covered, time, gap."""
+    cost = paid_cost(problem, schedule)
     gap = "n/a" if schedule.bound is None else f"{max(cost - schedule.bound, 0) / cost:.2%}"
-    return (f"{schedule.solver:<37} {schedule.status:<10} {'yes' if proved else 'no':>7} "
+    return (f"{schedule.solver:<37} {schedule.status:<10} "
+            f"{'yes' if proved(problem, schedule) else 'no':>7} "
             f"USD {cost:>7,.0f} {(schedule.agents @ problem.paid_hours).sum():>10,.2f} "
-            f"{int(schedule.agents.sum()):>6} {covered:>4}/{problem.required.size:<4} "
-            f"{schedule.seconds:>6.1f} s {gap:>7}")
+            f"{int(schedule.agents.sum()):>6} {covered(problem, schedule):>4}/"
+            f"{problem.required.size:<4} {schedule.seconds:>6.1f} s {gap:>7}")
 
 
-def compare(days: tuple[int, ...] = (1,), seconds: float = 120.0, gap: float = 1e-4,
+def verdict(problem: Subset, ours: Schedule, theirs: Schedule) -> str:
+    """Which schedule is cheaper (both must cover every quarter-hour) and which came faster."""
+    full = problem.required.size
+    if covered(problem, ours) < full or covered(problem, theirs) < full:
+        return "verdict: a schedule leaves quarter-hours uncovered; no comparison"
+    difference = paid_cost(problem, theirs) - paid_cost(problem, ours)
+    cost = ("the same paid cost" if abs(difference) < 0.5 else
+            f"omnistaff USD {difference:,.0f} {'cheaper' if difference > 0 else 'dearer'}")
+    faster, slower = sorted((ours, theirs), key=lambda s: s.seconds)
+    return (f"verdict: {cost}; {faster.solver.split()[0]} {slower.seconds / faster.seconds:.1f}x "
+            f"as fast ({faster.seconds:.1f} s against {slower.seconds:.1f} s)")
+
+
+def compare(days: tuple[int, ...] = (1, 7), seconds: float = 120.0, gap: float = 1e-4,
             workers: int = 1, break_windows: bool = False) -> None:
     """Solve the phone subset of each number of days with both solvers; one row each."""
     week = channel_requirements(benchmark_scenario())
@@ -226,14 +257,18 @@ def compare(days: tuple[int, ...] = (1,), seconds: float = 120.0, gap: float = 1
               f"queue, {problem.required.sum() / 4:,.2f} agent-hours on queue required; "
               f"{seconds:g} s per solver")
         print(COLUMNS)
-        print(row(problem, with_omnistaff(problem, seconds, gap)))
-        print(row(problem, with_pyworkforce(problem, seconds, workers)))
+        ours = with_omnistaff(problem, seconds, gap)
+        print(row(problem, ours))
+        theirs = with_pyworkforce(problem, seconds, workers)
+        print(row(problem, theirs))
+        print(verdict(problem, ours, theirs))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=int, nargs="+", choices=range(1, 8), default=[1],
-                        help="subsets to solve, in days from Monday (default 1: the same day)")
+    parser.add_argument("--days", type=int, nargs="+", choices=range(1, 8), default=[1, 7],
+                        help="subsets to solve, in days from Monday (default 1 7: Monday, then "
+                        "the week)")
     parser.add_argument("--seconds", type=float, default=120.0,
                         help="time limit of each solver (default 120)")
     parser.add_argument("--gap", type=float, default=1e-4,

@@ -25,8 +25,8 @@ from omnistaff.optimize.runner import Outcome, run
 
 Values = dict[tuple[str, Any], float]
 CONTINUOUS = ("staffed", "resting", "allocated", "backlog", "late", "late_waiting")
-#: MIPs with more shift options x intervals than this run in a child process.
-ISOLATE_ABOVE = 20_000
+#: MIPs with more shift options x intervals with needs than this run in a child process.
+ISOLATE_ABOVE = 100_000
 #: A child gets its time limit plus this long to hand back its schedule before it is stopped.
 GRACE_SECONDS = 5.0
 
@@ -35,7 +35,7 @@ def solve_mip(data: ScheduleData, solver: str, mip_gap: float,
               time_limit: float) -> tuple[Outcome, Values | None]:
     """The best schedule of `data` found within the time limit, as the outcome and every
     variable's value (None when none was found)."""
-    if len(data.options) * data.intervals <= ISOLATE_ABOVE:
+    if mip_size(data) <= ISOLATE_ABOVE:
         return solve_here(data, solver, mip_gap, time_limit)
     with tempfile.TemporaryDirectory(prefix="omnistaff-mip-") as folder:
         task, answer = Path(folder, "task.pickle"), Path(folder, "answer.pickle")
@@ -52,6 +52,15 @@ def solve_mip(data: ScheduleData, solver: str, mip_gap: float,
         if child.returncode != 0 or not answer.exists():
             raise RuntimeError(f"the MIP solve failed: {errors.decode(errors='replace')[-2000:]}")
         return pickle.loads(answer.read_bytes())
+
+
+def mip_size(data: ScheduleData) -> int:
+    """Shift options times the intervals with something to cover: live requirements and
+    minimum staff, or every interval where deferred work flows."""
+    if data.deferred:
+        return len(data.options) * data.intervals
+    needed = {t for _, t in (*data.required, *data.min_agents, *data.least_agents)}
+    return len(data.options) * len(needed)
 
 
 def solve_here(data: ScheduleData, solver: str, mip_gap: float,

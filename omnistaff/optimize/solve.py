@@ -15,17 +15,24 @@ point) and is tight, so a solve goes:
 Each MIP starts afresh: given a start, HiGHS 1.16 must run without presolve (with presolve it
 loses the start's objective offset), and is then slower than starting over.
 
+Where the horizon falls into independent parts (days no shift spans, nothing carried or
+limited across them), each part goes through these steps on its own model, and the schedules
+and bounds are added up.
+
 The gap reported is always against a bound proven for the whole model.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
+from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.isolate import Values, load_values, solve_mip
+from omnistaff.optimize.model import build_model
+from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
 
 #: Options the LP leaves at zero whose reduced cost is within this of the gap are kept.
@@ -70,8 +77,8 @@ class _Search:
 
     began: float
     time_limit: float
-    bound: float
-    keep: list[int]
+    bound: float = float("-inf")
+    keep: list[int] = field(default_factory=list)
     objective: float | None = None
     values: Values | None = None
     status: str = "unknown"
@@ -93,15 +100,34 @@ class _Search:
 
 def solve(model: pyo.ConcreteModel, solver: str = "appsi_highs", mip_gap: float = 0.01,
           time_limit: float = 60.0) -> SolveReport:
-    """Solve to `mip_gap` within about `time_limit` seconds; the best schedule is loaded."""
+    """Solve to `mip_gap` within about `time_limit` seconds; the best schedule is loaded.
+
+    Independent parts of the horizon (`independent_parts`: e.g. days no shift spans, with no
+    backlog or horizon-wide limit between them) are solved one by one, each to the gap."""
     check_solver(solver)
     began = time.perf_counter()
-    relaxation = run(model, solver, time_limit, relaxed=True)
+    parts = [] if model.elastic else independent_parts(model.schedule_data)
+    if len(parts) > 1:
+        search = _search_apart(model.schedule_data, parts, solver, mip_gap, began, time_limit)
+    else:
+        search = _search(model, solver, mip_gap, _Search(began, time_limit))
+    if search.values is None:
+        return _report(solver, search.status, search, began)
+    load_values(model, search.values)
+    status = "optimal" if search.gap() <= mip_gap else "time_limit"
+    return _report(solver, status, search, began)
+
+
+def _search(model: pyo.ConcreteModel, solver: str, mip_gap: float, search: _Search) -> _Search:
+    """The LP relaxation, then MIPs over ever more shift options until the gap is proven or
+    time runs out; `search` (its clock set) ends holding the best schedule found."""
+    relaxation = run(model, solver, search.left(), relaxed=True)
     if not relaxation.feasible or relaxation.objective is None:
-        return _report(solver, relaxation.status, None, began)
+        search.status = relaxation.status
+        return search
     support = [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6]
-    search = _Search(began, time_limit, relaxation.objective, support)
-    first = max(FIRST_SHARE, min(0.8, FIRST_FLOOR / max(time_limit, 1e-9)))
+    search.bound, search.keep = relaxation.objective, support
+    first = max(FIRST_SHARE, min(0.8, FIRST_FLOOR / max(search.time_limit, 1e-9)))
     _round(model, search, solver, mip_gap, support, exact=False, share=first)
     if search.values is None:
         _round(model, search, solver, mip_gap, list(model.OPTIONS), exact=True)
@@ -113,11 +139,35 @@ def solve(model: pyo.ConcreteModel, solver: str = "appsi_highs", mip_gap: float 
             break
         wider = _widen(search.keep, candidates)
         _round(model, search, solver, mip_gap, wider, exact=set(candidates) <= set(wider))
-    if search.values is None:
-        return _report(solver, search.status, search, began)
-    load_values(model, search.values)
-    status = "optimal" if search.gap() <= mip_gap else "time_limit"
-    return _report(solver, status, search, began)
+    return search
+
+
+def _search_apart(data: ScheduleData, parts: list[Part], solver: str, mip_gap: float,
+                  began: float, time_limit: float) -> _Search:
+    """Each part searched on its own model, with a share of the time left by its options; the
+    schedules, objectives and bounds added up (a part without a schedule ends the search)."""
+    whole = _Search(began, time_limit, bound=0.0, objective=0.0, values={})
+    sizes = [len(part.options) + 1 for part in parts]
+    for k, part in enumerate(parts):
+        share = whole.left() * sizes[k] / sum(sizes[k:])
+        model = build_model(restricted_part(data, part))
+        found = _search(model, solver, mip_gap, _Search(time.perf_counter(), share))
+        if found.values is None or found.objective is None:
+            whole.status, whole.values, whole.objective = found.status, None, None
+            return whole
+        whole.objective = (whole.objective or 0.0) + found.objective
+        whole.bound += found.bound
+        whole.keep += [part.options[s] for s in found.keep]
+        _add(whole.values, _renumbered(found.values, dict(enumerate(part.options))))
+    return whole
+
+
+def _add(total: Values | None, values: Values | None) -> None:
+    """Add a part's values to the whole's: the parts' shift options and allocations are apart,
+    and agents on shift or on a break, linear in the agents, are zero outside a part."""
+    if total is not None and values is not None:
+        for key, value in values.items():
+            total[key] = total.get(key, 0.0) + value
 
 
 def _round(model: pyo.ConcreteModel, search: _Search, solver: str, mip_gap: float,

@@ -1,0 +1,148 @@
+"""Independent parts of a schedule: found where no shift spans two stretches of the horizon and
+nothing ties them, solved apart to the same optimum as the whole, with a bound for the whole."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+
+from omnistaff.optimize import ScheduleData, build_model, solve
+from omnistaff.optimize import parts as parting
+from omnistaff.optimize.levels import shift_levels
+from omnistaff.optimize.parts import Part, independent_parts
+from omnistaff.optimize.requirements import allowed_backlog
+from omnistaff.optimize.shifts import ShiftOption
+from omnistaff.scenarios.units import WEEKDAYS
+
+solving = importlib.import_module("omnistaff.optimize.solve")  # the module, not the function
+HOUR = 3600.0
+
+
+def shift(weekday: str, start_hour: float, hours: float,
+          breaks: tuple[tuple[float, float, bool], ...] = ()) -> ShiftOption:
+    return ShiftOption("team", "t", weekday, int(start_hour * HOUR), hours * HOUR, breaks)
+
+
+def days_data(options: list[ShiftOption], needs: list[float], days: int = 2,
+              work: list[float] | None = None) -> ScheduleData:
+    """Hourly intervals over `days` days from Monday (a weekday recurring after a week), one
+    agent on shift = one agent on queue, cost = paid hours on each day worked."""
+    count = 24 * days
+    weekday_days = {w: [d for d in range(days) if d % 7 == k] for k, w in enumerate(WEEKDAYS)}
+    occurrences = [len(weekday_days[o.weekday]) for o in options]
+    channels = {"phone": needs, **({"email": work} if work else {})}
+    skills = [("team", c) for c in channels]
+    return ScheduleData(
+        intervals=count, interval_seconds=HOUR, labels=[f"h{t}" for t in range(count)],
+        groups=["team"], live=["phone"], deferred=["email"] if work else [], skills=skills,
+        efficiency=dict.fromkeys(skills, 1.0), availability={"team": 1.0},
+        required={("phone", t): v for t, v in enumerate(needs) if v},
+        work={("email", t): v for t, v in enumerate(work or []) if v},
+        allowed={("email", t): v for t, v in enumerate(
+            allowed_backlog(np.asarray(work, float), np.full(count, 4)))} if work else {},
+        options=options,
+        cost=[o.paid_seconds / HOUR * n for o, n in zip(options, occurrences, strict=True)],
+        occurrences=occurrences,
+        levels=shift_levels(options, HOUR, count, weekday_days),
+        weekday_days=weekday_days,
+        window={"email": [4] * count} if work else {},
+        expiry={"email": 20} if work else {},
+    )
+
+
+def hours(first: int, last: int, agents: float = 1.0, days: int = 2) -> list[float]:
+    """`agents` needed from hour `first` to `last` (exclusive) of the horizon."""
+    return [agents if first <= t < last else 0.0 for t in range(24 * days)]
+
+
+TWO_DAYS = [shift("mon", 8, 8), shift("mon", 12, 8), shift("mon", 8, 4), shift("tue", 8, 8),
+            shift("tue", 10, 8), shift("tue", 14, 4)]
+NEEDS = [a + b for a, b in zip(hours(8, 20, 2), hours(24 + 8, 24 + 18, 3), strict=True)]
+
+
+def test_days_no_shift_spans_are_solved_apart() -> None:
+    found = independent_parts(days_data(TWO_DAYS, NEEDS))
+    assert [part.options for part in found] == [[0, 1, 2], [3, 4, 5]]
+    # Each part is the stretch its shifts cover; the hours no shift covers need nothing.
+    assert found[0].intervals == frozenset(range(8, 20))
+    assert found[1].intervals == frozenset(range(24 + 8, 24 + 18))
+
+
+def test_a_shift_past_midnight_joins_the_days_only_where_it_meets_both() -> None:
+    # Monday 19:00 to 03:00 meets Monday's stretch but ends before Tuesday's begins.
+    late = independent_parts(days_data([*TWO_DAYS, shift("mon", 19, 8)], NEEDS))
+    assert [part.options for part in late] == [[0, 1, 2, 6], [3, 4, 5]]
+    # Monday 18:00 to Tuesday 10:00 is on shift in both days' stretches.
+    overnight = [*TWO_DAYS, shift("mon", 18, 16)]
+    assert len(independent_parts(days_data(overnight, NEEDS))) == 1
+
+
+def test_a_shift_past_the_end_of_the_horizon_joins_it_to_the_start() -> None:
+    # Tuesday 16:00 runs on into hours 0-10 of the repeating horizon: Monday's stretch.
+    wrapping = [*TWO_DAYS, shift("tue", 16, 18)]
+    assert len(independent_parts(days_data(wrapping, NEEDS))) == 1
+
+
+def test_a_weekday_worked_twice_joins_both_of_its_days() -> None:
+    # Nine days: Monday is days 0 and 7, and one Monday option is worked on both.
+    options = [shift("mon", 8, 8), shift("tue", 8, 8), shift("wed", 8, 8)]
+    found = independent_parts(days_data(options, hours(8, 16, 1, days=9), days=9))
+    monday = next(part for part in found if 0 in part.options)
+    assert monday.intervals == set(range(8, 16)) | set(range(7 * 24 + 8, 7 * 24 + 16))
+    assert sorted(len(part.options) for part in found) == [1, 1, 1]
+
+
+def test_a_budget_a_part_time_share_or_deferred_work_ties_the_horizon() -> None:
+    data = days_data(TWO_DAYS, NEEDS)
+    for tied in (replace(data, budget=1000.0), replace(data, max_part_time_share=0.5),
+                 days_data(TWO_DAYS, NEEDS, work=hours(9, 11, 0.5))):
+        assert len(independent_parts(tied)) == 1
+
+
+def whole(_: ScheduleData) -> list[Part]:
+    """What `independent_parts` would say were nothing separable."""
+    return []
+
+
+def test_parts_solved_apart_give_the_optimum_of_the_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Monday: 2 agents 8-20: two 8-12 and two 12-20 shifts (24) beat two 8-16 and two 12-20
+    # (32). Tuesday: 3 agents 8-18: three 8-16 and three 14-18 (36) beat three 8-16 and three
+    # 10-18 (48); 10-18 alone leaves 8-10 open. 60 in all.
+    data = days_data(TWO_DAYS, NEEDS)
+    model = build_model(data)
+    apart = solve(model, mip_gap=1e-6, time_limit=30)
+    agents = [round(model.agents[s].value) for s in model.OPTIONS]
+    monkeypatch.setattr(solving, "independent_parts", whole)
+    together = solve(build_model(data), mip_gap=1e-6, time_limit=30)
+    assert apart.status == together.status == "optimal"
+    assert apart.objective == pytest.approx(together.objective) == pytest.approx(60)
+    assert agents == [0, 2, 2, 3, 0, 3]
+    assert pyo.value(model.cost) == pytest.approx(apart.objective)
+    assert apart.bound == pytest.approx(60)
+    # The levels loaded are those of the agents loaded, on both days.
+    on_shift = [model.staffed["team", t].value for t in model.INTERVALS]
+    assert on_shift[10] == pytest.approx(2) and on_shift[24 + 15] == pytest.approx(6)
+    assert on_shift[3] == pytest.approx(0)
+
+
+def test_a_part_no_shift_can_cover_makes_the_whole_infeasible() -> None:
+    needs = [a + b for a, b in zip(NEEDS, hours(40, 42), strict=True)]  # Tuesday 16-18 only
+    options = [o for o in TWO_DAYS if o.weekday == "mon"]
+    report = solve(build_model(days_data(options, needs)), mip_gap=1e-6, time_limit=30)
+    assert report.infeasible and not report.feasible
+
+
+def test_parts_are_in_horizon_order_and_a_day_with_nothing_is_left_out() -> None:
+    # Three days; Wednesday has neither shifts nor needs.
+    data = days_data([shift("tue", 8, 8), shift("mon", 8, 8)],
+                     hours(8, 16, 1, days=3), days=3)
+    found = independent_parts(data)
+    assert [part.options for part in found] == [[1], [0]]
+    tuesday = parting.restricted_part(data, found[1])
+    assert tuesday.required == {} and [o.weekday for o in tuesday.options] == ["tue"]
+    assert parting.restricted_part(data, found[0]).required == data.required
