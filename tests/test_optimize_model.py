@@ -245,12 +245,14 @@ def test_a_part_time_cap_binds_at_its_share() -> None:
 
 
 def test_kept_agents_stay_and_the_rest_is_added_on_top() -> None:
-    # Two agents needed 0-4, one 4-8; one agent is kept on the 4-hour 0-4 shift.
+    # Two agents needed 0-4, one 4-8; one agent is kept on the 4-hour 0-4 shift. The 8-hour
+    # shift costs 7: the kept agent plus one 8-hour shift (11) beats two more 4-hour ones (12).
     options = [option(0, 8), option(0, 4), option(4, 4)]
-    data = replace(tiny(options, required={"phone": [2] * 4 + [1] * 4}), kept=[0, 1, 0])
+    data = replace(tiny(options, required={"phone": [2] * 4 + [1] * 4}, cost=[7, 4, 4]),
+                   kept=[0, 1, 0])
     model, cost = solved(data)
     assert [round(model.agents[s].value) for s in model.OPTIONS] == [1, 1, 0]
-    assert cost == pytest.approx(12)
+    assert cost == pytest.approx(11)
 
 
 def test_late_work_within_its_share_waits_until_its_expiry() -> None:
@@ -269,3 +271,12 @@ def test_late_work_within_its_share_waits_until_its_expiry() -> None:
     # Late work past its expiry is not allowed: done within 1 hour, it cannot wait for hour 2.
     _, cost = solved(replace(data, expiry={"email": 1}, late_allowance={("email", 0): 1.0}))
     assert cost == pytest.approx(8)
+
+
+def test_the_objective_step_is_the_least_cost_two_schedules_can_differ_by() -> None:
+    # Shifts of 4, 5.5, 7.5 and 9.5 paid hours at USD 28: every schedule costs a multiple of 14.
+    data = tiny(OPTIONS, NEEDS, cost=[112, 154, 210, 266])
+    assert data.objective_step() == pytest.approx(14)
+    assert replace(data, tiebreak=0.25).objective_step() == pytest.approx(0.25)
+    assert tiny(OPTIONS, NEEDS, cost=[np.pi, 4, 4, 7.2]).objective_step() == 0
+

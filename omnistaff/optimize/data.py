@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.units import WEEKDAYS
 
 ChannelInterval = tuple[str, int]
+#: Objective coefficients are taken as whole multiples of a step when they are fractions with
+#: denominators up to this (cents of a rate, quarter-hours of a shift, a tie-breaker of 0.01).
+STEP_DENOMINATOR = 10_000
 #: Late work must be done within this long of its arrival (or before it expires).
 LATE_GRACE = 86400.0
 
@@ -87,6 +91,20 @@ class ScheduleData:
                 last = int(np.ceil((day * 86400 + start + length) / width))
                 marks[np.arange(first, last) % count] = True
         return present
+
+    def objective_step(self) -> float:
+        """The amount every schedule's objective (paid cost and tie-breaker) is a whole multiple
+        of, e.g. a quarter-hour's pay when every shift is paid in quarter-hours; 0 when there is
+        none (rates in fractions of a cent)."""
+        coefficients = [Fraction(c + self.tiebreak * n).limit_denominator(STEP_DENOMINATOR)
+                        for c, n in zip(self.cost, self.occurrences, strict=True)]
+        if not coefficients or any(
+                abs(float(f) - c - self.tiebreak * n) > 1e-9 * max(1.0, c)
+                for f, c, n in zip(coefficients, self.cost, self.occurrences, strict=True)):
+            return 0.0
+        numerator = math.gcd(*(f.numerator for f in coefficients))
+        denominator = math.lcm(*(f.denominator for f in coefficients))
+        return numerator / denominator
 
     @property
     def intervals_per_day(self) -> int:

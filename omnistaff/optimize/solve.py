@@ -4,13 +4,14 @@ Handed the whole model, HiGHS spends its minute in cut rounds on the long level 
 chains and may return no schedule at all. The LP relaxation, though, solves in seconds (interior
 point) and is tight, so a solve goes:
 
-1. the LP relaxation of the whole model: the lower bound, and each shift option's reduced cost;
-2. a MIP over the shift options the LP uses, for 30% of the time (at least 20 s, at most 80%):
-   a good schedule;
+1. the LP relaxation of the whole model: the lower bound (raised to the next whole step of the
+   objective where it has one: a quarter-hour's pay), and each shift option's reduced cost;
+2. a MIP over the shift options the LP uses or nearly would, for 30% of the time (at least
+   20 s, at most 80%): a good schedule;
 3. while the gap is wider than asked and time remains, a MIP over twice as many options, the
    next ones by reduced cost. Once it holds every option whose reduced cost is within the
-   gap, its bound holds for the whole model (reduced-cost fixing: a schedule using any other
-   option costs more than the one in hand). The better schedule is kept.
+   gap (less a step), its bound holds for the whole model (reduced-cost fixing: a schedule
+   using any other option costs more than the one in hand). The better schedule is kept.
 
 Each MIP starts afresh: given a start, HiGHS 1.16 must run without presolve (with presolve it
 loses the start's objective offset), and is then slower than starting over.
@@ -24,6 +25,7 @@ The gap reported is always against a bound proven for the whole model.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -37,6 +39,8 @@ from omnistaff.optimize.runner import Outcome, check_solver, run
 
 #: Options the LP leaves at zero whose reduced cost is within this of the gap are kept.
 RC_TOLERANCE = 1e-6
+#: Relative tolerance of a bound's whole steps of the objective.
+STEP_TOLERANCE = 1e-6
 #: Each widening adds at least this many options.
 WIDEN_MIN = 200
 #: Share of the time left that a MIP which cannot prove the gap may use: the first, over the
@@ -83,13 +87,26 @@ class _Search:
     values: Values | None = None
     status: str = "unknown"
     last_bound: float | None = None
+    step: float = 0.0
 
     def prove(self, bound: float | None) -> None:
         """Raise the proven bound to a MIP's bound over options holding every option that
         could improve on the schedule in hand (never above that schedule's objective)."""
         if bound is not None:
+            bound = self.rounded(bound)
             ceiling = bound if self.objective is None else min(bound, self.objective)
             self.bound = max(self.bound, ceiling)
+
+    def rounded(self, bound: float) -> float:
+        """A bound raised to the next whole step of the objective, if it has one: no schedule
+        costs in between."""
+        if self.step <= 0:
+            return bound
+        return math.ceil(bound / self.step - STEP_TOLERANCE) * self.step
+
+    def improving(self) -> float:
+        """The most a schedule better than the one in hand may cost."""
+        return (self.objective or 0.0) - self.step
 
     def left(self) -> float:
         return self.time_limit - (time.perf_counter() - self.began)
@@ -125,8 +142,9 @@ def _search(model: pyo.ConcreteModel, solver: str, mip_gap: float, search: _Sear
     if not relaxation.feasible or relaxation.objective is None:
         search.status = relaxation.status
         return search
-    support = [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6]
-    search.bound, search.keep = relaxation.objective, support
+    search.step = 0.0 if model.elastic else model.schedule_data.objective_step()
+    support = _first_options(model, relaxation, search.step)
+    search.bound, search.keep = search.rounded(relaxation.objective), support
     first = max(FIRST_SHARE, min(0.8, FIRST_FLOOR / max(search.time_limit, 1e-9)))
     _round(model, search, solver, mip_gap, support, exact=False, share=first)
     if search.values is None:
@@ -140,6 +158,15 @@ def _search(model: pyo.ConcreteModel, solver: str, mip_gap: float, search: _Sear
         wider = _widen(search.keep, candidates)
         _round(model, search, solver, mip_gap, wider, exact=set(candidates) <= set(wider))
     return search
+
+
+def _first_options(model: pyo.ConcreteModel, relaxation: Outcome, step: float) -> list[int]:
+    """The options of the first MIP: those the LP uses, and those it could swap in for less
+    than half a step of the objective (no two schedules' costs are closer than a step)."""
+    near = step / 2 if step > 0 else RC_TOLERANCE
+    costs = relaxation.reduced_costs
+    return [s for s in model.OPTIONS
+            if (model.agents[s].value or 0) > 1e-6 or costs.get(s, near + 1) < near]
 
 
 def _search_apart(data: ScheduleData, parts: list[Part], solver: str, mip_gap: float,
@@ -197,8 +224,8 @@ def _renumbered(values: Values | None, mapping: dict[int, int]) -> Values | None
 
 def _within_gap(relaxation: Outcome, search: _Search) -> list[int]:
     """Options that might be in a schedule cheaper than the one in hand (reduced cost within
-    the gap), cheapest reduced cost first."""
-    slack = (search.objective or 0.0) - search.bound + RC_TOLERANCE
+    the gap, less one step of the objective), cheapest reduced cost first."""
+    slack = search.improving() - search.bound + RC_TOLERANCE
     costs = relaxation.reduced_costs
     return sorted((s for s, rc in costs.items() if rc <= slack), key=costs.__getitem__)
 
