@@ -54,13 +54,15 @@ def solve_mip(data: ScheduleData, solver: str, mip_gap: float,
         return pickle.loads(answer.read_bytes())
 
 
-def mip_size(data: ScheduleData) -> int:
-    """Shift options times the intervals with something to cover: live requirements and
-    minimum staff, or every interval where deferred work flows."""
+def mip_size(data: ScheduleData, options: int | None = None) -> int:
+    """Shift options (all of `data`'s, or `options` of them) times the intervals with something
+    to cover: live requirements and minimum staff, or every interval where deferred work
+    flows."""
+    count = len(data.options) if options is None else options
     if data.deferred:
-        return len(data.options) * data.intervals
+        return count * data.intervals
     needed = {t for _, t in (*data.required, *data.min_agents, *data.least_agents)}
-    return len(data.options) * len(needed)
+    return count * len(needed)
 
 
 def solve_here(data: ScheduleData, solver: str, mip_gap: float,

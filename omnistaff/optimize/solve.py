@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import pyomo.environ as pyo
 
 from omnistaff.optimize.data import ScheduleData
-from omnistaff.optimize.isolate import Values, load_values, solve_mip
+from omnistaff.optimize.isolate import ISOLATE_ABOVE, Values, load_values, mip_size, solve_mip
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
@@ -161,12 +161,16 @@ def _search(model: pyo.ConcreteModel, solver: str, mip_gap: float, search: _Sear
 
 
 def _first_options(model: pyo.ConcreteModel, relaxation: Outcome, step: float) -> list[int]:
-    """The options of the first MIP: those the LP uses, and those it could swap in for less
-    than half a step of the objective (no two schedules' costs are closer than a step)."""
-    near = step / 2 if step > 0 else RC_TOLERANCE
+    """The options of the first MIP: those the LP uses and, if the MIP stays small enough to
+    solve in this process (a fraction of a second), those it could swap in for less than half
+    a step of the objective (no two schedules' costs are closer than a step). A large first
+    MIP is kept to what the LP uses, so that it finds a schedule fast."""
+    used = [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6]
+    if step <= 0:
+        return used
     costs = relaxation.reduced_costs
-    return [s for s in model.OPTIONS
-            if (model.agents[s].value or 0) > 1e-6 or costs.get(s, near + 1) < near]
+    near = sorted({*used, *(s for s, rc in costs.items() if rc < step / 2)})
+    return near if mip_size(model.schedule_data, len(near)) <= ISOLATE_ABOVE else used
 
 
 def _search_apart(data: ScheduleData, parts: list[Part], solver: str, mip_gap: float,
