@@ -42,6 +42,13 @@ def test_a_kept_roster_that_meets_every_sla_is_kept_as_it_is() -> None:
     assert planned == kept
 
 
+def test_the_uncovered_weekend_is_planned_to_the_bundled_1h_schedule_in_two_rounds() -> None:
+    # The README's worked example: the optimizer's schedule is the bundled `optimized_1h`.
+    result = optimize(weekend("no_weekend_social"))
+    assert result.converged and len(result.iterations) <= 2
+    assert result.cost == pytest.approx(paid_cost(weekend("optimized_1h")))
+
+
 def two_days(sla_period: str) -> Scenario:
     """Monday is staffed all day, Tuesday (a tenth of Monday's posts) not at all."""
     return scenario_from_dict({

@@ -161,12 +161,17 @@ def _search(model: pyo.ConcreteModel, solver: str, mip_gap: float, search: _Sear
 
 
 def _first_options(model: pyo.ConcreteModel, relaxation: Outcome, step: float) -> list[int]:
-    """The options of the first MIP: those the LP uses and, if the MIP stays small enough to
-    solve in this process (a fraction of a second), those it could swap in for less than half
-    a step of the objective (no two schedules' costs are closer than a step). A large first
-    MIP is kept to what the LP uses, so that it finds a schedule fast."""
+    """The options of the first MIP: those the LP uses and, on a roster of live channels only
+    whose MIP stays small enough to solve in this process (a fraction of a second), those the
+    LP could swap in for less than half a step of the objective (no two schedules' costs are
+    closer than a step).
+
+    A large first MIP is kept to what the LP uses, so that it finds a schedule fast. So is one
+    with deferred work: there the wider first MIP found cheaper schedules that relied on the
+    model's leniency with late work (`model.py`), and the simulation-optimization loop then
+    took many more rounds to meet the SLA (`weekend_social`: 8 rounds unmet against 2)."""
     used = [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6]
-    if step <= 0:
+    if step <= 0 or model.schedule_data.deferred:
         return used
     costs = relaxation.reduced_costs
     near = sorted({*used, *(s for s, rc in costs.items() if rc < step / 2)})
