@@ -92,6 +92,10 @@ class ScheduleData:
                 marks[np.arange(first, last) % count] = True
         return present
 
+    def needed_intervals(self) -> set[int]:
+        """Intervals with something live to cover: a requirement or a minimum of staff."""
+        return {t for _, t in (*self.required, *self.min_agents, *self.least_agents)}
+
     def objective_step(self) -> float:
         """The amount every schedule's objective (paid cost and tie-breaker) is a whole multiple
         of, e.g. a quarter-hour's pay when every shift is paid in quarter-hours; 0 when there is

@@ -61,8 +61,7 @@ def mip_size(data: ScheduleData, options: int | None = None) -> int:
     count = len(data.options) if options is None else options
     if data.deferred:
         return count * data.intervals
-    needed = {t for _, t in (*data.required, *data.min_agents, *data.least_agents)}
-    return count * len(needed)
+    return count * len(data.needed_intervals())
 
 
 def solve_here(data: ScheduleData, solver: str, mip_gap: float,

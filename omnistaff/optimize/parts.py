@@ -108,6 +108,6 @@ def _parts(data: ScheduleData, component: list[int],
     for s, occurrences in enumerate(spans):
         if occurrences:
             options[component[occurrences[0][0] % data.intervals]].append(s)
-    needed = {t for _, t in (*data.required, *data.min_agents, *data.least_agents)}
+    needed = data.needed_intervals()
     return [Part(options[k], frozenset(members)) for k, members in intervals.items()
             if options[k] or members & needed]
