@@ -23,6 +23,7 @@ from typing import Any
 
 from omnistaff.optimize import (
     Iteration,
+    SolveSettings,
     build_model,
     channel_requirements,
     optimize,
@@ -109,7 +110,7 @@ def run_model(scenario: Scenario, time_limit: float, gap: float) -> None:
     prepared = time.perf_counter()
     model = build_model(data)
     built = time.perf_counter()
-    report = solve(model, mip_gap=gap, time_limit=time_limit)
+    report = solve(model, SolveSettings(mip_gap=gap, time_limit=time_limit))
     print(f"shift options          {len(data.options):,}")
     print(f"requirements + data    {prepared - began:.2f} s")
     print(f"build                  {built - prepared:.2f} s")

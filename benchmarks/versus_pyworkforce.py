@@ -38,6 +38,7 @@ from optimize import benchmark_scenario, benchmark_spec, shift_templates
 from omnistaff.optimize import (
     Requirements,
     ScheduleData,
+    SolveSettings,
     build_model,
     channel_requirements,
     schedule_data,
@@ -161,7 +162,7 @@ def with_omnistaff(problem: Subset, seconds: float, gap: float) -> Schedule:
     """Build and solve omnistaff's model of the problem."""
     began = time.perf_counter()
     model = build_model(problem.data)
-    report = solve(model, mip_gap=gap, time_limit=seconds)
+    report = solve(model, SolveSettings(mip_gap=gap, time_limit=seconds))
     agents = problem.per_day([round(model.agents[s].value or 0) for s in model.OPTIONS])
     return Schedule(f"omnistaff (Pyomo + HiGHS, gap {gap:g})", report.status, agents,
                     time.perf_counter() - began, report.bound)

@@ -5,6 +5,8 @@ requirement, and is written out as files a planner (and `omnistaff simulate`) ca
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,11 +15,14 @@ import pytest
 from omnistaff.optimize import (
     Iteration,
     OptimizationResult,
+    SolveSettings,
     build_model,
     channel_requirements,
+    evaluate,
     optimize,
     schedule_data,
     solve,
+    with_schedule,
     write_outputs,
 )
 from omnistaff.scenarios import Scenario, bundled_scenarios, load_scenario, with_overrides
@@ -31,7 +36,7 @@ TEMPLATES = [{"name": "full_time", "start_step": "1h",
 def scenario() -> Scenario:
     base = load_scenario(bundled_scenarios()["small_multichannel"])
     return with_overrides(base, {"horizon.days": 2, "optimizer": {
-        "templates": TEMPLATES, "time_limit": 15, "mip_gap": 0.02, "replications": 3}})
+        "templates": TEMPLATES, "mip_gap": 0.02, "replications": 3, "max_replications": 6}})
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +50,48 @@ def test_every_sla_is_met_in_simulation(run: tuple[OptimizationResult, list[Iter
     assert result.converged
     channels = result.evaluation.channels
     assert (channels["service_level"] >= channels["target"]).all()
+    periods = result.evaluation.periods.dropna(subset=["service_level"])
+    assert (periods["lower_bound"] >= periods["target"] - 1e-9).all()
     assert result.final.all_met
+
+
+def test_the_same_seed_gives_the_same_schedule_on_a_busy_machine(
+        scenario: Scenario, run: tuple[OptimizationResult, list[Iteration]]) -> None:
+    busy = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(2)]
+    try:
+        again = optimize(scenario)
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    pd.testing.assert_frame_equal(again.schedule, run[0].schedule)
+    assert [i.cost for i in again.iterations] == [i.cost for i in run[0].iterations]
+
+
+def test_the_trim_leaves_no_agent_shift_to_spare(
+        scenario: Scenario, run: tuple[OptimizationResult, list[Iteration]]) -> None:
+    result, _ = run
+    assert result.trim is not None and result.trim.complete
+    assert result.cost == pytest.approx(result.trim.cost_after)
+    assert result.cost <= result.final.cost
+    rule = result.evaluation.judging.fixed(result.evaluation.replications)
+    shifts = [s.model_dump(mode="json") for s in result.scenario.staffing.shifts]
+    for k, shift in enumerate(shifts):
+        fewer = [dict(s) for s in shifts]
+        fewer[k] = {**shift, "count": shift["count"] - 1}
+        for day in shift["days"]:  # one agent fewer on one of its days
+            alone = [*fewer[:k], {**shift, "days": [d for d in shift["days"] if d != day]},
+                     {**fewer[k], "days": [day]}, *fewer[k + 1:]]
+            alone = [s for s in alone if s["count"] > 0 and s["days"]]
+            judged = evaluate(with_schedule(scenario, alone), rule)
+            assert not judged.all_met, f"shift {shift} on {day} could go"
 
 
 def test_it_costs_no_more_than_covering_each_interval_by_erlang(
         scenario: Scenario, run: tuple[OptimizationResult, list[Iteration]]) -> None:
     naive = channel_requirements(scenario, deferred_as_backlog=False)
     model = build_model(schedule_data(scenario, naive))
-    report = solve(model, mip_gap=0.02, time_limit=15)
+    report = solve(model, SolveSettings(mip_gap=0.02, time_limit=15))
     assert run[0].final.cost <= report.objective
 
 
@@ -60,7 +99,7 @@ def test_progress_reports_each_iteration(run: tuple[OptimizationResult, list[Ite
     result, seen = run
     assert tuple(seen) == result.iterations
     first = seen[0].describe()
-    assert first.startswith("iteration 1: cost ") and "phone" in first and "gap" in first
+    assert first.startswith("round 1: cost ") and "phone" in first and "lower bound" in first
     assert [i.number for i in seen] == list(range(1, len(seen) + 1))
 
 
@@ -86,7 +125,9 @@ def test_outputs_are_written(run: tuple[OptimizationResult, list[Iteration]],
     assert len(pd.read_csv(paths[2])) == len(result.iterations)
     assert load_scenario(paths[3]) == result.scenario
     summary = json.loads(paths[4].read_text())
-    assert summary["cost"] == pytest.approx(result.final.cost)
+    assert summary["cost"] == pytest.approx(result.cost)
+    assert summary["headline"] == result.headline()
+    assert summary["trim"]["cost_after"] == pytest.approx(result.cost)
     assert set(summary["paid_hours"]) == set(result.scenario.groups)
     assert {"service_level", "ci95", "target", "met"} <= set(summary["sla"]["phone"])
     assert {"status", "gap"} <= set(summary["solver"])

@@ -4,7 +4,6 @@ child process stopped at its deadline)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -13,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omnistaff.optimize import ScheduleData, build_model, solve
-from omnistaff.optimize import isolate as isolation
+from omnistaff.optimize import ScheduleData, SolveReport, SolveSettings, build_model, solve
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.levels import Levels, shift_levels
 from omnistaff.optimize.requirements import allowed_backlog
@@ -56,8 +54,8 @@ def tiny(options: list[ShiftOption], required: dict[str, list[float]] | None = N
 
 def solved(data: ScheduleData) -> tuple[pyo.ConcreteModel, float]:
     model = build_model(data)
-    report = solve(model, mip_gap=1e-6, time_limit=30)
-    assert report.status == "optimal"
+    report = solve(model, SolveSettings(mip_gap=1e-6, time_limit=30))
+    assert report.status == "proven"
     return model, report.objective
 
 
@@ -201,31 +199,42 @@ OPTIONS = [option(0, 4), option(2, 4), option(4, 4), option(0, 8)]
 COSTS = [4, 4, 4, 7.2]
 
 
-def test_a_child_process_finds_what_this_one_does(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_direct_strategy_finds_what_the_restricted_one_does() -> None:
     data = tiny(OPTIONS, NEEDS, cost=COSTS)
-    here, values_here = isolation.solve_mip(data, "appsi_highs", 1e-6, 30)
-    monkeypatch.setattr(isolation, "ISOLATE_ABOVE", 0)
-    there, values_there = isolation.solve_mip(data, "appsi_highs", 1e-6, 30)
-    assert there.objective == pytest.approx(here.objective) == pytest.approx(11.2)
-    assert values_there == pytest.approx(values_here)
+    found = {}
+    for strategy in ("restricted", "direct"):
+        model = build_model(data)
+        report = solve(model, SolveSettings(mip_gap=1e-6, strategy=strategy))
+        found[strategy] = (report.objective, [model.agents[s].value for s in model.OPTIONS])
+        assert report.proven and report.status == "proven"
+    assert found["direct"][0] == pytest.approx(found["restricted"][0]) == pytest.approx(11.2)
 
 
-def test_a_child_past_its_deadline_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isolation, "ISOLATE_ABOVE", 0)
-    monkeypatch.setattr(isolation, "GRACE_SECONDS", 0.0)
-    began = time.perf_counter()
-    outcome, values = isolation.solve_mip(tiny(OPTIONS, NEEDS), "appsi_highs", 0.01, 0.05)
-    assert (outcome.status, values) == ("interrupted", None)
-    assert time.perf_counter() - began < 5
+def test_a_node_limited_solve_gives_the_same_schedule_every_time() -> None:
+    data = tiny(OPTIONS, NEEDS, cost=COSTS)
+    schedules = set()
+    for _ in range(3):
+        model = build_model(data)
+        solve(model, SolveSettings(mip_gap=1e-6, max_nodes=1, widenings=0))
+        schedules.add(tuple(model.agents[s].value for s in model.OPTIONS))
+    assert len(schedules) == 1
+
+
+def test_an_unproven_gap_is_headlined() -> None:
+    report = SolveReport("appsi_highs", "unproven", True, 103.0, 100.0, 0.0291, 1.0, 4, 0.01)
+    assert not report.proven
+    assert report.headline().startswith("not proven: 2.9% above the lower bound")
+    proven = SolveReport("appsi_highs", "proven", True, 100.5, 100.0, 0.005, 1.0, 4, 0.01)
+    assert proven.proven and "not proven" not in proven.headline()
 
 
 def test_a_missing_solver_is_named() -> None:
     with pytest.raises(ValueError, match="solver 'no_such_solver' is not available"):
-        solve(build_model(tiny(OPTIONS, NEEDS)), solver="no_such_solver")
+        solve(build_model(tiny(OPTIONS, NEEDS)), SolveSettings(solver="no_such_solver"))
 
 
 def test_the_gap_is_against_a_bound_for_the_whole_model() -> None:
-    report = solve(build_model(tiny(OPTIONS, NEEDS, cost=COSTS)), mip_gap=1e-6)
+    report = solve(build_model(tiny(OPTIONS, NEEDS, cost=COSTS)), SolveSettings(mip_gap=1e-6))
     assert report.bound is not None and report.bound <= report.objective + 1e-9
     assert report.gap == pytest.approx(0, abs=1e-6)
     assert report.options_searched >= 2

@@ -10,7 +10,7 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from omnistaff.optimize import ScheduleData, build_model, solve
+from omnistaff.optimize import ScheduleData, SolveSettings, build_model, solve
 from omnistaff.optimize import parts as parting
 from omnistaff.optimize.levels import shift_levels
 from omnistaff.optimize.parts import Part, independent_parts
@@ -115,11 +115,11 @@ def test_parts_solved_apart_give_the_optimum_of_the_whole(
     # 10-18 (48); 10-18 alone leaves 8-10 open. 60 in all.
     data = days_data(TWO_DAYS, NEEDS)
     model = build_model(data)
-    apart = solve(model, mip_gap=1e-6, time_limit=30)
+    apart = solve(model, SolveSettings(mip_gap=1e-6, time_limit=30))
     agents = [round(model.agents[s].value) for s in model.OPTIONS]
     monkeypatch.setattr(solving, "independent_parts", whole)
-    together = solve(build_model(data), mip_gap=1e-6, time_limit=30)
-    assert apart.status == together.status == "optimal"
+    together = solve(build_model(data), SolveSettings(mip_gap=1e-6, time_limit=30))
+    assert apart.status == together.status == "proven"
     assert apart.objective == pytest.approx(together.objective) == pytest.approx(60)
     assert agents == [0, 2, 2, 3, 0, 3]
     assert pyo.value(model.cost) == pytest.approx(apart.objective)
@@ -133,7 +133,8 @@ def test_parts_solved_apart_give_the_optimum_of_the_whole(
 def test_a_part_no_shift_can_cover_makes_the_whole_infeasible() -> None:
     needs = [a + b for a, b in zip(NEEDS, hours(40, 42), strict=True)]  # Tuesday 16-18 only
     options = [o for o in TWO_DAYS if o.weekday == "mon"]
-    report = solve(build_model(days_data(options, needs)), mip_gap=1e-6, time_limit=30)
+    report = solve(build_model(days_data(options, needs)),
+                   SolveSettings(mip_gap=1e-6, time_limit=30))
     assert report.infeasible and not report.feasible
 
 

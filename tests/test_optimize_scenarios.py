@@ -11,6 +11,7 @@ import pytest
 
 from omnistaff.optimize import (
     ScheduleInfeasible,
+    SolveSettings,
     build_model,
     channel_requirements,
     coverage_frame,
@@ -50,7 +51,7 @@ def email(mode: str, threshold: str, daily: float = 400, **arrivals: Any) -> dic
 
 def schedule(scenario: Scenario, gap: float = 0.001, seconds: float = 20) -> pyo.ConcreteModel:
     model = build_model(schedule_data(scenario, channel_requirements(scenario)))
-    report = solve(model, mip_gap=gap, time_limit=seconds)
+    report = solve(model, SolveSettings(mip_gap=gap, time_limit=seconds))
     assert report.feasible
     return model
 

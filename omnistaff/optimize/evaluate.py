@@ -1,87 +1,240 @@
-"""A schedule judged in simulation: service level per channel over the horizon and per interval,
-with 95% confidence half-widths over replications, and the intervals that clearly miss."""
+"""A schedule judged in simulation, with a margin: a channel meets its SLA in a period (each day
+by default, or the whole horizon) when the one-sided lower confidence bound of its service level
+over replications clears the target, and its abandonment's upper bound stays under the
+ceiling.
+
+The judging rule is sequential. It simulates `replications` replications; while some period is
+unclear (its lower bound is below the target but its upper bound is not) and none is clearly
+missed, it simulates that many again, until every period is clear or `max_replications` is
+reached. An unclear period counts as missed: a schedule passes only on clear evidence.
+Replications are numbered 0, 1, 2, ... from the scenario's seed, so two schedules judged alike
+share their random numbers (common random numbers).
+
+Intervals are raised only where the evidence is clear after correcting for the number of
+intervals tested (Bonferroni over a missed period's intervals); where no interval of a missed
+period is clearly short, those below the target are raised, or failing that its worst quarter.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.sim.experiment import Replications, run_replications
+from omnistaff.sim.experiment import Replications, run_tasks
+from omnistaff.sim.result import SimResult
+from omnistaff.sim.run import simulate
+
+Period = Literal["day", "horizon"]
+#: Share of a missed period's intervals raised when none is below its target.
+WORST_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Judging:
+    """How a schedule is judged: confidence of the one-sided bounds, the first batch of
+    replications (and each batch added), the most replications, and the period each SLA must
+    hold over."""
+
+    confidence: float = 0.95
+    replications: int = 10
+    max_replications: int = 40
+    period: Period = "day"
+
+    def fixed(self, replications: int) -> Judging:
+        """The same rule with exactly `replications` replications (no batches added)."""
+        return replace(self, replications=replications, max_replications=replications)
 
 
 @dataclass(frozen=True)
 class Evaluation:
     """Simulated attainment of a scheduled scenario.
 
-    `channels`: per channel, service level and abandon rate (means and `_ci95` half-widths),
-    their targets and whether both are met. `intervals`: per channel and interval, the mean
-    service level over the replications with contacts in it, its half-width, how many
-    replications had contacts, and whether it misses the target by more than its half-width.
-    `groups`: per group, paid, staffed and busy hours and occupancy (means). `days`: per channel
-    (rows) and day (columns), the mean service level over replications; with an SLA period of
-    a day, `met` asks every day with contacts to meet the target too.
+    `channels`: per channel, service level and abandon rate over the horizon (means and
+    two-sided 95% `_ci95` half-widths, for display), their targets, the lowest lower bound of
+    any period (`lower_bound`) and whether every period is met. `periods`: per channel and
+    period (a day number, or 0 for the horizon), the mean service level, its one-sided lower
+    and upper bounds, replications with contacts, abandon rate and its upper bound, and the
+    verdict (`met`, `missed`, or `unclear` at the cap, which counts as missed). `intervals`:
+    per channel and interval, the mean service level, its 95% half-width, replications with
+    contacts, the target, and `miss` (clearly short after the Bonferroni correction).
+    `groups`: per group, paid, staffed and busy hours and occupancy (means). `days`: per
+    channel (rows) and day (columns), the mean service level.
     """
 
     channels: pd.DataFrame
+    periods: pd.DataFrame
     intervals: pd.DataFrame
     groups: pd.DataFrame
     days: pd.DataFrame
-    period: str = "horizon"
+    judging: Judging
+    replications: int
 
     @property
     def all_met(self) -> bool:
         return bool(self.channels["met"].all())
 
     @property
+    def period(self) -> Period:
+        return self.judging.period
+
+    @property
     def attainment(self) -> float:
-        """Share of channel-intervals with contacts whose service level meets the target."""
-        judged = self.intervals.dropna(subset=["service_level"])
-        if judged.empty:
-            return 1.0
-        return float((judged["service_level"] >= judged["target"] - 1e-9).mean())
+        """Share of judged periods (channel-days, or channels over the horizon) met."""
+        judged = self.periods.dropna(subset=["service_level"])
+        return 1.0 if judged.empty else float((judged["verdict"] == "met").mean())
+
+    def missed_periods(self, channel: str) -> pd.DataFrame:
+        rows = self.periods[self.periods["channel"] == channel]
+        return rows[rows["verdict"] != "met"]
 
     def shortfall(self, channel: str) -> np.ndarray:
-        """Per day, how far the channel's service level falls short of its target: over the
-        horizon (the same every day), or each day's own with an SLA period of a day."""
-        target = float(self.channels.loc[channel, "target"])
+        """Per day, how far the channel's lower bound falls short of its target (over the
+        horizon: the same every day)."""
+        days = self.days.shape[1]
+        rows = self.periods[self.periods["channel"] == channel].set_index("period")
+        gap = (rows["target"] - rows["lower_bound"]).clip(lower=0).fillna(0.0)
         if self.period == "day":
-            return (target - self.days.loc[channel]).fillna(0.0).to_numpy()
-        level = float(np.nan_to_num(self.channels.loc[channel, "service_level"], nan=1.0))
-        return np.full(self.days.shape[1], target - level)
+            return gap.reindex(range(days), fill_value=0.0).to_numpy()
+        return np.full(days, float(gap.max()) if len(gap) else 0.0)
 
-    def to_raise(self, channel: str) -> np.ndarray:
-        """Intervals whose requirement should rise: clear misses; where a channel misses over
-        the horizon without any clear miss, every interval below its service-level target or
-        above its most abandonment."""
-        rows = self.intervals[self.intervals["channel"] == channel]
-        clear = rows.loc[rows["miss"], "interval"].to_numpy()
-        if clear.size or bool(self.channels.loc[channel, "met"]):
-            return clear
-        below = rows["service_level"] < rows["target"]
-        ceiling = self.channels.loc[channel, "max_abandon_rate"]
-        if pd.notna(ceiling):
-            below |= rows["abandon_rate"] > ceiling
-        return rows.loc[below, "interval"].to_numpy()
+    def to_raise(self, channel: str, intervals_per_day: int) -> np.ndarray:
+        """Intervals whose requirement should rise, within the channel's missed periods: clear
+        misses; else those below the service-level target (or above the abandonment ceiling
+        where that is what missed); else the worst quarter."""
+        missed = self.missed_periods(channel)
+        if missed.empty:
+            return np.array([], dtype=int)
+        rows = self.intervals[self.intervals["channel"] == channel].dropna(
+            subset=["service_level"])
+        if self.period == "day":
+            rows = rows[(rows["interval"] // intervals_per_day).isin(missed["period"])]
+        chosen: list[int] = []
+        for _, group in rows.groupby(rows["interval"] // intervals_per_day
+                                     if self.period == "day" else 0):
+            chosen += _worst(group, self.channels.loc[channel])
+        return np.array(sorted(chosen), dtype=int)
 
 
-def evaluate(scenario: Scenario, replications: int, workers: int = 1) -> Evaluation:
-    """Simulate a scheduled scenario and judge every channel the optimizer schedules for
-    (`optimizer.channels`; all when empty) and its intervals against its SLA."""
-    runs = run_replications(scenario, replications, workers=workers)
-    judged = list(scenario.optimizer.channels or scenario.channels)
+def _worst(rows: pd.DataFrame, channel: pd.Series) -> list[int]:
+    """A missed period's intervals to raise (see `Evaluation.to_raise`)."""
+    clear = rows.loc[rows["miss"], "interval"]
+    if len(clear):
+        return clear.tolist()
+    below = rows["service_level"] < rows["target"]
+    if pd.notna(channel["max_abandon_rate"]):
+        below |= rows["abandon_rate"] > channel["max_abandon_rate"]
+    if below.any():
+        return rows.loc[below, "interval"].tolist()
+    count = max(1, int(np.ceil(len(rows) * WORST_SHARE)))
+    return rows.nsmallest(count, "service_level")["interval"].tolist()
+
+
+def evaluate(scenario: Scenario, judging: Judging | None = None,
+             workers: int = 1) -> Evaluation:
+    """Simulate a scheduled scenario by the sequential rule and judge every channel the
+    optimizer schedules for (`optimizer.channels`; all when empty)."""
+    judging = judging or Judging()
+    results = _replicate(scenario, 0, judging.replications, workers)
+    while True:
+        runs = Replications(scenario, scenario.horizon.seed, results)
+        periods = period_verdicts(runs, scenario, judging)
+        verdicts = set(periods["verdict"])
+        if "unclear" not in verdicts or "missed" in verdicts or (
+                len(results) >= judging.max_replications):
+            break
+        more = min(judging.replications, judging.max_replications - len(results))
+        results = results + _replicate(scenario, len(results), more, workers)
+    return _evaluation(runs, scenario, judging, periods)
+
+
+def _replicate(scenario: Scenario, first: int, count: int, workers: int) -> list[SimResult]:
+    tasks = [(scenario, scenario.horizon.seed, r) for r in range(first, first + count)]
+    return run_tasks(_one, tasks, workers)
+
+
+def _one(task: tuple[Scenario, int, int]) -> SimResult:
+    scenario, seed, replication = task
+    return simulate(scenario, seed, replication)
+
+
+def _judged(scenario: Scenario) -> list[str]:
+    return list(scenario.optimizer.channels or scenario.channels)
+
+
+def _evaluation(runs: Replications, scenario: Scenario, judging: Judging,
+                periods: pd.DataFrame) -> Evaluation:
+    judged = _judged(scenario)
     channels = channel_attainment(runs, scenario).loc[judged]
-    intervals = interval_attainment(runs, scenario)
-    intervals = intervals[intervals["channel"].isin(judged)].reset_index(drop=True)
+    verdicts = periods.groupby("channel")
+    channels["lower_bound"] = verdicts["lower_bound"].min().reindex(channels.index)
+    channels["met"] = verdicts["verdict"].apply(lambda v: bool((v == "met").all())).reindex(
+        channels.index).fillna(True).astype(bool)
+    intervals = interval_attainment(runs, scenario, judging)
     days = day_attainment(runs, scenario).loc[judged]
-    period = scenario.optimizer.sla_period
-    if period == "day":
-        missed = days.lt(channels["target"] - 1e-9, axis=0).any(axis=1)
-        channels["met"] &= ~missed
-    return Evaluation(channels, intervals, group_hours(runs), days, period)
+    return Evaluation(channels, periods.reset_index(drop=True), intervals, group_hours(runs),
+                      days, judging, len(runs.results))
+
+
+def period_verdicts(runs: Replications, scenario: Scenario, judging: Judging) -> pd.DataFrame:
+    """Per judged channel and period: mean service level over replications with contacts, its
+    one-sided bounds at the judging confidence, replications, abandon rate with its upper
+    bound, target, ceiling and verdict."""
+    frame = stacked_intervals(runs)
+    frame = frame[frame["channel"].isin(_judged(scenario))]
+    per_day = scenario.horizon.intervals_per_day
+    frame["period"] = frame["interval"] // per_day if judging.period == "day" else 0
+    sums = frame.groupby(["channel", "period", "replication"])[
+        ["answered_within_sla", "sla_base", "lost", "entered"]].sum()
+    sums["level"] = sums["answered_within_sla"] / sums["sla_base"].where(sums["sla_base"] > 0)
+    sums["abandon"] = sums["lost"] / sums["entered"].where(sums["entered"] > 0)
+    grouped = sums.groupby(["channel", "period"])
+    table = pd.DataFrame({
+        "service_level": grouped["level"].mean(), "sd": grouped["level"].std(),
+        "replications": grouped["level"].count(), "abandon_rate": grouped["abandon"].mean(),
+        "abandon_sd": grouped["abandon"].std(), "abandon_n": grouped["abandon"].count(),
+    }).reset_index()
+    table["lower_bound"], table["upper_bound"] = one_sided(
+        table["service_level"], table["sd"], table["replications"], judging.confidence)
+    _, table["abandon_upper"] = one_sided(table["abandon_rate"], table["abandon_sd"],
+                                          table["abandon_n"], judging.confidence)
+    table["target"] = table["channel"].map({c: ch.sla.target
+                                            for c, ch in scenario.channels.items()})
+    table["max_abandon_rate"] = table["channel"].map(
+        {c: ch.sla.max_abandon_rate for c, ch in scenario.channels.items()})
+    table["verdict"] = _verdicts(table)
+    return table.drop(columns=["sd", "abandon_sd", "abandon_n"])
+
+
+def one_sided(mean: pd.Series, sd: pd.Series, n: pd.Series,
+              confidence: float) -> tuple[pd.Series, pd.Series]:
+    """Lower and upper one-sided t bounds of a mean at `confidence` (the mean itself where
+    fewer than two replications had contacts)."""
+    count = n.to_numpy(dtype=float)
+    quantile = stats.t.ppf(confidence, np.maximum(count - 1, 1))
+    half = np.where(count >= 2, quantile * sd.fillna(0).to_numpy() / np.sqrt(
+        np.maximum(count, 1)), 0.0)
+    return mean - half, mean + half
+
+
+def _verdicts(table: pd.DataFrame) -> pd.Series:
+    """`met` where the lower bound clears the target and abandonment's upper bound is within
+    its ceiling, `missed` where the upper bound is below the target or the abandonment's
+    lower side is clearly over, else `unclear`; periods without contacts are met."""
+    tolerance = 1e-9
+    target = table["target"] - tolerance
+    ceiling = table["max_abandon_rate"].astype(float).fillna(np.inf) + tolerance
+    level_met = table["service_level"].isna() | (table["lower_bound"] >= target)
+    level_missed = table["upper_bound"] < target
+    abandon_met = table["abandon_rate"].isna() | (table["abandon_upper"] <= ceiling)
+    abandon_missed = table["abandon_rate"] > ceiling
+    verdict = np.where(level_met & abandon_met, "met",
+                       np.where(level_missed | abandon_missed, "missed", "unclear"))
+    return pd.Series(verdict, index=table.index)
 
 
 def day_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
@@ -98,14 +251,25 @@ def day_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
 
 
 def stacked_intervals(runs: Replications) -> pd.DataFrame:
-    """Every replication's channel-interval counts the SLA is judged on, one below another."""
-    columns = ["channel", "interval", "answered_within_sla", "sla_base", "abandon_rate"]
-    return pd.concat([r.channel_intervals[columns].assign(replication=r.replication)
-                      for r in runs.results], ignore_index=True)
+    """Every replication's channel-interval counts the SLA is judged on, one below another:
+    answered within the threshold, the SLA's base, contacts lost (abandoned, balked, expired)
+    and contacts that entered the queue."""
+    frames = []
+    for r in runs.results:
+        ci = r.channel_intervals
+        frames.append(pd.DataFrame({
+            "channel": ci["channel"], "interval": ci["interval"],
+            "answered_within_sla": ci["answered_within_sla"], "sla_base": ci["sla_base"],
+            "abandon_rate": ci["abandon_rate"],
+            "lost": ci["abandoned"] + ci["balked"] + ci["expired"],
+            "entered": ci["offered"] - ci["deflected"] - ci["triaged_out"],
+            "replication": r.replication}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def channel_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
-    """Per channel: service level and abandon rate with half-widths, targets, and `met`."""
+    """Per channel: service level and abandon rate over the horizon with 95% half-widths,
+    targets, and whether both means are within them."""
     table = runs.channel_table()
     frame = table[["service_level", "service_level_ci95", "abandon_rate",
                    "abandon_rate_ci95"]].copy()
@@ -117,11 +281,15 @@ def channel_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
     return frame
 
 
-def interval_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
+def interval_attainment(runs: Replications, scenario: Scenario,
+                        judging: Judging | None = None) -> pd.DataFrame:
     """Per channel and interval: mean service level over replications with contacts, its 95%
-    half-width, the number of such replications, the target, `miss`, and the mean abandon
-    rate."""
+    half-width, the number of such replications, the target, the mean abandon rate, and
+    `miss`: the one-sided upper bound at the judging confidence, Bonferroni-corrected over the
+    judged intervals of the channel's period, is below the target."""
+    judging = judging or Judging()
     frame = stacked_intervals(runs)
+    frame = frame[frame["channel"].isin(_judged(scenario))]
     frame["level"] = frame["answered_within_sla"] / frame["sla_base"].where(frame["sla_base"] > 0)
     grouped = frame.groupby(["channel", "interval"], sort=False)
     table = grouped["level"].agg(["mean", "std", "count"]).reset_index()
@@ -133,9 +301,18 @@ def interval_attainment(runs: Replications, scenario: Scenario) -> pd.DataFrame:
         quantile * table["sd"].fillna(0) / np.sqrt(table["replications"].clip(lower=1)), np.nan)
     table["target"] = table["channel"].map({c: ch.sla.target for c, ch in
                                             scenario.channels.items()})
-    table["miss"] = (table["replications"] >= 2) & (
-        table["service_level"] < table["target"] - table["service_level_ci95"] - 1e-9)
-    return table.drop(columns="sd")
+    per_day = scenario.horizon.intervals_per_day
+    table["period"] = table["interval"] // per_day if judging.period == "day" else 0
+    tested = table.dropna(subset=["service_level"]).groupby(["channel", "period"])[
+        "interval"].transform("count")
+    tests = tested.reindex(table.index).fillna(1).clip(lower=1)
+    corrected = 1 - (1 - judging.confidence) / tests
+    quantile = stats.t.ppf(corrected, np.maximum(table["replications"] - 1, 1))
+    upper = table["service_level"] + quantile * table["sd"].fillna(0) / np.sqrt(
+        table["replications"].clip(lower=1))
+    table["miss"] = (table["replications"] >= 2) & (upper < table["target"] - 1e-9)
+    return table.drop(columns=["sd", "period"]).sort_values(
+        ["channel", "interval"]).reset_index(drop=True)
 
 
 def group_hours(runs: Replications) -> pd.DataFrame:

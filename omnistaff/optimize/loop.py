@@ -1,37 +1,48 @@
-"""Simulation-optimization: requirements, then the cheapest schedule, then simulation; wherever a
-channel clearly misses its SLA in an interval its requirement rises (a live channel gets more
-agents, a deferred channel's work there is due sooner), until every channel meets its SLA over
-the horizon in simulation or the iterations run out."""
+"""Simulation-optimization, in rounds: requirements, the cheapest schedule, simulation; wherever
+a channel misses its SLA in a period its requirement rises where the misses are (a live
+channel gets more agents, a deferred channel's work there is due sooner), and the next round
+keeps this round's schedule and adds the cheapest agents the raise needs: no round takes
+away what met an SLA or pays for a reshuffle. Once every SLA holds, the trim takes away what
+simulation shows the SLAs can spare. Every step is deterministic: the same scenario and seed
+give the same schedule on any machine at any load."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from omnistaff.optimize.data import schedule_data
+from omnistaff.optimize.data import ScheduleData, schedule_data
 from omnistaff.optimize.diagnose import infeasibility_reasons
 from omnistaff.optimize.errors import ScheduleInfeasible
-from omnistaff.optimize.evaluate import Evaluation, evaluate
+from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.requirements import Requirements, channel_requirements
-from omnistaff.optimize.schedule import agent_shifts, paid_cost, paid_hours, schedule_shifts
+from omnistaff.optimize.schedule import (
+    agent_shifts,
+    paid_cost,
+    paid_hours,
+    schedule_shifts,
+    shifts_of,
+)
 from omnistaff.optimize.schedule import with_schedule as staffed_by
-from omnistaff.optimize.solve import SolveReport, solve
+from omnistaff.optimize.solve import Agents, SolveReport, SolveSettings, load_schedule, solve
+from omnistaff.optimize.trim import TrimReport, trim
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.workforce import Staffing
 
 
 @dataclass(frozen=True)
 class Iteration:
-    """One round: the schedule's cost and shifts, how the solve went, simulated service level per
-    channel, `attainment` (the share of channel-intervals with contacts whose simulated service
-    level meets the target), and the intervals raised for the next round."""
+    """One round: the schedule's cost and shifts, how the solve went, simulated service level
+    per channel over the horizon (mean, 95% half-width) and its lowest period lower bound,
+    whether each channel met its SLA in every period, `attainment` (the share of judged
+    periods met), replications simulated, and the intervals raised for the next round."""
 
     number: int
     cost: float
@@ -41,9 +52,11 @@ class Iteration:
     solve: SolveReport
     service_level: dict[str, float]
     half_width: dict[str, float]
+    lower_bound: dict[str, float]
     target: dict[str, float]
     met: dict[str, bool]
     attainment: float
+    replications: int
     raised: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -56,32 +69,36 @@ class Iteration:
         levels = ", ".join(
             f"{c} {self.service_level[c]:.1%}{'' if self.met[c] else ' (miss)'}"
             for c in self.service_level)
-        gap = f"{self.solve.gap:.2%}" if self.solve.gap is not None else "n/a"
         raised = sum(self.raised.values())
         tail = f"; {raised} intervals raised" if raised else ""
-        return (f"iteration {self.number}: cost {self.cost:,.0f} {self.currency}, "
-                f"{self.agent_shifts} agent-shifts, gap {gap}; SLA {levels}{tail}")
+        return (f"round {self.number}: cost {self.cost:,.0f} {self.currency}, "
+                f"{self.agent_shifts} agent-shifts, {self.solve.headline()}; "
+                f"SLA {levels} ({self.replications} replications){tail}")
 
     def row(self) -> dict[str, object]:
         """The iteration as one flat row (for iterations.csv)."""
         row: dict[str, object] = {
             "iteration": self.number, "cost": self.cost, "agent_shifts": self.agent_shifts,
             "paid_hours": sum(self.paid_hours.values()), "attainment": self.attainment,
-            "solver_status": self.solve.status,
-            "gap": self.solve.gap, "solve_seconds": self.solve.seconds,
+            "solver_status": self.solve.status, "gap": self.solve.gap,
+            "bound": self.solve.bound, "proven": self.solve.proven,
+            "timed_out": self.solve.timed_out,
+            "solve_seconds": self.solve.seconds, "replications": self.replications,
             "simulate_seconds": self.seconds.get("simulate"), "all_met": self.all_met,
         }
         for c in self.service_level:
             row[f"sla_{c}"] = self.service_level[c]
             row[f"sla_{c}_ci95"] = self.half_width[c]
+            row[f"sla_{c}_lower_bound"] = self.lower_bound[c]
             row[f"raised_{c}"] = self.raised.get(c, 0)
         return row
 
 
 @dataclass(frozen=True)
 class OptimizationResult:
-    """The optimized scenario (its staffing is the schedule), the schedule and its coverage with
-    simulated service level, every iteration, the final evaluation, and whether it converged."""
+    """The optimized scenario (its staffing is the schedule), the schedule and its coverage
+    with simulated service level, every round, the trim, the final evaluation, whether every
+    SLA holds, and the time taken."""
 
     scenario: Scenario
     schedule: pd.DataFrame
@@ -90,6 +107,7 @@ class OptimizationResult:
     evaluation: Evaluation
     converged: bool
     seconds: float
+    trim: TrimReport | None = None
 
     @property
     def final(self) -> Iteration:
@@ -97,129 +115,215 @@ class OptimizationResult:
 
     @property
     def cost(self) -> float:
-        """Paid cost of the schedule over the horizon."""
-        return self.final.cost
+        """Paid cost of the schedule over the horizon (after the trim)."""
+        return self.trim.cost_after if self.trim is not None else self.final.cost
 
     @property
     def staffing(self) -> Staffing:
         """The schedule as scenario staffing."""
         return self.scenario.staffing
 
+    @property
+    def proven(self) -> bool:
+        """Whether the last round's schedule was within the gap asked of its bound."""
+        return self.final.solve.proven
+
+    def headline(self) -> str:
+        """The outcome in one line: an unproven gap or a missed SLA first, never hidden."""
+        judging = self.evaluation.judging
+        rule = (f"{judging.confidence:.0%} lower bound, "
+                f"{'every day' if judging.period == 'day' else 'over the horizon'}")
+        money = f"{self.final.currency} {self.cost:,.0f}"
+        solve = self.final.solve
+        if not self.converged:
+            missed = ", ".join(c for c, ok in self.evaluation.channels["met"].items() if not ok)
+            head = f"Not every SLA met in simulation ({rule}): {missed} missed"
+        else:
+            head = f"Every SLA met in simulation ({rule})"
+        gap = solve.headline()
+        if not solve.proven:
+            return f"{gap[0].upper()}{gap[1:]}. {head}, at {money}."
+        return f"{head}, at {money}; last round {gap}."
+
 
 Progress = Callable[[Iteration], None]
 
-#: Replications per round unless the scenario sets them: enough that a channel's service level
-#: over the horizon is known to about a point, so noise neither passes nor fails a round.
+#: Replications per round's first batch unless the scenario sets them.
 ROUND_REPLICATIONS = 10
 
 
 def round_replications(scenario: Scenario) -> int:
-    """Replications simulated per round: the optimizer's setting, or the horizon's, at least
-    ROUND_REPLICATIONS."""
+    """Replications in each round's first batch: the optimizer's setting, or the horizon's, at
+    least ROUND_REPLICATIONS."""
     return scenario.optimizer.replications or max(ROUND_REPLICATIONS,
                                                   scenario.horizon.replications)
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """How the loop runs: rounds, replications per round, workers, and the solve settings."""
+class Plan:
+    """How the loop runs: rounds, the solve settings, the judging rule, workers, and the
+    trim's most simulations (0: no trim)."""
 
     rounds: int
-    replications: int
-    workers: int
-    solver: str
-    mip_gap: float
-    time_limit: float
+    solve: SolveSettings
+    judging: Judging
+    workers: int = 1
+    trim_evaluations: int = 0
 
 
-@dataclass(frozen=True)
-class _Round:
-    """One round's schedule model, scheduled scenario, evaluation, record, and the
-    requirements for the next round (None after the last)."""
-
-    model: pyo.ConcreteModel
-    staffed: Scenario
-    evaluation: Evaluation
-    iteration: Iteration
-    next_requirements: Requirements | None
+def plan_of(scenario: Scenario, *, max_iterations: int | None = None,
+            solver: str | None = None, time_limit: float | None = None,
+            mip_gap: float | None = None, replications: int | None = None,
+            workers: int = 1) -> Plan:
+    """The plan from the scenario's `optimizer` settings, with the arguments given instead."""
+    settings = scenario.optimizer
+    first = replications or round_replications(scenario)
+    return Plan(
+        rounds=max_iterations or settings.max_iterations,
+        solve=SolveSettings(solver=solver or settings.solver, mip_gap=mip_gap or settings.mip_gap,
+                            max_nodes=settings.max_nodes, widenings=settings.widenings,
+                            strategy=settings.strategy,
+                            time_limit=time_limit or settings.time_limit),
+        judging=Judging(confidence=settings.confidence, replications=first,
+                        max_replications=max(first, settings.max_replications),
+                        period=settings.sla_period),
+        workers=workers,
+        trim_evaluations=settings.trim_evaluations if settings.trim else 0,
+    )
 
 
 def optimize(scenario: Scenario, *, max_iterations: int | None = None, solver: str | None = None,
              time_limit: float | None = None, mip_gap: float | None = None,
              replications: int | None = None, workers: int = 1,
              progress: Progress | None = None) -> OptimizationResult:
-    """The cheapest schedule found that meets every channel's SLA in simulation.
+    """The cheapest schedule found that meets every channel's SLA in simulation, trimmed.
 
     Arguments left as None come from the scenario's `optimizer` settings; `workers` simulate
-    replications in parallel; `progress` is called with each iteration as it completes. Raises
+    replications in parallel; `progress` is called with each round as it completes. Raises
     ScheduleInfeasible, in words, when no schedule fits the limits.
     """
-    settings = scenario.optimizer
-    plan = _Plan(max_iterations or settings.max_iterations,
-                 replications or round_replications(scenario),
-                 workers, solver or settings.solver, mip_gap or settings.mip_gap,
-                 time_limit or settings.time_limit)
+    plan = plan_of(scenario, max_iterations=max_iterations, solver=solver,
+                   time_limit=time_limit, mip_gap=mip_gap, replications=replications,
+                   workers=workers)
+    return run_plan(scenario, plan, progress)
+
+
+def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
+             ) -> OptimizationResult:
+    """The rounds of `plan`, then the trim."""
     began = time.perf_counter()
     requirements: Requirements | None = channel_requirements(scenario)
     iterations: list[Iteration] = []
+    previous: Agents | None = None
     while requirements is not None:
-        done = _iterate(scenario, requirements, plan, len(iterations) + 1)
+        done = _round(scenario, requirements, plan, len(iterations) + 1, previous)
         iterations.append(done.iteration)
         if progress is not None:
             progress(done.iteration)
-        requirements = done.next_requirements
-    coverage = _coverage(coverage_frame(done.model), done.evaluation)
-    return OptimizationResult(done.staffed, schedule_frame(done.model), coverage,
-                              tuple(iterations), done.evaluation, done.evaluation.all_met,
-                              time.perf_counter() - began)
+        requirements, previous = done.next_requirements, done.agents
+    model, evaluation, report = done.model, done.evaluation, None
+    if evaluation.all_met and plan.trim_evaluations > 0:
+        model, evaluation, report = _trimmed(scenario, done, plan)
+    staffed = staffed_by(scenario, schedule_shifts(model))
+    coverage = _coverage(coverage_frame(model), evaluation)
+    return OptimizationResult(staffed, schedule_frame(model), coverage, tuple(iterations),
+                              evaluation, evaluation.all_met, time.perf_counter() - began,
+                              report)
 
 
-def _iterate(scenario: Scenario, requirements: Requirements, plan: _Plan, number: int) -> _Round:
-    """Schedule, simulate, judge; and unless this is the last round, raise what was missed."""
-    model, report, build_seconds = _schedule(scenario, requirements, plan.solver, plan.mip_gap,
-                                             plan.time_limit)
+@dataclass(frozen=True)
+class _Round:
+    """One round's solved model, its schedule, evaluation, record, and the requirements for
+    the next round (None after the last)."""
+
+    model: pyo.ConcreteModel
+    agents: Agents
+    evaluation: Evaluation
+    iteration: Iteration
+    next_requirements: Requirements | None
+
+
+def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: int,
+           previous: Agents | None) -> _Round:
+    """Schedule (from the previous round's schedule with what the raise needs), simulate,
+    judge; and unless this is the last round, raise what was missed."""
+    clock = time.perf_counter()
+    data = schedule_data(scenario, requirements)
+    if previous is not None:
+        data = _from(data, previous)
+    model = build_model(data)
+    report = solve(model, plan.solve)
+    if report.infeasible or not report.feasible:
+        _no_schedule(data, report, plan.solve)
+    scheduled = time.perf_counter() - clock
+    agents = _agents(model)
     staffed = staffed_by(scenario, schedule_shifts(model))
     clock = time.perf_counter()
-    evaluation = evaluate(staffed, plan.replications, plan.workers)
-    seconds = {"build": build_seconds, "solve": report.seconds,
-               "simulate": time.perf_counter() - clock}
+    evaluation = evaluate(staffed, plan.judging, plan.workers)
+    seconds = {"solve": scheduled, "simulate": time.perf_counter() - clock}
     raised: dict[str, int] = {}
     following = None
     if not evaluation.all_met and number < plan.rounds:
-        raised, following = _raise(requirements, evaluation)
+        raised, following = _raise(scenario, requirements, evaluation)
         following = following if raised else None  # nothing to raise: another round repeats
     iteration = _iteration(number, staffed, report, evaluation, raised, seconds)
-    return _Round(model, staffed, evaluation, iteration, following)
+    return _Round(model, agents, evaluation, iteration, following)
 
 
-def _schedule(scenario: Scenario, requirements: Requirements, solver: str, mip_gap: float,
-              time_limit: float) -> tuple[pyo.ConcreteModel, SolveReport, float]:
-    """Build and solve the schedule model; raise ScheduleInfeasible when nothing fits."""
-    clock = time.perf_counter()
-    data = schedule_data(scenario, requirements)
-    model = build_model(data)
-    built = time.perf_counter() - clock
-    report = solve(model, solver, mip_gap, time_limit)
+def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
+    """The round's model data with every option's agents at least the previous round's: the
+    round adds the cheapest agents the raised requirements need, and takes none away (the
+    trim does that once every SLA holds), so what met its SLA stays met."""
+    kept = data.kept or [0] * len(previous)
+    return replace(data, kept=[max(a, k) for a, k in zip(previous, kept, strict=True)])
+
+
+def _no_schedule(data: ScheduleData, report: SolveReport, settings: SolveSettings) -> None:
     if report.infeasible:
-        raise ScheduleInfeasible(infeasibility_reasons(data, solver, time_limit))
-    if not report.feasible:
-        raise ScheduleInfeasible([f"the solver found no schedule within {time_limit:g} s "
-                                  f"({report.status}); raise optimizer.time_limit"])
-    return model, report, built
+        raise ScheduleInfeasible(infeasibility_reasons(data, settings.solver,
+                                                       settings.time_limit))
+    raise ScheduleInfeasible([
+        f"the solver found no schedule within {settings.max_nodes:,} nodes per MIP "
+        f"({report.status}); raise optimizer.max_nodes"])
 
 
-def _raise(requirements: Requirements,
+def _agents(model: pyo.ConcreteModel) -> Agents:
+    return tuple(round(model.agents[s].value or 0) for s in model.OPTIONS)
+
+
+def _trimmed(scenario: Scenario, done: _Round, plan: Plan
+             ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport]:
+    """The last round's schedule trimmed, judged on the replications that judged it."""
+    data: ScheduleData = done.model.schedule_data
+    rule = plan.judging.fixed(done.evaluation.replications)
+
+    def judge(agents: Agents) -> Evaluation:
+        return evaluate(staffed_by(scenario, shifts_of(data, agents)), rule, plan.workers)
+
+    agents, evaluation, report = trim(data, done.agents, done.evaluation, judge,
+                                      plan.trim_evaluations)
+    if report.removed == 0:
+        return done.model, evaluation, report
+    # The trimmed schedule may fall short of the model's requirements, which simulation
+    # showed to have room: its coverage is read from the elastic model.
+    model = build_model(data, elastic=True)
+    load_schedule(model, agents, plan.solve.solver, plan.solve.time_limit)
+    return model, evaluation, report
+
+
+def _raise(scenario: Scenario, requirements: Requirements,
            evaluation: Evaluation) -> tuple[dict[str, int], Requirements]:
-    """Raise the requirement of every clearly missed interval (of a live channel, only while it
-    is open: contacts escalated to it after hours do not call for night shifts), and lower the
-    late share of a deferred channel missing its SLA by its shortfall; the number of intervals
-    raised per channel changed."""
+    """Raise the requirement of the intervals to raise in every missed period (of a live
+    channel, only while it is open: contacts escalated to it after hours do not call for
+    night shifts), and lower the late share of a deferred channel by its shortfall; the
+    number of intervals raised per channel changed."""
+    per_day = scenario.horizon.intervals_per_day
     raised = {}
     for c in evaluation.channels.index:
         before = requirements
         if c in requirements.late_share and not evaluation.channels.loc[c, "met"]:
             requirements = requirements.less_late(c, evaluation.shortfall(c))
-        intervals = evaluation.to_raise(c)
+        intervals = evaluation.to_raise(c, per_day)
         if c in requirements.required:
             intervals = intervals[requirements.open[c][intervals]]
         if intervals.size and c in requirements.required:
@@ -250,8 +354,10 @@ def _iteration(number: int, staffed: Scenario, report: SolveReport, evaluation: 
         paid_hours=paid_hours(staffed), agent_shifts=agent_shifts(staffed), solve=report,
         service_level=channels["service_level"].fillna(1.0).to_dict(),
         half_width=channels["service_level_ci95"].to_dict(),
+        lower_bound=channels["lower_bound"].to_dict(),
         target=channels["target"].to_dict(), met=channels["met"].astype(bool).to_dict(),
-        attainment=evaluation.attainment, raised=raised, seconds=seconds,
+        attainment=evaluation.attainment, replications=evaluation.replications,
+        raised=raised, seconds=seconds,
     )
 
 

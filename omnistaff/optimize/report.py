@@ -35,8 +35,7 @@ def scenario_yaml(result: OptimizationResult) -> str:
     """The optimized scenario as YAML that loads back to the same scenario."""
     data = result.scenario.model_dump(mode="json", exclude_none=True)
     header = (f"# {result.scenario.name}: staffing optimized by omnistaff "
-              f"({len(result.iterations)} iterations, "
-              f"{'every SLA met' if result.converged else 'not every SLA met'} in simulation)\n")
+              f"({len(result.iterations)} rounds). {result.headline()}\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
@@ -45,27 +44,44 @@ def summary(result: OptimizationResult) -> dict[str, Any]:
     gap and times (JSON-ready)."""
     final = result.final
     channels = result.evaluation.channels
+    trim = result.trim
+    judging = result.evaluation.judging
     return {
+        "headline": result.headline(),
         "scenario": result.scenario.name,
         "converged": result.converged,
+        "proven": result.proven,
+        "timed_out": any(i.solve.timed_out for i in result.iterations),
         "iterations": len(result.iterations),
         "currency": final.currency,
-        "cost": final.cost,
+        "cost": result.cost,
+        "cost_before_trim": final.cost,
+        "trim": None if trim is None else {
+            "removed_agent_shifts": trim.removed, "cost_before": trim.cost_before,
+            "cost_after": trim.cost_after, "simulations": trim.evaluations,
+            "complete": trim.complete},
+        "judging": {"confidence": judging.confidence, "period": judging.period,
+                    "replications": result.evaluation.replications,
+                    "first_batch": judging.replications,
+                    "max_replications": judging.max_replications},
         "agent_shifts": final.agent_shifts,
         "paid_hours": final.paid_hours,
         "simulated_paid_hours": _plain_dict(result.evaluation.groups["paid_hours"]),
         "sla": {c: {key: _plain(row[column]) for key, column in _SLA_FIELDS.items()}
                 for c, row in channels.iterrows()},
         "solver": {"name": final.solve.solver, "status": final.solve.status,
-                   "gap": final.solve.gap, "objective": final.solve.objective,
+                   "proven": final.solve.proven, "timed_out": final.solve.timed_out,
+                   "gap": final.solve.gap, "mip_gap": final.solve.mip_gap,
+                   "objective": final.solve.objective,
                    "bound": final.solve.bound, "options_searched": final.solve.options_searched},
         "seconds": {"total": result.seconds, **{
             phase: sum(i.seconds.get(phase, 0.0) for i in result.iterations)
-            for phase in ("build", "solve", "simulate")}},
+            for phase in ("solve", "simulate")}},
     }
 
 
 _SLA_FIELDS = {"service_level": "service_level", "ci95": "service_level_ci95",
+               "lower_bound": "lower_bound",
                "target": "target", "abandon_rate": "abandon_rate",
                "abandon_rate_ci95": "abandon_rate_ci95", "max_abandon_rate": "max_abandon_rate",
                "met": "met"}

@@ -1,6 +1,11 @@
 """One call of a Pyomo solver on a model: HiGHS and the other APPSI solvers through their
-persistent interface (reduced costs, MIP starts), any other solver through the SolverFactory;
-the outcome as plain numbers, with the solution loaded when there is one."""
+persistent interface (reduced costs), any other solver through the SolverFactory; the outcome
+as plain numbers, with the solution loaded when there is one.
+
+A call is deterministic: HiGHS runs on one thread with a fixed random seed and a MIP stops
+after a number of branch-and-bound nodes (`nodes`), so the same model gives the same answer on
+any machine at any load. The time limit is only a safety net; an outcome that hit it says so
+(`Outcome.timed_out`)."""
 
 from __future__ import annotations
 
@@ -22,6 +27,14 @@ GAP_OPTION = {"appsi_highs": "mip_rel_gap", "highs": "mip_rel_gap", "cbc": "rati
 #: LP options that help these solvers on the relaxation (its simplex stalls on the level and
 #: backlog chains; interior point with crossover takes seconds).
 LP_OPTIONS = {"appsi_highs": {"solver": "ipm"}}
+#: Options that make each solver's answer independent of the machine and its load.
+DETERMINISTIC = {"appsi_highs": {"threads": 1, "random_seed": 0},
+                 "highs": {"threads": 1, "random_seed": 0}}
+#: The node-limit option of each solver we know (a deterministic stop for a MIP).
+NODE_OPTION = {"appsi_highs": "mip_max_nodes", "highs": "mip_max_nodes", "cbc": "maxNodes",
+               "appsi_cbc": "maxNodes", "gurobi": "NodeLimit", "appsi_gurobi": "NodeLimit",
+               "gurobi_direct": "NodeLimit", "cplex": "mip_limits_nodes",
+               "appsi_cplex": "mip_limits_nodes", "scip": "limits/nodes"}
 _LEGACY_FEASIBLE = {TerminationCondition.optimal, TerminationCondition.maxTimeLimit,
                     TerminationCondition.maxIterations, TerminationCondition.feasible,
                     TerminationCondition.other, TerminationCondition.maxEvaluations}
@@ -43,6 +56,12 @@ class Outcome:
     def infeasible(self) -> bool:
         return self.status in ("infeasible", "infeasibleOrUnbounded")
 
+    @property
+    def timed_out(self) -> bool:
+        """Whether the wall-clock safety net stopped the solver (its answer then depends on
+        the machine)."""
+        return self.status in ("maxTimeLimit", str(TerminationCondition.maxTimeLimit))
+
 
 def check_solver(solver: str) -> None:
     """Raise a clear error when a solver is not installed."""
@@ -57,11 +76,16 @@ def check_solver(solver: str) -> None:
 
 
 def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float | None = None,
-        relaxed: bool = False) -> Outcome:
-    """Solve `model` once (its integers relaxed if `relaxed`); load the solution if any."""
-    options = dict(LP_OPTIONS.get(solver, {})) if relaxed else {}
+        relaxed: bool = False, nodes: int | None = None) -> Outcome:
+    """Solve `model` once (its integers relaxed if `relaxed`, a MIP stopped after `nodes`
+    branch-and-bound nodes); load the solution if any."""
+    options = dict(DETERMINISTIC.get(solver, {}))
+    if relaxed:
+        options.update(LP_OPTIONS.get(solver, {}))
     if mip_gap is not None and solver in GAP_OPTION:
         options[GAP_OPTION[solver]] = mip_gap
+    if nodes is not None and not relaxed and solver in NODE_OPTION:
+        options[NODE_OPTION[solver]] = nodes
     integers = [v for v in model.component_data_objects(pyo.Var) if v.is_integer()]
     if relaxed:
         for var in integers:

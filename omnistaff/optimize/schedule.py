@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pyomo.environ as pyo
@@ -14,12 +15,16 @@ from omnistaff.scenarios.workforce import Shift
 
 
 def schedule_shifts(model: pyo.ConcreteModel) -> list[dict[str, Any]]:
-    """The schedule as `staffing.shifts` entries: one per group, start, length, breaks and
-    count, listing the weekdays it is worked."""
-    data: ScheduleData = model.schedule_data
+    """The solved model's schedule as `staffing.shifts` entries."""
+    return shifts_of(model.schedule_data,
+                     [round(var.value or 0) for _, var in sorted(model.agents.items())])
+
+
+def shifts_of(data: ScheduleData, agents: Sequence[int]) -> list[dict[str, Any]]:
+    """A schedule (agents per shift option) as `staffing.shifts` entries: one per group,
+    start, length, breaks and count, listing the weekdays it is worked."""
     days: dict[tuple, list[str]] = {}
-    for s, var in model.agents.items():
-        count = round(var.value or 0)
+    for s, count in enumerate(agents):
         if count > 0:
             option = data.options[s]
             key = (option.group, option.clock, option.length, option.breaks, count)

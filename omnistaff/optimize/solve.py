@@ -1,41 +1,45 @@
-"""Solving a schedule model to a known gap within a time limit.
+"""Solving a schedule model: one strategy, in order, with every step stopped by work, never by
+the clock, so the same model gives the same schedule on any machine at any load.
 
-Handed the whole model, HiGHS spends its minute in cut rounds on the long level and backlog
-chains and may return no schedule at all. The LP relaxation, though, solves in seconds (interior
-point) and is tight, so a solve goes:
+The `restricted` strategy (the default, `solve`):
 
-1. the LP relaxation of the whole model: the lower bound (raised to the next whole step of the
-   objective where it has one: a quarter-hour's pay), and each shift option's reduced cost;
-2. a MIP over the shift options the LP uses or nearly would, for 30% of the time (at least
-   20 s, at most 80%): a good schedule;
-3. while the gap is wider than asked and time remains, a MIP over twice as many options, the
-   next ones by reduced cost. Once it holds every option whose reduced cost is within the
-   gap (less a step), its bound holds for the whole model (reduced-cost fixing: a schedule
-   using any other option costs more than the one in hand). The better schedule is kept.
+1. **relax**: the LP relaxation of the whole model gives the lower bound (raised to the next
+   whole step of the objective, e.g. a quarter-hour's pay: no schedule costs in between) and
+   each shift option's reduced cost;
+2. **restrict**: a MIP over the options the LP uses, stopped after `max_nodes`
+   branch-and-bound nodes (where it finds nothing, one over every option);
+3. **widen**: up to `widenings` times while the gap is wider than asked, a MIP over twice as
+   many options, the next ones by reduced cost. Once a MIP holds every option whose reduced
+   cost is within the gap (less a step), its bound holds for the whole model (reduced-cost
+   fixing: a schedule using any other option costs more than the one in hand).
 
-Each MIP starts afresh: given a start, HiGHS 1.16 must run without presolve (with presolve it
-loses the start's objective offset), and is then slower than starting over.
+The `direct` strategy is one MIP over every option, for comparison.
 
 Where the horizon falls into independent parts (days no shift spans, nothing carried or
-limited across them), each part goes through these steps on its own model, and the schedules
-and bounds are added up.
+limited across them, `parts.py`), each part goes through the strategy on its own model, and
+the schedules and bounds are added up.
 
-The gap reported is always against a bound proven for the whole model.
+The clock (`time_limit`) is only a safety net: a solve that hits it stops where it is and says
+so (`SolveReport.timed_out`), since its schedule then depends on the machine. The gap reported
+is always against a bound proven for the whole model.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import pyomo.environ as pyo
 
 from omnistaff.optimize.data import ScheduleData
-from omnistaff.optimize.isolate import ISOLATE_ABOVE, Values, load_values, mip_size, solve_mip
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
+
+Agents = tuple[int, ...]
+Strategy = Literal["restricted", "direct"]
 
 #: Options the LP leaves at zero whose reduced cost is within this of the gap are kept.
 RC_TOLERANCE = 1e-6
@@ -43,22 +47,30 @@ RC_TOLERANCE = 1e-6
 STEP_TOLERANCE = 1e-6
 #: Each widening adds at least this many options.
 WIDEN_MIN = 200
-#: Share of the time left that a MIP which cannot prove the gap may use: the first, over the
-#: options the LP uses, finds a schedule; wider ones, with the options it lacked, improve it.
-FIRST_SHARE = 0.3
-ROUND_SHARE = 0.6
-#: The first MIP may use at least this long (seconds, at most 80% of the limit): a hard model
-#: needs it to find any good schedule.
-FIRST_FLOOR = 20.0
-#: No further round is started with less time than this left (seconds).
-MIN_ROUND = 10.0
+#: Agents the LP puts on an option for it to count as used.
+USED = 1e-6
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """How a schedule model is solved: the solver, the gap asked, the work each MIP may do
+    (branch-and-bound nodes) and how many times the options may widen, the strategy, and the
+    wall-clock safety net (seconds per solve)."""
+
+    solver: str = "appsi_highs"
+    mip_gap: float = 0.01
+    max_nodes: int = 1000
+    widenings: int = 3
+    strategy: Strategy = "restricted"
+    time_limit: float = 600.0
 
 
 @dataclass(frozen=True)
 class SolveReport:
-    """How a solve ended: status (`optimal`: within the gap asked; `time_limit`: a schedule,
-    gap wider; otherwise the solver's word, e.g. `infeasible`), best schedule's objective, proven
-    bound, relative gap, time, and how many shift options the last MIP searched."""
+    """How a solve ended: `status` (`proven`: within the gap asked; `unproven`: a schedule,
+    gap wider; otherwise the solver's word, e.g. `infeasible`), the best schedule's objective,
+    the bound proven for the whole model and their relative gap, time, options the last MIP
+    searched, and whether the safety net stopped it."""
 
     solver: str
     status: str
@@ -68,182 +80,207 @@ class SolveReport:
     gap: float | None
     seconds: float
     options_searched: int = 0
+    mip_gap: float = 0.01
+    timed_out: bool = False
 
     @property
     def infeasible(self) -> bool:
         return self.status in ("infeasible", "infeasibleOrUnbounded")
 
+    @property
+    def proven(self) -> bool:
+        """Whether the schedule is within the gap asked of a bound proven for the model."""
+        return self.gap is not None and self.gap <= self.mip_gap + 1e-12
 
-@dataclass
-class _Search:
-    """The state of one solve: bound, best schedule (values by the full model's indices),
-    options searched last, and the clock."""
+    def headline(self) -> str:
+        """The solve in a few words, unproven schedules first of all."""
+        if self.gap is None:
+            return f"no schedule ({self.status})"
+        clock = "; stopped by the time limit, so it may differ on another machine" \
+            if self.timed_out else ""
+        if not self.proven:
+            return f"not proven: {self.gap:.1%} above the lower bound{clock}"
+        return f"within {self.gap:.2%} of the lower bound (asked {self.mip_gap:.1%}){clock}"
 
-    began: float
-    time_limit: float
-    bound: float = float("-inf")
-    keep: list[int] = field(default_factory=list)
+
+@dataclass(frozen=True)
+class Search:
+    """What a solve knows after each step: the proven bound, the best schedule (agents per
+    option of the whole model) and its objective, the options the last MIP searched and its
+    bound, the solver's last word, and whether the clock stopped it."""
+
+    bound: float
+    best: Agents | None = None
     objective: float | None = None
-    values: Values | None = None
-    status: str = "unknown"
+    searched: tuple[int, ...] = ()
     last_bound: float | None = None
-    step: float = 0.0
+    status: str = "unknown"
+    timed_out: bool = False
 
-    def prove(self, bound: float | None) -> None:
-        """Raise the proven bound to a MIP's bound over options holding every option that
-        could improve on the schedule in hand (never above that schedule's objective)."""
-        if bound is not None:
-            bound = self.rounded(bound)
-            ceiling = bound if self.objective is None else min(bound, self.objective)
-            self.bound = max(self.bound, ceiling)
-
-    def rounded(self, bound: float) -> float:
-        """A bound raised to the next whole step of the objective, if it has one: no schedule
-        costs in between."""
-        if self.step <= 0:
-            return bound
-        return math.ceil(bound / self.step - STEP_TOLERANCE) * self.step
-
-    def improving(self) -> float:
-        """The most a schedule better than the one in hand may cost."""
-        return (self.objective or 0.0) - self.step
-
-    def left(self) -> float:
-        return self.time_limit - (time.perf_counter() - self.began)
+    def offered(self, agents: Agents | None, objective: float | None) -> Search:
+        """The search keeping the cheaper of its schedule and this one."""
+        if agents is None or objective is None:
+            return self
+        if self.objective is not None and objective >= self.objective - 1e-9:
+            return self
+        return replace(self, best=agents, objective=objective)
 
     def gap(self) -> float:
         return relative_gap(self.objective, self.bound) if self.objective is not None else 1.0
 
 
-def solve(model: pyo.ConcreteModel, solver: str = "appsi_highs", mip_gap: float = 0.01,
-          time_limit: float = 60.0) -> SolveReport:
-    """Solve to `mip_gap` within about `time_limit` seconds; the best schedule is loaded.
-
-    Independent parts of the horizon (`independent_parts`: e.g. days no shift spans, with no
-    backlog or horizon-wide limit between them) are solved one by one, each to the gap."""
-    check_solver(solver)
+def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None) -> SolveReport:
+    """Solve the schedule model by `settings.strategy`; the best schedule is loaded into the
+    model."""
+    settings = settings or SolveSettings()
+    check_solver(settings.solver)
     began = time.perf_counter()
-    parts = [] if model.elastic else independent_parts(model.schedule_data)
+    data: ScheduleData = model.schedule_data
+    parts = [] if model.elastic else independent_parts(data)
     if len(parts) > 1:
-        search = _search_apart(model.schedule_data, parts, solver, mip_gap, began, time_limit)
+        search = _apart(data, parts, settings, began)
     else:
-        search = _search(model, solver, mip_gap, _Search(began, time_limit))
-    if search.values is None:
-        return _report(solver, search.status, search, began)
-    load_values(model, search.values)
-    status = "optimal" if search.gap() <= mip_gap else "time_limit"
-    return _report(solver, status, search, began)
+        search = _strategy(model, settings, began)
+    if search.best is not None:
+        load_schedule(model, search.best, settings.solver)
+    return _report(settings, search, began)
 
 
-def _search(model: pyo.ConcreteModel, solver: str, mip_gap: float, search: _Search) -> _Search:
-    """The LP relaxation, then MIPs over ever more shift options until the gap is proven or
-    time runs out; `search` (its clock set) ends holding the best schedule found."""
-    relaxation = run(model, solver, search.left(), relaxed=True)
+def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float) -> Search:
+    """The steps of the module docstring, in order, on one model."""
+    data: ScheduleData = model.schedule_data
+    step = 0.0 if model.elastic else data.objective_step()
+    begun = Search(bound=float("-inf"))
+    if settings.strategy == "direct":
+        return _mip(model, settings, begun, list(model.OPTIONS), True, began)
+    relaxation = run(model, settings.solver, _left(settings, began), relaxed=True)
     if not relaxation.feasible or relaxation.objective is None:
-        search.status = relaxation.status
-        return search
-    search.step = 0.0 if model.elastic else model.schedule_data.objective_step()
-    support = _first_options(model, relaxation, search.step)
-    search.bound, search.keep = search.rounded(relaxation.objective), support
-    first = max(FIRST_SHARE, min(0.8, FIRST_FLOOR / max(search.time_limit, 1e-9)))
-    _round(model, search, solver, mip_gap, support, exact=False, share=first)
-    if search.values is None:
-        _round(model, search, solver, mip_gap, list(model.OPTIONS), exact=True)
-    while search.values is not None and search.gap() > mip_gap and search.left() > MIN_ROUND:
-        candidates = _within_gap(relaxation, search)
-        if set(candidates) <= set(search.keep):
-            # The last MIP held every option that could improve: its bound is the model's.
-            search.prove(search.last_bound)
+        return replace(begun, status=relaxation.status, timed_out=relaxation.timed_out)
+    search = replace(begun, bound=_rounded(relaxation.objective, step))
+    keep = _used(model)
+    candidates = _within_gap(relaxation, search, step)
+    search = _mip(model, settings, search, keep, set(candidates) <= set(keep), began)
+    if search.best is None and not search.timed_out:
+        search = _mip(model, settings, search, list(model.OPTIONS), True, began)
+    for _ in range(settings.widenings):
+        if search.best is None or search.gap() <= settings.mip_gap or search.timed_out:
             break
-        wider = _widen(search.keep, candidates)
-        _round(model, search, solver, mip_gap, wider, exact=set(candidates) <= set(wider))
+        candidates = _within_gap(relaxation, search, step)
+        if set(candidates) <= set(search.searched):
+            # The last MIP held every option that could improve: its bound is the model's.
+            search = _proven(search, search.last_bound, step)
+            break
+        wider = _widen(search.searched, candidates)
+        search = _mip(model, settings, search, wider, set(candidates) <= set(wider), began)
     return search
 
 
-def _first_options(model: pyo.ConcreteModel, relaxation: Outcome, step: float) -> list[int]:
-    """The options of the first MIP: those the LP uses and, on a roster of live channels only
-    whose MIP stays small enough to solve in this process (a fraction of a second), those the
-    LP could swap in for less than half a step of the objective (no two schedules' costs are
-    closer than a step).
+def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep: list[int],
+         exact: bool, began: float) -> Search:
+    """A MIP over the options `keep` within `max_nodes`; when `keep` holds every option that
+    could improve on the best schedule so far (`exact`), its bound holds for the whole
+    model."""
+    data: ScheduleData = model.schedule_data
+    restricted = build_model(data.restricted(keep))
+    outcome = run(restricted, settings.solver, _left(settings, began), settings.mip_gap,
+                  nodes=settings.max_nodes)
+    found = None
+    if outcome.feasible and outcome.objective is not None:
+        counts = [0] * len(data.options)
+        for i, s in enumerate(keep):
+            counts[s] = round(restricted.agents[i].value or 0)
+        found = tuple(counts)
+    search = search.offered(found, _objective(data, found))
+    search = replace(search, searched=tuple(keep), last_bound=outcome.bound,
+                     status=outcome.status, timed_out=search.timed_out or outcome.timed_out)
+    step = 0.0 if model.elastic else data.objective_step()
+    return _proven(search, outcome.bound, step) if exact else search
 
-    A large first MIP is kept to what the LP uses, so that it finds a schedule fast. So is one
-    with deferred work: there the wider first MIP found cheaper schedules that relied on the
-    model's leniency with late work (`model.py`), and the simulation-optimization loop then
-    took many more rounds to meet the SLA (`weekend_social`: 8 rounds unmet against 2)."""
-    used = [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6]
-    if step <= 0 or model.schedule_data.deferred:
-        return used
-    costs = relaxation.reduced_costs
-    near = sorted({*used, *(s for s, rc in costs.items() if rc < step / 2)})
-    return near if mip_size(model.schedule_data, len(near)) <= ISOLATE_ABOVE else used
 
-
-def _search_apart(data: ScheduleData, parts: list[Part], solver: str, mip_gap: float,
-                  began: float, time_limit: float) -> _Search:
-    """Each part searched on its own model, with a share of the time left by its options; the
-    schedules, objectives and bounds added up (a part without a schedule ends the search)."""
-    whole = _Search(began, time_limit, bound=0.0, objective=0.0, values={})
-    sizes = [len(part.options) + 1 for part in parts]
-    for k, part in enumerate(parts):
-        share = whole.left() * sizes[k] / sum(sizes[k:])
+def _apart(data: ScheduleData, parts: list[Part], settings: SolveSettings,
+           began: float) -> Search:
+    """Each part searched on its own model; the schedules, objectives and bounds added up (a
+    part without a schedule ends the search)."""
+    counts = [0] * len(data.options)
+    objective = bound = 0.0
+    whole = Search(bound=0.0)
+    for part in parts:
         model = build_model(restricted_part(data, part))
-        found = _search(model, solver, mip_gap, _Search(time.perf_counter(), share))
-        if found.values is None or found.objective is None:
-            whole.status, whole.values, whole.objective = found.status, None, None
-            return whole
-        whole.objective = (whole.objective or 0.0) + found.objective
-        whole.bound += found.bound
-        whole.keep += [part.options[s] for s in found.keep]
-        _add(whole.values, _renumbered(found.values, dict(enumerate(part.options))))
-    return whole
+        found = _strategy(model, settings, began)
+        if found.best is None or found.objective is None:
+            return replace(whole, status=found.status, timed_out=found.timed_out)
+        for i, s in enumerate(part.options):
+            counts[s] = found.best[i]
+        objective, bound = objective + found.objective, bound + found.bound
+        whole = replace(whole, status=found.status, timed_out=whole.timed_out or found.timed_out,
+                        searched=whole.searched + tuple(part.options[i] for i in found.searched))
+    return replace(whole, best=tuple(counts), objective=objective, bound=min(bound, objective))
 
 
-def _add(total: Values | None, values: Values | None) -> None:
-    """Add a part's values to the whole's: the parts' shift options and allocations are apart,
-    and agents on shift or on a break, linear in the agents, are zero outside a part."""
-    if total is not None and values is not None:
-        for key, value in values.items():
-            total[key] = total.get(key, 0.0) + value
+def load_schedule(model: pyo.ConcreteModel, agents: Agents, solver: str = "appsi_highs",
+                  time_limit: float = 600.0) -> Outcome:
+    """Put a schedule in the model: agents fixed at their counts, the rest (on-shift levels,
+    allocations, backlog) filled in by an LP (in an elastic model, with what falls short)."""
+    for s, var in model.agents.items():
+        var.fix(agents[s])
+    try:
+        return run(model, solver, time_limit, relaxed=True)
+    finally:
+        for var in model.agents.values():
+            var.unfix()
 
 
-def _round(model: pyo.ConcreteModel, search: _Search, solver: str, mip_gap: float,
-           keep: list[int], exact: bool, share: float = ROUND_SHARE) -> None:
-    """A MIP over the options `keep`; when `keep` holds every option that could improve on the
-    best schedule so far (`exact`), its bound holds for the whole model. The better schedule
-    of the two is kept."""
-    data = model.schedule_data.restricted(keep)
-    limit = max(search.left() * (1 if exact else share), 1.0)
-    outcome, values = solve_mip(data, solver, mip_gap, limit)
-    search.keep, search.status, search.last_bound = keep, outcome.status, outcome.bound
-    if exact:
-        search.prove(outcome.bound)
-    if values is not None and outcome.objective is not None and (
-            search.objective is None or outcome.objective < search.objective - 1e-9):
-        search.objective = outcome.objective
-        search.values = _renumbered(values, dict(enumerate(keep)))
-
-
-def _renumbered(values: Values | None, mapping: dict[int, int]) -> Values | None:
-    """Values with shift options renumbered (options not mapped are dropped)."""
-    if values is None:
+def _objective(data: ScheduleData, agents: Agents | None) -> float | None:
+    """A schedule's objective: paid cost and the tie-breaker per agent-shift."""
+    if agents is None:
         return None
-    return {(name, mapping[key] if name == "agents" else key): value
-            for (name, key), value in values.items() if name != "agents" or key in mapping}
+    return sum((c + data.tiebreak * n) * a
+               for c, n, a in zip(data.cost, data.occurrences, agents, strict=True))
 
 
-def _within_gap(relaxation: Outcome, search: _Search) -> list[int]:
+def _used(model: pyo.ConcreteModel) -> list[int]:
+    """Options the loaded (LP) solution puts agents on."""
+    return [s for s in model.OPTIONS if (model.agents[s].value or 0) > USED]
+
+
+def _proven(search: Search, bound: float | None, step: float) -> Search:
+    """The search with its bound raised to a MIP's bound over options holding every option
+    that could improve on the schedule in hand (never above that schedule's objective)."""
+    if bound is None:
+        return search
+    bound = _rounded(bound, step)
+    ceiling = bound if search.objective is None else min(bound, search.objective)
+    return replace(search, bound=max(search.bound, ceiling))
+
+
+def _rounded(bound: float, step: float) -> float:
+    """A bound raised to the next whole step of the objective, if it has one."""
+    if step <= 0:
+        return bound
+    return math.ceil(bound / step - STEP_TOLERANCE) * step
+
+
+def _within_gap(relaxation: Outcome, search: Search, step: float) -> list[int]:
     """Options that might be in a schedule cheaper than the one in hand (reduced cost within
-    the gap, less one step of the objective), cheapest reduced cost first."""
-    slack = search.improving() - search.bound + RC_TOLERANCE
+    the gap, less one step of the objective), cheapest reduced cost first; every option with
+    a reduced cost while there is no schedule yet."""
     costs = relaxation.reduced_costs
-    return sorted((s for s, rc in costs.items() if rc <= slack), key=costs.__getitem__)
+    if search.objective is None:
+        return sorted(costs, key=lambda s: (costs[s], s))
+    slack = search.objective - step - search.bound + RC_TOLERANCE
+    return sorted((s for s, rc in costs.items() if rc <= slack), key=lambda s: (costs[s], s))
 
 
-def _widen(keep: list[int], candidates: list[int]) -> list[int]:
+def _widen(keep: tuple[int, ...], candidates: list[int]) -> list[int]:
     """`keep` and as many again of the candidates not in it, in their order."""
     kept = set(keep)
     extra = [s for s in candidates if s not in kept][: max(len(keep), WIDEN_MIN)]
     return sorted(kept | set(extra))
+
+
+def _left(settings: SolveSettings, began: float) -> float:
+    """The safety net's time left (at least a second, so a call can still report)."""
+    return max(settings.time_limit - (time.perf_counter() - began), 1.0)
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -251,10 +288,12 @@ def relative_gap(objective: float, bound: float) -> float:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9)
 
 
-def _report(solver: str, status: str, search: _Search | None, began: float) -> SolveReport:
-    objective = search.objective if search is not None else None
-    bound = search.bound if search is not None else None
-    gap = relative_gap(objective, bound) if objective is not None and bound is not None else None
-    searched = len(search.keep) if search is not None else 0
-    return SolveReport(solver, status, objective is not None, objective, bound, gap,
-                       time.perf_counter() - began, searched)
+def _report(settings: SolveSettings, search: Search, began: float) -> SolveReport:
+    feasible = search.objective is not None
+    gap = relative_gap(search.objective, search.bound) if feasible else None
+    status = search.status
+    if feasible:
+        status = "proven" if gap is not None and gap <= settings.mip_gap + 1e-12 else "unproven"
+    return SolveReport(settings.solver, status, feasible, search.objective,
+                       search.bound if feasible else None, gap, time.perf_counter() - began,
+                       len(search.searched), settings.mip_gap, search.timed_out)

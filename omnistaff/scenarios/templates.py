@@ -106,9 +106,14 @@ class OptimizerSettings(Frozen):
         "`keep_staffing`), e.g. [social_posts, social_dms] to plan social coverage alone."
     )
     sla_period: Literal["horizon", "day"] = Field(
-        default="horizon", description="Whether a schedule must meet each channel's SLA over "
-        "the horizon (`horizon`) or on every day of it (`day`), judged in simulation; `day` "
-        "keeps a weekend from being traded for a strong week."
+        default="day", description="Whether a schedule must meet each channel's SLA on every "
+        "day of the horizon (`day`, the default: Tuesday cannot be paid for by Monday) or "
+        "over the whole horizon (`horizon`), judged in simulation."
+    )
+    confidence: float = Field(
+        default=0.95, ge=0.5, le=0.999, description="A channel meets its SLA in a period when "
+        "the one-sided lower confidence bound of its simulated service level, at this level, "
+        "clears the target (and the upper bound of its abandonment stays under the ceiling)."
     )
     keep_staffing: bool = Field(
         default=False, description="Keep the scenario's `staffing.shifts` as they are and "
@@ -137,8 +142,23 @@ class OptimizerSettings(Frozen):
         default=5, ge=1, le=50, description="Most solve-and-simulate rounds."
     )
     replications: int | None = Field(
-        default=None, ge=2, le=100, description="Replications simulated per round (none: the "
-        "horizon's replications, at least 10, so noise neither passes nor fails a round)."
+        default=None, ge=2, le=100, description="Replications in each round's first batch "
+        "(none: the horizon's replications, at least 10). Where a period's verdict is unclear "
+        "(the target lies between its bounds), as many again are simulated, up to "
+        "`max_replications`; a period still unclear then counts as missed."
+    )
+    max_replications: int = Field(
+        default=40, ge=2, le=400, description="Most replications a round simulates to make "
+        "its verdicts clear."
+    )
+    trim: bool = Field(
+        default=True, description="Once every SLA holds, take agent-shifts away one at a "
+        "time, dearest first, while every SLA still holds in simulation (same replications)."
+    )
+    trim_evaluations: int = Field(
+        default=80, ge=1, le=2000, description="Most simulations the trim may run (each "
+        "judges one or, per-day, several removals at once); the result says whether every "
+        "agent-shift was tried."
     )
     solver: str = Field(
         default="appsi_highs", description="Pyomo solver name (appsi_highs is HiGHS, installed "
@@ -148,8 +168,22 @@ class OptimizerSettings(Frozen):
         default=0.01, gt=0, le=0.5, description="Relative gap to the proven lower bound at "
         "which a solve stops, e.g. 0.01 for 1%; the gap reached is reported."
     )
+    max_nodes: int = Field(
+        default=1000, ge=1, le=10_000_000, description="Branch-and-bound nodes each MIP may "
+        "explore: the deterministic stop (the same schedule on any machine at any load)."
+    )
+    widenings: int = Field(
+        default=3, ge=0, le=50, description="Times a solve may widen its MIP to more shift "
+        "options (the next by reduced cost) while the gap is wider than `mip_gap`."
+    )
+    strategy: Literal["restricted", "direct"] = Field(
+        default="restricted", description="`restricted`: the LP relaxation, then MIPs over "
+        "the shift options it uses, widened by reduced cost; `direct`: one MIP over every "
+        "option (to compare)."
+    )
     time_limit: Seconds = Field(
-        default=60, gt=0, description="Most time per solve, e.g. 60s or 5min."
+        default=600, gt=0, description="Safety net per solve, e.g. 600s or 10min: a solve "
+        "stopped by it says so, as its schedule then depends on the machine's speed."
     )
 
     @model_validator(mode="after")

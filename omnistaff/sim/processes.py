@@ -14,6 +14,7 @@ from simpy.events import NORMAL
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.demand import draw_arrival_times, minute_rates
 from omnistaff.sim.engine import Model
+from omnistaff.sim.opening import opening_delay
 from omnistaff.sim.roster import AgentShift
 from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
 from omnistaff.sim.state import DEFLECTED, INF, TRIAGED, ChannelState, Contact
@@ -38,6 +39,7 @@ class Feeder:
         ]
         self.targets = [[index[e.to] for e in spec.escalation]
                         for spec in scenario.channels.values()]
+        self.hours = [spec.arrivals.hours for spec in scenario.channels.values()]
         triage = [spec.triage for spec in scenario.channels.values()]
         self.automated = [t is not None and t.by == "automated" for t in triage]
         self.triage_seconds = [t.seconds if t is not None and t.by == "agents" else 0.0
@@ -64,6 +66,9 @@ class Feeder:
         def escalate(target: int) -> None:
             link = self.targets[source].index(target)
             delay = self.delays[source][link].next()
+            # escalated while the target is closed: it waits for the next opening
+            delay += opening_delay(self.hours[target], self.scenario.horizon.start_weekday,
+                                   self.model.env.now + delay)
             event = self.model.env.timeout(delay)
             event.callbacks.append(lambda _: self._offer_escalated(target))
         return escalate

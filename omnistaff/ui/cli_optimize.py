@@ -30,17 +30,21 @@ def optimize_command(
                                                        "rounds.")] = None,
     solver: Annotated[str | None, typer.Option(help="Any Pyomo solver name (default "
                                                "appsi_highs).")] = None,
-    time_limit: Annotated[float | None, typer.Option(min=1, help="Seconds per solve.")] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        min=1, max=86400, help="Safety net in seconds per solve (the deterministic stop is "
+        "optimizer.max_nodes); a solve it stops says so.")] = None,
 ) -> None:
     """The cheapest shift schedule meeting every channel's SLA, proven in simulation."""
     scenario = resolve_scenario(source, variant)
 
     def report(iteration: Iteration) -> None:
-        met = ", ".join(f"{c} {100 * sl:.1f}%{'' if iteration.met[c] else ' (missed)'}"
+        met = ", ".join(f"{c} {100 * sl:.1f}% (lower bound {100 * iteration.lower_bound[c]:.1f}%"
+                        f"{'' if iteration.met[c] else ', missed'})"
                         for c, sl in iteration.service_level.items())
-        console.print(f"iteration {iteration.number}: cost "
+        console.print(f"round {iteration.number}: cost "
                       f"{amount(iteration.cost, 'money', iteration.currency)}, "
-                      f"{iteration.agent_shifts} agent-shifts; {met}")
+                      f"{iteration.agent_shifts} agent-shifts, {iteration.solve.headline()}; "
+                      f"{met}; {iteration.replications} replications")
 
     try:
         result = optimize(scenario, max_iterations=max_iterations, solver=solver,
@@ -51,6 +55,10 @@ def optimize_command(
         fail(str(exc))
     folder = out or default_out(source, variant, "optimized")
     write_outputs(result, folder)
+    style = "bold" if result.converged and result.proven else "bold red"
+    console.print(f"[{style}]{result.headline()}[/{style}]")
+    if result.trim is not None:
+        console.print(result.trim.describe(result.final.currency))
     console.print(f"Schedule, coverage, iterations, optimized scenario and summary written to "
                   f"[bold]{folder}[/bold]; run it with `omnistaff simulate "
                   f"{folder / 'optimized-scenario.yaml'}`.")

@@ -33,7 +33,6 @@ from omnistaff.ui.cli_common import (
 )
 from omnistaff.ui.report import write_compare_report, write_sweep_report
 from omnistaff.ui.report_format import cell, difference_text
-from omnistaff.ui.tables import amount
 
 Replications = Annotated[int | None, typer.Option(min=1, help="Replications per variant or "
                                                   "point (default: the scenario's).")]
@@ -100,10 +99,12 @@ def _optimized(scenarios: dict[str, Scenario], folder: Path) -> dict[str, Scenar
             path = folder / f"optimized-{name}.yaml"
             path.write_text(scenario_yaml(result), encoding="utf-8")
             optimized[name] = result.scenario
-            verdict = "every SLA met" if result.converged else "[red]not every SLA met[/red]"
-            bar.console.print(f"{name}: {len(result.iterations)} iteration(s), paid cost "
-                              f"{amount(result.cost, 'money', scenario.currency)}, {verdict} in "
-                              f"simulation; written to {path}")
+            headline = result.headline()
+            if not (result.converged and result.proven):
+                headline = f"[red]{headline}[/red]"
+            trimmed = f" {result.trim.describe(scenario.currency)}." if result.trim else ""
+            bar.console.print(f"{name}: {len(result.iterations)} round(s). {headline}"
+                              f"{trimmed} Written to {path}")
             bar.advance(task)
     return optimized
 

@@ -94,12 +94,16 @@ def results() -> None:
 
 
 def headline(result: runs.Optimization, optimized: Scenario) -> None:
+    if result.converged and result.proven:
+        st.success(result.headline, icon=":material/check_circle:")
+    else:
+        st.error(result.headline, icon=":material/error:")
     cols = st.columns(4)
     cols[0].metric("Schedule cost", amount(result.cost, "money", optimized.currency),
                    border=True,
                    help=f"Paid cost of the schedule over {optimized.horizon.days} days.")
     cols[1].metric("Agent-shifts", f"{int(result.schedule['count'].sum()):,}", border=True)
-    cols[2].metric("Iterations", len(result.notes), border=True)
+    cols[2].metric("Rounds", len(result.iterations), border=True)
     cols[3].metric("Every SLA met in simulation", "yes" if result.converged else "no",
                    border=True)
 

@@ -70,6 +70,8 @@ class Optimization:
     notes: tuple[str, ...]
     cost: float
     converged: bool
+    headline: str = ""
+    proven: bool = True
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -89,4 +91,6 @@ def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimizat
     return Optimization(
         result.scenario.model_dump_json(), result.schedule, result.coverage,
         pd.DataFrame([i.row() for i in result.iterations]),
-        tuple(i.describe() for i in result.iterations), result.cost, result.converged)
+        (*(i.describe() for i in result.iterations),
+         *((result.trim.describe(scenario.currency),) if result.trim else ())),
+        result.cost, result.converged, result.headline(), result.proven)

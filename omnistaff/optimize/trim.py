@@ -1,0 +1,123 @@
+"""The trim: once every SLA holds in simulation, agent-shifts are taken away one at a time while
+every SLA still holds, judged by the same rule on the same replications (common random
+numbers), until none can go without a miss or the evaluations allowed run out.
+
+Candidates are tried dearest first. When SLAs are judged per day, candidates on days no other
+candidate's shift touches are tried together: one simulation judges several removals, each
+kept where its own days still meet every SLA; the removals kept are then judged together once
+more, and tried one by one if that fails. A candidate refused is not tried again: taking more
+staff away elsewhere only makes its removal harder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from omnistaff.optimize.data import ScheduleData
+from omnistaff.optimize.evaluate import Evaluation
+from omnistaff.optimize.shifts import DAY
+
+Agents = tuple[int, ...]
+Judge = Callable[[Agents], Evaluation]
+
+
+@dataclass(frozen=True)
+class TrimReport:
+    """What the trim did: agent-shifts removed, the cost before and after, simulations run,
+    and whether every remaining candidate was tried and refused (`complete`)."""
+
+    removed: int
+    cost_before: float
+    cost_after: float
+    evaluations: int
+    complete: bool
+
+    def describe(self, currency: str) -> str:
+        ending = "no single agent-shift can go without a miss" if self.complete else (
+            f"stopped after {self.evaluations} simulations, before trying every agent-shift")
+        return (f"trim removed {self.removed} agent-shifts ({currency} "
+                f"{self.cost_before - self.cost_after:,.0f}); {ending}")
+
+
+def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
+         max_evaluations: int) -> tuple[Agents, Evaluation, TrimReport]:
+    """The schedule with every agent-shift the SLAs can spare taken away, its evaluation and
+    what the trim did. `judge` simulates a schedule (agents per option) by a fixed rule."""
+    floor = data.kept or [0] * len(agents)
+    current, best = tuple(agents), evaluation
+    queue = _candidates(data, agents, floor)
+    alone: set[int] = set()
+    runs = 0
+    while queue and runs < max_evaluations:
+        together = evaluation.period == "day" and queue[0] not in alone
+        batch = _batch(data, [s for s in queue if s not in alone]) if together else [queue[0]]
+        judged, runs = judge(_less(current, batch)), runs + 1
+        kept = batch if judged.all_met else _spared(data, batch, judged) if len(batch) > 1 \
+            else []
+        if kept and kept != batch:
+            judged, runs = judge(_less(current, kept)), runs + 1
+            if not judged.all_met:
+                alone |= set(kept)
+                queue = [s for s in queue if s not in batch or s in kept]
+                continue
+        queue = [s for s in queue if s not in batch]
+        if kept:
+            current, best = _less(current, kept), judged
+            queue += [s for s in kept if current[s] > floor[s]]
+    report = TrimReport(_shifts(data, agents) - _shifts(data, current), _cost(data, agents),
+                        _cost(data, current), runs, not queue)
+    return current, best, report
+
+
+def _less(agents: Agents, options: list[int]) -> Agents:
+    """The schedule with one agent fewer on each of `options`."""
+    counts = list(agents)
+    for s in options:
+        counts[s] -= 1
+    return tuple(counts)
+
+
+def _cost(data: ScheduleData, agents: Agents) -> float:
+    return sum(c * a for c, a in zip(data.cost, agents, strict=True))
+
+
+def _shifts(data: ScheduleData, agents: Agents) -> int:
+    return sum(n * a for n, a in zip(data.occurrences, agents, strict=True))
+
+
+def _candidates(data: ScheduleData, agents: Agents, floor: list[int]) -> list[int]:
+    """Options with agents above their floor, dearest first (then by number)."""
+    return sorted((s for s, a in enumerate(agents) if a > floor[s]),
+                  key=lambda s: (-data.cost[s], s))
+
+
+def days_touched(data: ScheduleData, option: int) -> set[int]:
+    """Days of the horizon an option's shifts are worked on or run into."""
+    shift = data.options[option]
+    days = set()
+    for day in data.weekday_days[shift.weekday]:
+        last = int((shift.start + shift.length - 1) // DAY)
+        days.update(d % (data.intervals // data.intervals_per_day)
+                    for d in range(day, day + last + 1))
+    return days
+
+
+def _batch(data: ScheduleData, queue: list[int]) -> list[int]:
+    """The first candidate and, in queue order, each later one touching no day already
+    taken."""
+    taken: set[int] = set()
+    batch = []
+    for s in queue:
+        days = days_touched(data, s)
+        if not days & taken:
+            batch.append(s)
+            taken |= days
+    return batch
+
+
+def _spared(data: ScheduleData, batch: list[int], judged: Evaluation) -> list[int]:
+    """The candidates of a batch none of whose days missed an SLA."""
+    missed = judged.periods[judged.periods["verdict"] != "met"]
+    failed = set(missed["period"].astype(int))
+    return [s for s in batch if not days_touched(data, s) & failed]
