@@ -238,6 +238,7 @@ class _Round:
 
     model: pyo.ConcreteModel
     agents: Agents
+    kept: list[int]
     evaluation: Evaluation
     iteration: Iteration
     next_requirements: Requirements | None
@@ -249,6 +250,7 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
     judge; and unless this is the last round, raise what was missed."""
     clock = time.perf_counter()
     data = schedule_data(scenario, requirements)
+    kept = list(data.kept)
     if previous is not None:
         data = _from(data, previous)
     model = build_model(data)
@@ -267,7 +269,7 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
         raised, following = _raise(scenario, requirements, evaluation)
         following = following if raised else None  # nothing to raise: another round repeats
     iteration = _iteration(number, staffed, report, evaluation, raised, seconds)
-    return _Round(model, agents, evaluation, iteration, following)
+    return _Round(model, agents, kept, evaluation, iteration, following)
 
 
 def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
@@ -301,12 +303,12 @@ def _trimmed(scenario: Scenario, done: _Round, plan: Plan
         return evaluate(staffed_by(scenario, shifts_of(data, agents)), rule, plan.workers)
 
     agents, evaluation, report = trim(data, done.agents, done.evaluation, judge,
-                                      plan.trim_evaluations)
+                                      plan.trim_evaluations, done.kept)
     if report.removed == 0:
         return done.model, evaluation, report
     # The trimmed schedule may fall short of the model's requirements, which simulation
     # showed to have room: its coverage is read from the elastic model.
-    model = build_model(data, elastic=True)
+    model = build_model(replace(data, kept=done.kept), elastic=True)
     load_schedule(model, agents, plan.solve.solver, plan.solve.time_limit)
     return model, evaluation, report
 

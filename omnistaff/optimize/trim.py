@@ -41,10 +41,12 @@ class TrimReport:
 
 
 def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
-         max_evaluations: int) -> tuple[Agents, Evaluation, TrimReport]:
-    """The schedule with every agent-shift the SLAs can spare taken away, its evaluation and
-    what the trim did. `judge` simulates a schedule (agents per option) by a fixed rule."""
-    floor = data.kept or [0] * len(agents)
+         max_evaluations: int, floor: list[int] | None = None
+         ) -> tuple[Agents, Evaluation, TrimReport]:
+    """The schedule with every agent-shift the SLAs can spare taken away (never below `floor`,
+    the kept staffing's agents per option), its evaluation and what the trim did. `judge`
+    simulates a schedule (agents per option) by a fixed rule."""
+    floor = floor or [0] * len(agents)
     current, best = tuple(agents), evaluation
     queue = _candidates(data, agents, floor)
     alone: set[int] = set()

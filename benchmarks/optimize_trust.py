@@ -1,0 +1,159 @@
+"""Can the optimizer's answer be trusted? For each bundled study (and, with --scale, the three
+scale cases), the whole optimization, then the checks a sceptical planner would make.
+
+Per case it prints: rounds, the cost before and after the trim and what the trim removed, the
+last round's gap to its bound (proven or not), the first round's lower bound (the LP bound of
+the Erlang requirements), the cost of a naive plan (Erlang C per interval for every channel,
+deferred ones too, rounded up, same templates), wall time, peak memory of the run, and per
+channel the margin of its worst period (lower bound less target) in the optimizer's own
+judging and out of sample (another seed, four times the replications: mean and lowest period
+lower bound).
+
+    .venv/bin/python benchmarks/optimize_trust.py [--scale] [--only NAME] [--workers 2]
+
+Each case runs in a child process, so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from omnistaff.optimize import (
+    SolveSettings,
+    build_model,
+    channel_requirements,
+    evaluate,
+    optimize,
+    schedule_data,
+    solve,
+)
+from omnistaff.scenarios import Scenario, bundled_scenarios, load_scenario, with_overrides
+from omnistaff.scenarios.variants import apply_variant
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def bundled(name: str, variant: str | None = None,
+            overrides: dict[str, Any] | None = None) -> Scenario:
+    scenario = load_scenario(bundled_scenarios()[name])
+    if variant:
+        scenario = apply_variant(scenario, variant)
+    return with_overrides(scenario, overrides) if overrides else scenario
+
+
+def weekend_4h() -> Scenario:
+    return bundled("weekend_social", "no_weekend_social", {
+        "channels.social_posts.sla.threshold": "4h", "channels.social_dms.sla.threshold": "4h"})
+
+
+def cases(scale: bool) -> dict[str, Any]:
+    """Name -> a function making the case's scenario (picklable, for the child process)."""
+    found: dict[str, Any] = {
+        "small_multichannel": (bundled, ("small_multichannel",)),
+        "weekend_social 1h": (bundled, ("weekend_social", "no_weekend_social")),
+        "weekend_social 4h": (weekend_4h, ()),
+        "cost_per_channel": (bundled, ("cost_per_channel",)),
+        "omni_vs_single specialists": (bundled, ("omni_vs_single",)),
+        "omni_vs_single omni": (bundled, ("omni_vs_single", "omni")),
+        "omni_vs_single hybrid": (bundled, ("omni_vs_single", "hybrid")),
+    }
+    if scale:
+        from scale_cases import SCALE_CASES
+
+        found.update({name: (make, ()) for name, make in SCALE_CASES.items()})
+    return found
+
+
+def naive_cost(scenario: Scenario) -> float | None:
+    """Erlang C per interval for every channel, same templates: the plan to beat."""
+    data = schedule_data(scenario, channel_requirements(scenario, deferred_as_backlog=False))
+    report = solve(build_model(data), SolveSettings(mip_gap=0.01))
+    return report.objective
+
+
+def run_case(make: Any, args: tuple, workers: int) -> dict[str, Any]:
+    scenario = make(*args)
+    began = time.perf_counter()
+    result = optimize(scenario, workers=workers)
+    seconds = time.perf_counter() - began
+    first, last = result.iterations[0], result.final
+    judging = result.evaluation.judging
+    fresh = with_overrides(result.scenario, {"horizon.seed": scenario.horizon.seed + 1})
+    check = evaluate(fresh, judging.fixed(4 * result.evaluation.replications), workers)
+    channels = {}
+    for c, row in result.evaluation.channels.iterrows():
+        out = check.channels.loc[c]
+        channels[c] = (row["target"], row["lower_bound"], out["service_level"],
+                       out["lower_bound"], bool(out["met"]))
+    return {
+        "rounds": len(result.iterations), "headline": result.headline(),
+        "before": last.cost, "after": result.cost,
+        "removed": result.trim.removed if result.trim else 0,
+        "trim complete": result.trim.complete if result.trim else None,
+        "gap": last.solve.gap, "proven": last.solve.proven,
+        "first bound": first.solve.bound, "naive": naive_cost(scenario),
+        "seconds": seconds, "replications": result.evaluation.replications,
+        "out replications": check.replications, "channels": channels,
+        "timed out": any(i.solve.timed_out for i in result.iterations),
+        "judging": f"{judging.confidence:.0%} lower bound per {judging.period}",
+    }
+
+
+def _child(queue: Any, make: Any, args: tuple, workers: int) -> None:
+    try:
+        figures = run_case(make, args, workers)
+    except Exception as exc:  # report a failed case instead of stopping the benchmark
+        figures = {"error": f"{type(exc).__name__}: {exc}"}
+    figures["peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(figures)
+
+
+def show(name: str, f: dict[str, Any]) -> None:
+    print(f"\n== {name}")
+    if "error" in f:
+        print(f"   failed: {f['error']}  (peak {f['peak MiB']:.0f} MiB)")
+        return
+    money = lambda v: "n/a" if v is None else f"{v:,.0f}"  # noqa: E731
+    gap = "n/a" if f["gap"] is None else f"{f['gap']:.2%}"
+    print(f"   {f['headline']}")
+    print(f"   rounds {f['rounds']}, wall {f['seconds']:.0f} s, peak {f['peak MiB']:.0f} MiB, "
+          f"safety net fired: {'yes' if f['timed out'] else 'no'}")
+    print(f"   cost before trim {money(f['before'])}, after {money(f['after'])} "
+          f"({f['removed']} agent-shifts removed, trim complete: {f['trim complete']})")
+    print(f"   last round gap {gap} ({'proven' if f['proven'] else 'not proven'}); "
+          f"first-round lower bound {money(f['first bound'])}; naive plan {money(f['naive'])}")
+    print(f"   judging: {f['judging']}, {f['replications']} replications; out of sample: "
+          f"seed + 1, {f['out replications']} replications")
+    print(f"   {'channel':<14}{'target':>8}{'worst LB':>10}{'out mean':>10}{'out worst LB':>14}"
+          f"{'out met':>9}")
+    for c, (target, lower, mean, out_lower, met) in f["channels"].items():
+        print(f"   {c:<14}{target:>8.1%}{lower:>10.1%}{mean:>10.1%}{out_lower:>14.1%}"
+              f"{'yes' if met else 'no':>9}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", action="store_true", help="also the three scale cases")
+    parser.add_argument("--only", help="run only the cases whose name contains this")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    context = multiprocessing.get_context("spawn")
+    for name, (make, make_args) in cases(args.scale).items():
+        if args.only and args.only not in name:
+            continue
+        queue = context.Queue()
+        child = context.Process(target=_child, args=(queue, make, make_args, args.workers))
+        child.start()
+        figures = queue.get()
+        child.join()
+        show(name, figures)
+
+
+if __name__ == "__main__":
+    main()
