@@ -114,8 +114,11 @@ def run_model(scenario: Scenario, time_limit: float, gap: float) -> None:
     print(f"shift options          {len(data.options):,}")
     print(f"requirements + data    {prepared - began:.2f} s")
     print(f"build                  {built - prepared:.2f} s")
-    print(f"solve (incl. hand-off) {report.seconds:.2f} s  status {report.status}")
-    print(f"gap                    {report.gap:.4%}" if report.gap is not None else "gap n/a")
+    print(f"solve                  {report.seconds:.2f} s  status {report.status}")
+    if report.objective is None:
+        print(f"no schedule found ({report.status})")
+        return
+    print(f"gap                    {report.gap:.4%} ({report.headline()})")
     print(f"objective              {report.objective:,.2f}  bound {report.bound:,.2f}")
 
 
@@ -126,8 +129,10 @@ def run_loop(scenario: Scenario, time_limit: float, gap: float) -> None:
 
     began = time.perf_counter()
     result = optimize(scenario, time_limit=time_limit, mip_gap=gap, progress=show)
-    print(f"sim-opt loop           {time.perf_counter() - began:.1f} s, "
-          f"{'converged' if result.converged else 'not converged'}")
+    print(f"sim-opt loop           {time.perf_counter() - began:.1f} s")
+    print(result.headline())
+    if result.trim is not None:
+        print(result.trim.describe(result.final.currency))
 
 
 def main() -> None:
@@ -135,7 +140,8 @@ def main() -> None:
     parser.add_argument("--loop", action="store_true", help="also run the sim-opt loop")
     parser.add_argument("--versus-pyworkforce", action="store_true",
                         help="also compare with pyworkforce on the same-day subset (120 s each)")
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--time-limit", type=float, default=600.0,
+                        help="safety net per solve (the deterministic stop is the node limit)")
     parser.add_argument("--gap", type=float, default=0.01)
     args = parser.parse_args()
     scenario = benchmark_scenario()

@@ -11,7 +11,9 @@ The `restricted` strategy (the default, `solve`):
 3. **widen**: up to `widenings` times while the gap is wider than asked, a MIP over twice as
    many options, the next ones by reduced cost. Once a MIP holds every option whose reduced
    cost is within the gap (less a step), its bound holds for the whole model (reduced-cost
-   fixing: a schedule using any other option costs more than the one in hand).
+   fixing: a schedule using any other option costs more than the one in hand);
+4. **prove**: still wider than asked, a MIP over every option within `max_nodes`: its bound
+   (the LP's raised by HiGHS's cuts and branching) holds for the whole model.
 
 The `direct` strategy is one MIP over every option, for comparison.
 
@@ -172,6 +174,11 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float) -
             break
         wider = _widen(search.searched, candidates)
         search = _mip(model, settings, search, wider, set(candidates) <= set(wider), began)
+    if search.best is not None and search.gap() > settings.mip_gap and not search.timed_out \
+            and len(search.searched) < len(model.OPTIONS):
+        # Still unproven: a MIP over every option, whose root cuts give a bound for the whole
+        # model far above the LP's (and perhaps a better schedule).
+        search = _mip(model, settings, search, list(model.OPTIONS), True, began)
     return search
 
 

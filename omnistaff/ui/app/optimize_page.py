@@ -37,10 +37,11 @@ def run_form() -> None:
                             "Solve-and-simulate rounds at most; the loop stops earlier once "
                             "every SLA is met.")),
             "optimizer.time_limit": cols[1].number_input(
-                "Seconds per solve", min_value=1.0, value=float(settings.time_limit), step=10.0,
-                help=_field("optimizer.time_limit", "Time the solver may take per iteration.")),
+                "Safety net per solve (s)", min_value=1.0, value=float(settings.time_limit),
+                step=10.0, help=_field("optimizer.time_limit", "Only a safety net: solves stop "
+                                       "by work (optimizer.max_nodes), never by the clock.")),
             "optimizer.mip_gap": cols[2].number_input(
-                "Optimality gap", min_value=0.0001, max_value=0.5, value=settings.mip_gap,
+                "Gap to the lower bound", min_value=0.0001, max_value=0.5, value=settings.mip_gap,
                 step=0.005, format="%.4f",
                 help=_field("optimizer.mip_gap", "Relative gap at which a solve stops.")),
             "optimizer.replications": cols[3].number_input(
