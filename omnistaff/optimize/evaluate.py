@@ -102,15 +102,19 @@ class Evaluation:
             return gap.reindex(range(days), fill_value=0.0).to_numpy()
         return np.full(days, float(gap.max()) if len(gap) else 0.0)
 
-    def to_raise(self, channel: str, intervals_per_day: int) -> np.ndarray:
-        """Intervals whose requirement should rise, within the channel's missed periods: clear
-        misses; else those below the service-level target (or above the abandonment ceiling
-        where that is what missed); else the worst quarter."""
+    def to_raise(self, channel: str, intervals_per_day: int,
+                 raisable: np.ndarray | None = None) -> np.ndarray:
+        """Intervals whose requirement should rise, within the channel's missed periods and
+        among those a raise can help (`raisable`, a mask over the horizon's intervals; all
+        when None): clear misses; else those below the service-level target (or above the
+        abandonment ceiling where that is what missed); else the worst quarter."""
         missed = self.missed_periods(channel)
         if missed.empty:
             return np.array([], dtype=int)
         rows = self.intervals[self.intervals["channel"] == channel].dropna(
             subset=["service_level"])
+        if raisable is not None:
+            rows = rows[raisable[rows["interval"].to_numpy()]]
         if self.period == "day":
             rows = rows[(rows["interval"] // intervals_per_day).isin(missed["period"])]
         chosen: list[int] = []

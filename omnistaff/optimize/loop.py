@@ -266,7 +266,7 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
     raised: dict[str, int] = {}
     following = None
     if not evaluation.all_met and number < plan.rounds:
-        raised, following = _raise(scenario, requirements, evaluation)
+        raised, following = _raise(scenario, requirements, evaluation, data)
         following = following if raised else None  # nothing to raise: another round repeats
     iteration = _iteration(number, staffed, report, evaluation, raised, seconds)
     return _Round(model, agents, kept, evaluation, iteration, following)
@@ -313,21 +313,23 @@ def _trimmed(scenario: Scenario, done: _Round, plan: Plan
     return model, evaluation, report
 
 
-def _raise(scenario: Scenario, requirements: Requirements,
-           evaluation: Evaluation) -> tuple[dict[str, int], Requirements]:
-    """Raise the requirement of the intervals to raise in every missed period (of a live
-    channel, only while it is open: contacts escalated to it after hours do not call for
-    night shifts), and lower the late share of a deferred channel by its shortfall; the
-    number of intervals raised per channel changed."""
+def _raise(scenario: Scenario, requirements: Requirements, evaluation: Evaluation,
+           data: ScheduleData) -> tuple[dict[str, int], Requirements]:
+    """Raise the requirement of the intervals to raise in every missed period, among those a
+    raise can help: of a live channel, those it is open (contacts escalated to it after hours
+    do not call for night shifts); of a deferred one, those some shift can reach within the
+    response window. Lower the late share of a deferred channel by its shortfall. The number
+    of intervals raised per channel changed."""
     per_day = scenario.horizon.intervals_per_day
+    present = data.presence()
     raised = {}
     for c in evaluation.channels.index:
         before = requirements
         if c in requirements.late_share and not evaluation.channels.loc[c, "met"]:
             requirements = requirements.less_late(c, evaluation.shortfall(c))
-        intervals = evaluation.to_raise(c, per_day)
-        if c in requirements.required:
-            intervals = intervals[requirements.open[c][intervals]]
+        raisable = requirements.open[c] if c in requirements.required else ~data.unreachable(
+            c, present) if c in data.window else None
+        intervals = evaluation.to_raise(c, per_day, raisable)
         if intervals.size and c in requirements.required:
             requirements = requirements.raised(c, intervals, _more_agents(
                 requirements, evaluation, c, intervals))
