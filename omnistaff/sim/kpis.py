@@ -10,7 +10,6 @@ the number of channels.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -18,58 +17,17 @@ import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.units import WEEKDAYS
-from omnistaff.sim.state import (
+from omnistaff.sim.records import (
     ABANDONED,
     ANSWERED,
     BALKED,
     EXPIRED,
-    LOAD_CHANGES,
     OUTCOMES,
+    QUEUED,
     WAITING,
-    LoadLog,
+    ContactRecords,
 )
-
-QUEUED = (ANSWERED, ABANDONED, EXPIRED, WAITING)
-COUNT_COLUMNS = ("offered", *OUTCOMES, "escalated")
-RECORD = np.dtype([("channel", np.int64), ("arrival", np.float64), ("outcome", np.int64),
-                   ("left_queue", np.float64), ("group", np.int64), ("priority", np.int64),
-                   ("work", np.float64)])
-
-
-@dataclass(frozen=True)
-class ContactRecords:
-    """The engine's contact records as numpy columns, in arrival order (ties as recorded),
-    and the work-seconds answered in the observation window, channels x groups."""
-
-    channel: np.ndarray
-    arrival: np.ndarray
-    outcome: np.ndarray
-    left_queue: np.ndarray
-    group: np.ndarray
-    priority: np.ndarray
-    work: np.ndarray
-    work_seconds: np.ndarray
-
-    @classmethod
-    def from_records(cls, records: np.ndarray, channels: int, groups: int) -> ContactRecords:
-        """From the engine's records, seven numbers per contact (see `RECORD`)."""
-        data = records.reshape(-1, len(RECORD))
-        work = _work_seconds(data, channels, groups)
-        data = data[np.argsort(data[:, 1], kind="stable")]
-        return cls(*(data[:, i].astype(RECORD[i]) for i in range(len(RECORD))), work)
-
-    @property
-    def wait(self) -> np.ndarray:
-        return self.left_queue - self.arrival
-
-
-def _work_seconds(data: np.ndarray, channels: int, groups: int) -> np.ndarray:
-    """Work-seconds of contacts answered from time 0 on, by channel and group, summed in
-    the order the engine recorded them."""
-    taken = (data[:, 2] == ANSWERED) & (data[:, 3] >= 0)
-    cell = data[taken, 0].astype(np.int64) * groups + data[taken, 4].astype(np.int64)
-    sums = np.bincount(cell, weights=data[taken, 6], minlength=channels * groups)
-    return sums.reshape(channels, groups)
+from omnistaff.sim.state import LOAD_CHANGES, LoadLog
 
 
 def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
