@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.scenarios.units import WEEKDAYS
 from omnistaff.sim.records import (
     ABANDONED,
     ANSWERED,
@@ -43,24 +42,23 @@ def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
     })
 
 
-def interval_labels(scenario: Scenario) -> pd.DataFrame:
-    """Interval index, day, weekday and clock time of each reporting interval."""
+def interval_frame(scenario: Scenario) -> pd.DataFrame:
+    """The leading columns of every per-interval frame: interval index, day, weekday and
+    clock time of each reporting interval (from the horizon's calendar)."""
     horizon = scenario.horizon
     k = np.arange(horizon.intervals)
     day = k // horizon.intervals_per_day
-    minutes = (k % horizon.intervals_per_day) * horizon.interval_minutes
-    first = WEEKDAYS.index(horizon.start_weekday)
     return pd.DataFrame({
         "interval": k,
         "day": day,
-        "weekday": [WEEKDAYS[(first + d) % 7] for d in day],
-        "time": [f"{m // 60:02d}:{m % 60:02d}" for m in minutes],
+        "weekday": np.asarray(horizon.weekdays(), dtype=object)[day],
+        "time": [horizon.clock(i) for i in range(horizon.intervals_per_day)] * horizon.days,
     })
 
 
 def _labelled(key: str, names: list[str], scenario: Scenario) -> dict[str, np.ndarray]:
     """The leading columns of a per interval x channel (group) frame, `names` outermost."""
-    labels = interval_labels(scenario)
+    labels = interval_frame(scenario)
     columns = {key: np.repeat(np.asarray(names, dtype=object), len(labels))}
     columns.update({c: np.tile(labels[c].to_numpy(), len(names)) for c in labels.columns})
     return columns

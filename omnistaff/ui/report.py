@@ -84,10 +84,10 @@ def write_compare_report(comparison: Comparison, out: Path) -> list[Path]:
     daily = comparison.daily_table()
     base = comparison.scenarios[comparison.base]
     figures = [
-        interval_figure(intervals, "service_level", "Service level by interval",
+        interval_figure(intervals, base.horizon, "service_level", "Service level by interval",
                         "service level", percent=True),
-        interval_figure(intervals, "backlog_end", "Backlog (contacts waiting) at the end of "
-                        "each interval", "contacts waiting"),
+        interval_figure(intervals, base.horizon, "backlog_end", "Backlog (contacts waiting) "
+                        "at the end of each interval", "contacts waiting"),
         cost_by_channel(table, base.currency),
         cost_per_contact(table, base.currency),
     ]
@@ -211,8 +211,7 @@ def _daily_tables(daily: pd.DataFrame, base: Scenario) -> str:
     """Per channel: variants as rows, days as columns; service level and peak backlog."""
     parts = []
     days = daily.drop_duplicates("day").sort_values("day")
-    head = "".join(f"<th>{html.escape(str(w).capitalize())} (day {d})</th>"
-                   for d, w in zip(days["day"], days["weekday"], strict=True))
+    head = "".join(f"<th>{html.escape(base.horizon.day_label(d))}</th>" for d in days["day"])
     for channel in base.channels:
         rows = daily[daily["channel"] == channel].set_index(["variant", "day"])
         parts.append(f"<h3>{html.escape(base.channels[channel].label or channel)}</h3>")

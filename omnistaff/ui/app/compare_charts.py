@@ -48,7 +48,7 @@ def channel_week(comparison: Comparison, channel: str) -> go.Figure:
     figure.update_yaxes(range=[0, 105], ticksuffix="%", row=1, col=1)
     figure.update_yaxes(title_text="minutes", rangemode="tozero", row=2, col=1)
     figure.update_yaxes(title_text="contacts", rangemode="tozero", row=3, col=1)
-    day_axis(figure, intervals)
+    day_axis(figure, intervals, base.horizon)
     return layout(figure, f"{spec.label or channel} over the week, by variant (mean of "
                   f"{comparison.replications} replication(s))", 720)
 
