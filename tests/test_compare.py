@@ -14,8 +14,9 @@ import yaml
 from typer.testing import CliRunner
 
 from omnistaff.scenarios import Scenario, VariantError, load_scenario, scenario_from_dict
-from omnistaff.sim.compare import Comparison, compare_variants, welch_half_width
+from omnistaff.sim.compare import Comparison, compare_variants
 from omnistaff.sim.costing import TOTAL
+from omnistaff.sim.stats import welch_half_width
 from omnistaff.ui.cli import app
 
 runner = CliRunner()

@@ -3,7 +3,6 @@ with identical results for the same seed whatever runs them."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.plain import plain_value
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci
@@ -67,14 +67,10 @@ class Replications:
 
 def _nested(table: pd.DataFrame, kpis: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
     return {
-        str(name): {k: {"mean": _plain(row[k]), "ci95": _plain(row[f"{k}_ci95"])} for k in kpis}
+        str(name): {k: {"mean": plain_value(row[k]), "ci95": plain_value(row[f"{k}_ci95"])}
+                    for k in kpis}
         for name, row in table.iterrows()
     }
-
-
-def _plain(value: Any) -> float | None:
-    number = float(value)
-    return None if math.isnan(number) or math.isinf(number) else number
 
 
 def _one(args: tuple[Scenario, int, int]) -> SimResult:

@@ -28,8 +28,9 @@ from omnistaff.scenarios.variants import VariantError, with_overrides
 from omnistaff.sim.compare import run_kpis
 from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.experiment import iter_tasks
+from omnistaff.sim.plain import plain_value
 from omnistaff.sim.run import simulate
-from omnistaff.sim.stats import t_half_width
+from omnistaff.sim.stats import mean_table
 
 RUNS_FILE = "runs.jsonl"
 Progress = Callable[[int, int], None]
@@ -126,8 +127,7 @@ class SweepResult:
     def point_table(self) -> pd.DataFrame:
         """Per point, scope, name and KPI: the mean and 95% half-width over replications."""
         grouped = self.runs.groupby(["point", "scope", "name", "kpi"], sort=False)["value"]
-        table = grouped.agg(mean="mean", ci95=lambda s: t_half_width(s.to_numpy()))
-        return table.reset_index()
+        return mean_table(grouped).reset_index()
 
     def wide(self, scope: str = "channel", kpis: Sequence[str] = ("total_cost",
                                                                      "service_level")) -> (
@@ -183,8 +183,7 @@ def _run_point(task: tuple[str, int, Scenario, int, int]) -> dict[str, Any]:
     """One replication of one point, as a JSON-ready record."""
     key, index, scenario, seed, replication = task
     kpis = run_kpis(simulate(scenario, seed, replication), scenario)
-    values = [[s, n, k, None if math.isnan(v) else v]
-              for s, n, k, v in kpis.itertuples(index=False)]
+    values = [[s, n, k, plain_value(v)] for s, n, k, v in kpis.itertuples(index=False)]
     return {"key": key, "point": index, "replication": replication, "values": values}
 
 
