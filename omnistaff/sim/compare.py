@@ -27,6 +27,7 @@ from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci, mean_table, paired_differences, welch_half_widths
 
 BASE = "base"
+#: The KPIs of one replication in a comparison or sweep (`run_kpis`).
 CHANNEL_KPIS = ["offered", "handled", "resolved", "abandoned", "expired", "service_level",
                 "abandon_rate", "asa_seconds", "response_p90_seconds", "backlog_end",
                 "total_cost", "labour_cost", "idle_cost", "bot_cost", "training_cost",

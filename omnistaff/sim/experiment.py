@@ -17,10 +17,12 @@ from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci
 
 Progress = Callable[[int, int], None]
-CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected", "escalated",
-                "service_level", "asa_seconds", "abandon_rate", "response_mean_seconds",
-                "response_p90_seconds", "backlog_end"]
-GROUP_KPIS = ["occupancy", "paid_hours", "staffed_hours", "busy_hours", "mean_concurrency"]
+#: The KPIs of `Replications.channel_table` and `group_table` (and their summary).
+SUMMARY_CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected", "escalated",
+                        "service_level", "asa_seconds", "abandon_rate", "response_mean_seconds",
+                        "response_p90_seconds", "backlog_end"]
+SUMMARY_GROUP_KPIS = ["occupancy", "paid_hours", "staffed_hours", "busy_hours",
+                      "mean_concurrency"]
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,12 @@ class Replications:
     def channel_table(self) -> pd.DataFrame:
         """Per channel: each KPI's mean and `_ci95` half-width over replications."""
         frame = pd.concat([r.channels.reset_index() for r in self.results], ignore_index=True)
-        return mean_ci(frame, ["channel"], CHANNEL_KPIS)
+        return mean_ci(frame, ["channel"], SUMMARY_CHANNEL_KPIS)
 
     def group_table(self) -> pd.DataFrame:
         """Per group: occupancy, hours and concurrency with their half-widths."""
         frame = pd.concat([r.groups.reset_index() for r in self.results], ignore_index=True)
-        return mean_ci(frame, ["group"], GROUP_KPIS)
+        return mean_ci(frame, ["group"], SUMMARY_GROUP_KPIS)
 
     def channel_intervals(self) -> pd.DataFrame:
         """Per interval x channel: every KPI's mean and half-width over replications."""
@@ -60,8 +62,8 @@ class Replications:
             "scenario": self.scenario.name,
             "seed": self.seed,
             "replications": len(self.results),
-            "channels": _nested(self.channel_table(), CHANNEL_KPIS),
-            "groups": _nested(self.group_table(), GROUP_KPIS),
+            "channels": _nested(self.channel_table(), SUMMARY_CHANNEL_KPIS),
+            "groups": _nested(self.group_table(), SUMMARY_GROUP_KPIS),
         }
 
 

@@ -9,7 +9,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from omnistaff.scenarios import Horizon, Scenario
-from omnistaff.ui.tables import duration
+from omnistaff.ui.catalogue import duration
 
 PALETTE = qualitative.Plotly
 TARGET = {"color": "#d62728", "dash": "dash", "width": 1.5}

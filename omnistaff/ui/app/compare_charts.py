@@ -10,7 +10,7 @@ from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.app.charts import HOVER, TARGET, colour, day_axis, days, layout
-from omnistaff.ui.tables import duration
+from omnistaff.ui.catalogue import duration
 
 
 def _rows(comparison: Comparison, scope: str, kpi: str) -> pd.DataFrame:
