@@ -6,7 +6,8 @@ The public API, in the order a study uses it (see docs/api.md):
   `Scenario` and its `variant(name)`; bad input raises `ScenarioError` listing every problem;
 - one replication: `simulate(scenario, seed)` -> `SimResult` (tidy frames);
 - many: `run_replications(scenario, replications)` (means and 95% intervals) and
-  `compare_variants(scenario)` (paired differences with common random numbers);
+  `compare_variants(scenario)` (paired differences with common random numbers), each run
+  as a `RunSettings` says (replications, seed, workers, Dask address, progress);
 - the optimizer: `omnistaff.optimize.optimize(scenario)`, imported from its own package
   because it brings in Pyomo.
 """
@@ -20,12 +21,13 @@ from omnistaff.scenarios import (
 )
 from omnistaff.sim import SimResult, simulate
 from omnistaff.sim.compare import Comparison, compare_variants
-from omnistaff.sim.experiment import Replications, run_replications
+from omnistaff.sim.experiment import Replications, RunSettings, run_replications
 
 __version__ = "0.1.0"
 __all__ = [
     "Comparison",
     "Replications",
+    "RunSettings",
     "Scenario",
     "ScenarioError",
     "SimResult",

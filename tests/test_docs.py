@@ -1,4 +1,4 @@
-"""The Python examples in docs/api.md run as written, in order, as one script."""
+"""The Python examples in docs/api.md (in order, as one script) and the README run as written."""
 
 from __future__ import annotations
 
@@ -20,3 +20,12 @@ def test_api_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
     printed = capsys.readouterr().out
     assert "service_level" in printed and "diff_ci95_unpaired" in printed
     assert "channels" in printed  # the broken scenario's problem names its field
+
+
+def test_readme_python_example_runs() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    blocks = BLOCK.findall(readme)
+    assert len(blocks) == 1
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    assert len(namespace["runs"].results) == 5  # type: ignore[attr-defined]

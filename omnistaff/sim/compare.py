@@ -20,7 +20,7 @@ import pandas as pd
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import VariantError
 from omnistaff.sim.costing import TOTAL, channel_costs, group_costs
-from omnistaff.sim.experiment import Progress, run_tasks
+from omnistaff.sim.experiment import Progress, RunSettings, settings_from
 from omnistaff.sim.plain import plain_value
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate
@@ -205,13 +205,16 @@ def compare_scenarios(
     workers: int = 1,
     dask_address: str | None = None,
     progress: Progress | None = None,
+    *,
+    settings: RunSettings | None = None,
 ) -> Comparison:
-    """Run every scenario (the first is the base) with the same seed and replications."""
+    """Run every scenario (the first is the base) with the same seed and replications (the
+    base's unless `settings` say)."""
+    plan = settings_from(settings, replications, seed, workers, dask_address, progress)
     base = next(iter(scenarios.values()))
-    count = replications or base.horizon.replications
-    seed = base.horizon.seed if seed is None else seed
+    count, seed = plan.count(base), plan.first_seed(base)
     tasks = [(name, s, seed, r) for name, s in scenarios.items() for r in range(count)]
-    results = run_tasks(_run_variant, tasks, workers, dask_address, progress)
+    results = plan.run(_run_variant, tasks)
     runs = pd.concat([k for k, _ in results], ignore_index=True)
     intervals = pd.concat([i for _, i in results], ignore_index=True)
     return Comparison(dict(scenarios), seed, count, runs, intervals)
@@ -225,7 +228,9 @@ def compare_variants(
     workers: int = 1,
     dask_address: str | None = None,
     progress: Progress | None = None,
+    *,
+    settings: RunSettings | None = None,
 ) -> Comparison:
     """Compare named variants of a scenario (default: base and every variant)."""
-    scenarios = variant_scenarios(scenario, variants)
-    return compare_scenarios(scenarios, replications, seed, workers, dask_address, progress)
+    plan = settings_from(settings, replications, seed, workers, dask_address, progress)
+    return compare_scenarios(variant_scenarios(scenario, variants), settings=plan)

@@ -1,5 +1,6 @@
 """Replications of a scenario, run serially, on a local process pool or on a Dask cluster,
-with identical results for the same seed whatever runs them."""
+with identical results for the same seed whatever runs them. `RunSettings` says how many,
+from which seed, and where; every study (replications, comparisons, sweeps) takes one."""
 
 from __future__ import annotations
 
@@ -23,6 +24,49 @@ SUMMARY_CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected
                         "response_p90_seconds", "backlog_end"]
 SUMMARY_GROUP_KPIS = ["occupancy", "paid_hours", "staffed_hours", "busy_hours",
                       "mean_concurrency"]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How a study's replications run: how many and from which seed (None: the scenario's),
+    on how many local worker processes or on the Dask cluster at `dask_address`, and a
+    `progress(done, total)` callback."""
+
+    replications: int | None = None
+    seed: int | None = None
+    workers: int = 1
+    dask_address: str | None = None
+    progress: Progress | None = None
+
+    def count(self, scenario: Scenario) -> int:
+        """Replications to run: these settings', else the scenario's."""
+        return self.replications or scenario.horizon.replications
+
+    def first_seed(self, scenario: Scenario) -> int:
+        """The seed every replication derives from: these settings', else the scenario's."""
+        return scenario.horizon.seed if self.seed is None else self.seed
+
+    def run(self, function: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
+        """`function` over `tasks`, results in task order, reporting progress."""
+        return run_tasks(function, tasks, self.workers, self.dask_address, self.progress)
+
+    def stream(self, function: Callable[[Any], Any],
+               tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        """(task index, result) pairs as tasks finish (see `iter_tasks`)."""
+        return iter_tasks(function, tasks, self.workers, self.dask_address)
+
+
+def settings_from(settings: RunSettings | None, replications: int | None, seed: int | None,
+                  workers: int, dask_address: str | None,
+                  progress: Progress | None) -> RunSettings:
+    """`settings`, or one made of the separate arguments older callers pass (not both)."""
+    separate = RunSettings(replications, seed, workers, dask_address, progress)
+    if settings is None:
+        return separate
+    if separate != RunSettings():
+        raise TypeError("pass either settings=RunSettings(...) or replications, seed, "
+                        "workers, dask_address and progress, not both")
+    return settings
 
 
 @dataclass(frozen=True)
@@ -87,13 +131,14 @@ def run_replications(
     workers: int = 1,
     dask_address: str | None = None,
     progress: Progress | None = None,
+    *,
+    settings: RunSettings | None = None,
 ) -> Replications:
     """Run replications 0..n-1 of a scenario; same seed, same results on any executor."""
-    count = replications or scenario.horizon.replications
-    seed = scenario.horizon.seed if seed is None else seed
-    tasks = [(scenario, seed, r) for r in range(count)]
-    results = run_tasks(_one, tasks, workers, dask_address, progress)
-    return Replications(scenario, seed, results)
+    plan = settings_from(settings, replications, seed, workers, dask_address, progress)
+    seed = plan.first_seed(scenario)
+    tasks = [(scenario, seed, r) for r in range(plan.count(scenario))]
+    return Replications(scenario, seed, plan.run(_one, tasks))
 
 
 def run_tasks(

@@ -27,7 +27,7 @@ from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import VariantError, with_overrides
 from omnistaff.sim.compare import run_kpis
 from omnistaff.sim.costing import TOTAL
-from omnistaff.sim.experiment import iter_tasks
+from omnistaff.sim.experiment import RunSettings, settings_from
 from omnistaff.sim.plain import plain_value
 from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_table
@@ -211,11 +211,13 @@ def run_sweep(
     workers: int = 1,
     dask_address: str | None = None,
     progress: Progress | None = None,
+    *,
+    settings: RunSettings | None = None,
 ) -> SweepResult:
     """Run every point's replications, streaming each to `out/runs.jsonl`; skip those done."""
+    plan = settings_from(settings, replications, seed, workers, dask_address, progress)
     points = sweep_points(scenario, params)
-    count = replications or scenario.horizon.replications
-    seed = scenario.horizon.seed if seed is None else seed
+    count, seed = plan.count(scenario), plan.first_seed(scenario)
     base = scenario_hash(scenario)
     keys = {(p.index, r): run_key(base, p.overrides, seed, r) for p in points
             for r in range(count)}
@@ -223,17 +225,16 @@ def run_sweep(
     done = read_runs(out)
     tasks = [(keys[p.index, r], p.index, p.scenario, seed, r) for p in points
              for r in range(count) if keys[p.index, r] not in done]
-    if progress:
-        progress(len(keys) - len(tasks), len(keys))
-    for record in _stream(tasks, out, workers, dask_address):
+    if plan.progress:
+        plan.progress(len(keys) - len(tasks), len(keys))
+    for record in _stream(tasks, out, plan):
         done[record["key"]] = record
-        if progress:
-            progress(len(keys) - len(tasks) + record["finished"], len(keys))
+        if plan.progress:
+            plan.progress(len(keys) - len(tasks) + record["finished"], len(keys))
     return SweepResult(list(params), points, _runs_frame(keys, done))
 
 
-def _stream(tasks: list[Any], out: Path, workers: int,
-            dask_address: str | None) -> Iterator[dict[str, Any]]:
+def _stream(tasks: list[Any], out: Path, plan: RunSettings) -> Iterator[dict[str, Any]]:
     """Records as they finish, each appended and flushed to runs.jsonl first."""
     path = out / RUNS_FILE
     torn = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
@@ -241,7 +242,7 @@ def _stream(tasks: list[Any], out: Path, workers: int,
         if torn:
             file.write("\n")  # end a line cut short by an interruption
         for finished, (_, record) in enumerate(
-                iter_tasks(_run_point, tasks, workers, dask_address), start=1):
+                plan.stream(_run_point, tasks), start=1):
             file.write(json.dumps(record) + "\n")
             file.flush()
             yield {**record, "finished": finished}
