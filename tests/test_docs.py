@@ -22,6 +22,7 @@ def test_api_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert "channels" in printed  # the broken scenario's problem names its field
 
 
+@pytest.mark.slow
 def test_readme_python_example_runs() -> None:
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     blocks = BLOCK.findall(readme)

@@ -201,6 +201,7 @@ OPTIONS = [option(0, 4), option(2, 4), option(4, 4), option(0, 8)]
 COSTS = [4, 4, 4, 7.2]
 
 
+@pytest.mark.slow
 def test_a_child_process_finds_what_this_one_does(monkeypatch: pytest.MonkeyPatch) -> None:
     data = tiny(OPTIONS, NEEDS, cost=COSTS)
     here, values_here = isolation.solve_mip(data, "appsi_highs", 1e-6, 30)

@@ -30,6 +30,7 @@ def test_only_the_channels_named_are_planned_and_judged() -> None:
     assert set(evaluation.intervals["channel"]) == set(planned)
 
 
+@pytest.mark.slow
 def test_a_kept_roster_that_meets_every_sla_is_kept_as_it_is() -> None:
     scenario = weekend("optimized_4h")
     result = optimize(scenario)
@@ -42,6 +43,7 @@ def test_a_kept_roster_that_meets_every_sla_is_kept_as_it_is() -> None:
     assert planned == kept
 
 
+@pytest.mark.slow
 def test_the_uncovered_weekend_is_planned_to_the_bundled_1h_schedule_in_two_rounds() -> None:
     # The README's worked example: the optimizer's schedule is the bundled `optimized_1h`.
     result = optimize(weekend("no_weekend_social"))
