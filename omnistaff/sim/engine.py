@@ -15,7 +15,15 @@ import numpy as np
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.sim.records import ABANDONED, ANSWERED, BALKED, BLOCKED, EXPIRED, WAITING
+from omnistaff.sim.records import (
+    ABANDONED,
+    ANSWERED,
+    BALKED,
+    BLOCKED,
+    EXPIRED,
+    WAITING,
+    Escalation,
+)
 from omnistaff.sim.scheduling import NORMAL
 from omnistaff.sim.state import Agent, ChannelState, Contact, GroupState, build_state
 
@@ -35,8 +43,7 @@ class Model:
         # logged per group.
         self.records: list[float] = []
         self.filed: list[np.ndarray] = []  # earlier records, as arrays (`file_records`)
-        # (channel, source arrival, time escalated)
-        self.escalations: list[tuple[int, float, float]] = []
+        self.escalations: list[Escalation] = []
         self.spawn: list = []  # per channel: callable(arrival) -> Contact, set by processes
 
     # -- contacts arriving -------------------------------------------------------------
@@ -182,7 +189,7 @@ class Model:
             load = agent.group.load
             (load.freed_last if agent.held == 0 else load.freed_other).append(now)
         if contact.escalate >= 0:
-            self.escalations.append((contact.channel.index, contact.arrival, now))
+            self.escalations.append(Escalation(contact.channel.index, contact.arrival, now))
             self.spawn[contact.channel.index](contact.escalate)
         self.release(agent, now)
 

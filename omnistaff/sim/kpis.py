@@ -10,7 +10,6 @@ the number of channels.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -25,6 +24,7 @@ from omnistaff.sim.records import (
     QUEUED,
     WAITING,
     ContactRecords,
+    Escalation,
 )
 from omnistaff.sim.state import LOAD_CHANGES, LoadLog
 
@@ -65,7 +65,7 @@ def _labelled(key: str, names: list[str], scenario: Scenario) -> dict[str, np.nd
 
 
 def channel_intervals(
-    records: ContactRecords, escalations: list[tuple], scenario: Scenario
+    records: ContactRecords, escalations: list[Escalation], scenario: Scenario
 ) -> pd.DataFrame:
     """Per interval x channel: counts by outcome, SL, ASA, response mean and p90, backlog."""
     horizon = scenario.horizon
@@ -91,13 +91,14 @@ def channel_intervals(
     return pd.DataFrame(columns)
 
 
-def _escalated(escalations: list[tuple], n: int, cells: int, size: float) -> np.ndarray:
+def _escalated(escalations: list[Escalation], n: int, cells: int, size: float) -> np.ndarray:
     """Escalations per cell of their source contact's arrival (observed window only)."""
-    esc = np.fromiter(chain.from_iterable(escalations), float, 3 * len(escalations))
-    esc = esc.reshape(-1, 3)
-    k = esc[:, 1] // size
-    seen = (esc[:, 1] >= 0) & (k < n)
-    return np.bincount((esc[seen, 0] * n + k[seen]).astype(np.int64), minlength=cells)
+    count = len(escalations)
+    channel = np.fromiter((e.channel for e in escalations), np.int64, count)
+    arrival = np.fromiter((e.arrival for e in escalations), np.float64, count)
+    k = arrival // size
+    seen = (arrival >= 0) & (k < n)
+    return np.bincount(channel[seen] * n + k[seen].astype(np.int64), minlength=cells)
 
 
 def _service_level(columns: dict[str, np.ndarray], cell: np.ndarray, codes: np.ndarray,

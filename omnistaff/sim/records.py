@@ -35,6 +35,14 @@ class ContactRecord(NamedTuple):
     work: float  # agent-seconds of an answered contact, after proficiency, with wrap-up
 
 
+class Escalation(NamedTuple):
+    """A contact passed on to another channel (few enough to be a NamedTuple each)."""
+
+    channel: int  # the channel it was handled on
+    arrival: float  # when it arrived there
+    escalated: float  # when it was passed on
+
+
 RECORD_WIDTH = len(ContactRecord._fields)
 #: Column positions, for reading an (n, RECORD_WIDTH) array of records.
 CHANNEL, ARRIVAL, OUTCOME, LEFT_QUEUE, GROUP, PRIORITY, WORK = range(RECORD_WIDTH)
