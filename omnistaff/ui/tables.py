@@ -20,13 +20,11 @@ GROUP_COLUMNS = ["occupancy", "paid_hours", "staffed_hours", "mean_concurrency"]
 
 def channel_table(table: pd.DataFrame, scenario: Scenario, title: str) -> Table:
     """Per channel: volumes, service level against target, waits, abandonment, backlog."""
-    out = Table(title=escape(title), title_justify="left")
     kpis = [CHANNEL_CATALOGUE[k] for k in CHANNEL_COLUMNS]
-    out.add_column("channel", justify="left", no_wrap=True)
+    headers = ["channel"]
     for kpi in kpis:
-        out.add_column(kpi.title, justify="right", no_wrap=True)
-        if kpi.key == "service_level":
-            out.add_column("target", justify="right", no_wrap=True)
+        headers += [kpi.title, "target"] if kpi.key == "service_level" else [kpi.title]
+    rows = []
     for channel, row in table.iterrows():
         spec = scenario.channels[str(channel)]
         cells = [f"{channel} ({spec.mode})"]
@@ -35,19 +33,30 @@ def channel_table(table: pd.DataFrame, scenario: Scenario, title: str) -> Table:
             cells.append(with_ci(row[kpi.key], half, kpi.kind))
             if kpi.key == "service_level":
                 cells.append(f"{100 * spec.sla.target:.0f}% in {duration(spec.sla.threshold)}")
-        out.add_row(*cells)
+        rows.append(cells)
+    return _table(title, headers, rows)
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
+    """A table of text cells, first column left-aligned. A narrow terminal wraps the titles
+    wider than their values, never a value."""
+    out = Table(title=escape(title), title_justify="left")
+    for i, header in enumerate(headers):
+        widest = max((len(row[i]) for row in rows), default=0)
+        out.add_column(header, justify="left" if i == 0 else "right",
+                       no_wrap=widest >= len(header))
+    for row in rows:
+        out.add_row(*row)
     return out
 
 
 def group_table(table: pd.DataFrame, title: str) -> Table:
     """Per group: occupancy, paid and staffed hours, concurrency."""
-    out = Table(title=escape(title), title_justify="left")
-    out.add_column("group", justify="left")
-    for key in GROUP_COLUMNS:
-        out.add_column(GROUP_CATALOGUE[key].title, justify="right")
+    headers = ["group", *(GROUP_CATALOGUE[key].title for key in GROUP_COLUMNS)]
+    rows = []
     for group, row in table.iterrows():
         concurrency = row["mean_concurrency"]
-        out.add_row(str(group), with_ci(row["occupancy"], row["occupancy_ci95"], "share"),
-                    amount(row["paid_hours"], "hours"), amount(row["staffed_hours"], "hours"),
-                    "–" if math.isnan(concurrency) else f"{concurrency:.2f}")
-    return out
+        rows.append([str(group), with_ci(row["occupancy"], row["occupancy_ci95"], "share"),
+                     amount(row["paid_hours"], "hours"), amount(row["staffed_hours"], "hours"),
+                     "–" if math.isnan(concurrency) else f"{concurrency:.2f}"])
+    return _table(title, headers, rows)
