@@ -136,6 +136,7 @@ def test_a_bad_field_is_reported_next_to_it_and_not_applied(small: Scenario) -> 
     assert [e.value for e in column.error] == found
 
 
+@pytest.mark.slow
 def test_unchanged_tables_apply_to_the_same_scenario(small: Scenario) -> None:
     at = start(small)
     for label in ("Apply changes to agent groups", "Apply changes to staffing",
@@ -164,6 +165,7 @@ def test_shift_template_table_round_trips(name: str) -> None:
     assert Scenario.model_validate(data) == scenario
 
 
+@pytest.mark.slow
 def test_yaml_tab_applies_edits_and_reports_problems(small: Scenario) -> None:
     at = start(small)
     text = next(t for t in at.text_area if t.label == "Scenario (YAML)")
@@ -216,6 +218,7 @@ def test_a_good_upload_becomes_the_scenario(small: Scenario) -> None:
     assert not errors(at)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))
 def test_downloaded_yaml_loads_back_to_the_same_scenario(name: str) -> None:
     scenario = load_scenario(bundled_scenarios()[name])
@@ -252,6 +255,7 @@ def test_simulate_runs_with_progress_and_shows_results(small: Scenario) -> None:
     assert not errors(at)
 
 
+@pytest.mark.slow
 def test_past_runs_are_listed_and_reloadable(small: Scenario) -> None:
     at = start(small, "simulate_page.py")
     seed = next(n for n in at.number_input if n.label == "Seed")
@@ -284,6 +288,7 @@ class SlowRun:
         return self.real(scenario_json, replications, seed)
 
 
+@pytest.mark.slow
 def test_a_long_run_shows_progress_and_leaves_the_page_usable(
         small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     slow = SlowRun()
@@ -328,6 +333,7 @@ def test_a_failed_run_is_reported_not_raised(small: Scenario,
 # -------------------------------------------------------------------------------- compare
 
 
+@pytest.mark.slow
 def test_compare_runs_variants_paired_and_shows_differences(small: Scenario) -> None:
     at = start(small, "compare_page.py")
     assert [t.value for t in at.title] == ["Compare"]
@@ -410,6 +416,7 @@ def values(array: list[Any] | dict[str, str]) -> list[Any]:
     return list(array)
 
 
+@pytest.mark.slow
 def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(
         quick: Scenario, served: dict[str, bytes]) -> None:
     at = start(quick, "optimize_page.py")
@@ -475,6 +482,7 @@ def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(
     assert not errors(at)
 
 
+@pytest.mark.slow
 def test_optimize_reports_each_iteration_as_progress(quick: Scenario) -> None:
     seen: list[tuple[object, ...]] = []
     other_seed = with_overrides(quick, {"horizon.seed": quick.horizon.seed + 1})  # not cached
@@ -484,6 +492,7 @@ def test_optimize_reports_each_iteration_as_progress(quick: Scenario) -> None:
     assert [note for _, _, note in seen] == list(result.notes)
 
 
+@pytest.mark.slow
 def test_optimize_page_reports_an_impossible_plan_in_words(quick: Scenario) -> None:
     weekend_only = {**QUICK_OPTIMIZER, "templates": [
         {**QUICK_OPTIMIZER["templates"][0], "days": "weekend"}]}

@@ -14,8 +14,9 @@ import yaml
 from typer.testing import CliRunner
 
 from omnistaff.scenarios import Scenario, VariantError, load_scenario, scenario_from_dict
-from omnistaff.sim.compare import Comparison, compare_variants, welch_half_width
+from omnistaff.sim.compare import Comparison, compare_variants
 from omnistaff.sim.costing import TOTAL
+from omnistaff.sim.stats import welch_half_width
 from omnistaff.ui.cli import app
 
 runner = CliRunner()
@@ -68,6 +69,7 @@ def kpi(table: pd.DataFrame, variant: str, name: str, key: str) -> pd.Series:
     return rows.iloc[0]
 
 
+@pytest.mark.slow
 def test_paired_intervals_are_much_narrower_than_unpaired(comparison: Comparison) -> None:
     """Common random numbers: the same customers in each replication of both variants, so
     the paired difference has far less noise than two independent samples would."""
@@ -82,6 +84,7 @@ def test_paired_intervals_are_much_narrower_than_unpaired(comparison: Comparison
     assert kpi(table, "more_phone", "phone", "abandon_rate")["diff"] < 0
 
 
+@pytest.mark.slow
 def test_variant_that_changes_nothing_simulated_has_zero_difference(
         comparison: Comparison) -> None:
     """An SLA target only changes how results are judged: with common random numbers every
@@ -92,6 +95,7 @@ def test_variant_that_changes_nothing_simulated_has_zero_difference(
     assert same["diff"].notna().sum() > 30
 
 
+@pytest.mark.slow
 def test_intervals_agree_with_the_totals(comparison: Comparison, scenario: Scenario) -> None:
     """One day: the day's pooled service level and offered count are the channel's."""
     runs = comparison.runs
@@ -121,6 +125,7 @@ def test_unknown_variant_names_it_and_the_known_ones(scenario: Scenario) -> None
         compare_variants(scenario, ["base", "faster"])
 
 
+@pytest.mark.slow
 def test_same_results_serially_on_a_pool_and_on_dask(scenario: Scenario,
                                                      comparison: Comparison) -> None:
     from distributed import LocalCluster
@@ -146,6 +151,7 @@ def write_scenario(folder: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_compare_command_writes_a_self_contained_report(tmp_path: Path) -> None:
     source = write_scenario(tmp_path)
     out = tmp_path / "out"
@@ -185,6 +191,7 @@ def test_compare_missing_file_names_it(tmp_path: Path) -> None:
     assert "nowhere.yaml" in result.stderr and "check the path" in result.stderr
 
 
+@pytest.mark.slow
 def test_compare_optimize_runs_the_optimizer_on_each_variant(tmp_path: Path) -> None:
     """--optimize schedules each variant with the real optimizer (here 8-hour and 4-hour shifts
     on one day), writes each optimized scenario, then compares the schedules on the same

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import paired_estimate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -147,6 +148,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 # ------------------------------------------------------------------------------ properties
 
 
+@pytest.mark.slow
 @settings(PROPERTY_SETTINGS, max_examples=60)
 @given(scen=scenarios(), seed=st.integers(0, 2**16))
 def test_every_contact_is_accounted_for(scen: Scenario, seed: int) -> None:
@@ -162,6 +164,7 @@ def test_every_contact_is_accounted_for(scen: Scenario, seed: int) -> None:
     assert (frame["escalated"] <= frame["answered"]).all()
 
 
+@pytest.mark.slow
 @settings(PROPERTY_SETTINGS, max_examples=60)
 @given(scen=scenarios(), seed=st.integers(0, 2**16))
 def test_waits_and_rates_are_sane(scen: Scenario, seed: int) -> None:
@@ -184,6 +187,7 @@ def test_waits_and_rates_are_sane(scen: Scenario, seed: int) -> None:
             >= result.channel_intervals["answered_within_sla"]).all()
 
 
+@pytest.mark.slow
 @settings(PROPERTY_SETTINGS, max_examples=60)
 @given(scen=scenarios(), seed=st.integers(0, 2**16))
 def test_agents_are_busy_only_while_staffed(scen: Scenario, seed: int) -> None:
@@ -198,6 +202,7 @@ def test_agents_are_busy_only_while_staffed(scen: Scenario, seed: int) -> None:
     assert (groups[["staffed_seconds", "busy_seconds", "held_seconds"]] >= -eps).all().all()
 
 
+@pytest.mark.slow
 @settings(PROPERTY_SETTINGS, max_examples=15)
 @given(scen=scenarios(), seed=st.integers(0, 2**16))
 def test_same_seed_same_frames(scen: Scenario, seed: int) -> None:
@@ -206,6 +211,7 @@ def test_same_seed_same_frames(scen: Scenario, seed: int) -> None:
     _assert_same(first, second)
 
 
+@pytest.mark.slow
 @settings(PROPERTY_SETTINGS, max_examples=12)
 @given(scen=scenarios(), seed=st.integers(0, 2**16))
 def test_more_agents_never_worse_on_average(scen: Scenario, seed: int) -> None:

@@ -41,6 +41,8 @@ from omnistaff.sim.erlang import queue_metrics
 SHARE_SLACK = 0.002
 ASA_RELATIVE_SLACK = 0.01
 
+pytestmark = pytest.mark.slow  # every test here holds the engine to theory over many replications
+
 
 @dataclass(frozen=True)
 class Measured:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import time
 from itertools import pairwise
 
 import numpy as np
@@ -294,13 +293,16 @@ def test_erlang_a_service_level_monotone_in_agents() -> None:
     assert levels[0] < 0.05 and levels[-1] > 0.999
 
 
-def test_erlang_a_fast_at_2000_agents() -> None:
+def test_erlang_a_at_2000_agents_tends_to_erlang_c_as_patience_grows() -> None:
+    """At the size of a large centre the sums stay finite, and customers who hardly ever
+    abandon give Erlang C's answer (its speed is a benchmark's business, not a test's)."""
     rate, aht = 1950 / 300, 300.0
-    erlang_a_metrics(rate, aht, 2000, 180.0, 20.0)
-    start = time.perf_counter()
-    for _ in range(20):
-        erlang_a_metrics(rate, aht, 2000, 180.0, 20.0)
-    assert (time.perf_counter() - start) / 20 < 0.05
+    impatient = erlang_a_metrics(rate, aht, 2000, 180.0, 20.0)
+    patient = erlang_a_metrics(rate, aht, 2000, 1e9, 20.0)
+    classic = erlang_c_metrics(rate, aht, 2000, 20.0)
+    assert all(math.isfinite(v) for v in impatient.to_dict().values())
+    assert impatient.service_level >= classic.service_level - 1e-9
+    assert patient.service_level == pytest.approx(classic.service_level, abs=1e-6)
 
 
 def test_queue_metrics_dispatch() -> None:
@@ -350,18 +352,16 @@ def test_agents_for_target_is_least(
     assert c == 1 or not meets(c - 1)
 
 
-def test_agents_for_target_edges_and_speed() -> None:
+def test_agents_for_target_edges() -> None:
     assert agents_for_target(0.0, 180.0, 20.0, 0.8) == 0
     assert agents_for_target(1e-6, 180.0, 20.0, 0.0) == 1
     with pytest.raises(ValueError):
         agents_for_target(1.0, 180.0, 20.0, 0.8, max_agents=50)
     with pytest.raises(ValueError):
         agents_for_target(1.0, 180.0, 20.0, 1.5)
-    start = time.perf_counter()
-    for load in (500.0, 1000.0, 2000.0):
-        agents_for_target(load / 300, 300.0, 20.0, 0.8, patience=180.0)
-        agents_for_target(load / 300, 300.0, 20.0, 0.8)
-    assert time.perf_counter() - start < 1.0
+    for load in (500.0, 1000.0, 2000.0):  # abandonment relieves the queue: never more agents
+        assert agents_for_target(load / 300, 300.0, 20.0, 0.8, patience=180.0) <= (
+            agents_for_target(load / 300, 300.0, 20.0, 0.8))
 
 
 # --------------------------------------------------------------------- property tests

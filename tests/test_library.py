@@ -31,6 +31,7 @@ def test_every_bundled_scenario_and_variant_validates() -> None:
             assert scenario.variant(name).name.endswith(f"[{name}]")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", STUDIES)
 def test_every_variant_runs_and_its_costs_add_up(name: str) -> None:
     scenario = study(name)
@@ -43,6 +44,7 @@ def test_every_variant_runs_and_its_costs_add_up(name: str) -> None:
             costs.loc[TOTAL, "total_cost"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", STUDIES)
 def test_base_matches_its_golden_summary(name: str) -> None:
     """Tolerance: |mean - golden| <= 2 x golden 95% half-width (+ a tiny float margin).
@@ -87,6 +89,7 @@ def weekend() -> Comparison:
                             replications=3, workers=2)
 
 
+@pytest.mark.slow
 def test_weekend_story(weekend: Comparison) -> None:
     """Two agents miss a 1-hour SLA at the weekend; nobody is worse; the optimized schedules
     meet theirs; an outage hurts, every replication (paired on the same customers)."""
@@ -105,6 +108,7 @@ def channel_kpi(comparison: Comparison, variant: str, name: str, kpi: str) -> fl
     return float(row["mean"].iloc[0])
 
 
+@pytest.mark.slow
 def test_cost_per_channel_story() -> None:
     """More chat concurrency serves chat better; the bot costs money and takes load off;
     less social escalation makes social cheaper per resolved contact."""
@@ -120,6 +124,7 @@ def test_cost_per_channel_story() -> None:
         channel_kpi(runs, "base", "social", "cost_per_resolved"))
 
 
+@pytest.mark.slow
 def test_omni_vs_single_variants_meet_the_same_slas() -> None:
     """Each variant's staffing is the optimizer's schedule, judged on the same 10
     replications (same seed) as here."""

@@ -31,6 +31,8 @@ from omnistaff.sim import simulate
 TEMPLATES = [{"name": "full_time", "start_step": "1h",
               "breaks": [{"duration": "30min", "earliest": "3h", "latest": "5h", "step": "1h"}]}]
 
+pytestmark = pytest.mark.slow  # every test here reads one run of the sim-opt loop
+
 
 @pytest.fixture(scope="module")
 def scenario() -> Scenario:

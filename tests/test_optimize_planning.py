@@ -29,6 +29,7 @@ def test_only_the_channels_named_are_planned_and_judged() -> None:
     assert set(evaluation.intervals["channel"]) == set(planned)
 
 
+@pytest.mark.slow
 def test_a_kept_roster_that_meets_every_sla_is_kept_as_it_is() -> None:
     scenario = weekend("optimized_4h")
     result = optimize(scenario)
@@ -41,6 +42,7 @@ def test_a_kept_roster_that_meets_every_sla_is_kept_as_it_is() -> None:
     assert planned == kept
 
 
+@pytest.mark.slow
 def test_the_uncovered_weekend_is_planned_to_the_bundled_1h_schedule() -> None:
     # The README's worked example: the optimizer's trimmed schedule is the bundled
     # `optimized_1h`, found in three rounds, every round proven within the gap.

@@ -67,6 +67,7 @@ def test_a_24_hour_window_needs_fewer_paid_hours_than_the_same_work_live() -> No
     assert hours(deferred) < 0.8 * hours(live)
 
 
+@pytest.mark.slow
 def test_a_one_hour_window_over_the_weekend_forces_weekend_coverage() -> None:
     social = email("deferred", "1h", daily=150, intraday="evening")
     # Any schedule that fits will do here: the presence it needs is a constraint.

@@ -104,6 +104,7 @@ def full_sweep(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> 
     return run_sweep(scenario, [parse_param(p) for p in PARAMS], out)
 
 
+@pytest.mark.slow
 def test_more_agents_cost_more_and_serve_better(full_sweep: SweepResult) -> None:
     wide = full_sweep.wide(kpis=("total_cost", "service_level"))
     by_agents = wide.groupby("staffing.shifts.0.count")[["total.total_cost",
@@ -112,6 +113,7 @@ def test_more_agents_cost_more_and_serve_better(full_sweep: SweepResult) -> None
     assert by_agents["phone.service_level"].is_monotonic_increasing
 
 
+@pytest.mark.slow
 def test_interrupted_sweep_resumes_without_redoing_runs(scenario: Scenario, tmp_path: Path,
                                                         full_sweep: SweepResult) -> None:
     params = [parse_param(p) for p in PARAMS]
@@ -134,6 +136,7 @@ def test_interrupted_sweep_resumes_without_redoing_runs(scenario: Scenario, tmp_
     pd.testing.assert_frame_equal(resumed.runs, full_sweep.runs)
 
 
+@pytest.mark.slow
 def test_same_results_on_a_pool(scenario: Scenario, tmp_path: Path,
                                 full_sweep: SweepResult) -> None:
     params = [parse_param(p) for p in PARAMS]
@@ -141,6 +144,7 @@ def test_same_results_on_a_pool(scenario: Scenario, tmp_path: Path,
     pd.testing.assert_frame_equal(pooled.runs, full_sweep.runs)
 
 
+@pytest.mark.slow
 def test_same_results_on_dask(scenario: Scenario, tmp_path: Path,
                               full_sweep: SweepResult) -> None:
     from distributed import LocalCluster

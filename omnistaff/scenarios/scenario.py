@@ -10,7 +10,7 @@ from omnistaff.scenarios.base import Frozen
 from omnistaff.scenarios.channel import Channel
 from omnistaff.scenarios.checks import reference_problems
 from omnistaff.scenarios.templates import OptimizerSettings
-from omnistaff.scenarios.units import Seconds, Weekday
+from omnistaff.scenarios.units import WEEKDAYS, Seconds, Weekday
 from omnistaff.scenarios.workforce import AgentGroup, Staffing
 
 
@@ -42,6 +42,39 @@ class Horizon(Frozen):
     @property
     def intervals(self) -> int:
         return self.days * self.intervals_per_day
+
+    # -- the calendar: every weekday, day or interval label is computed here ---------------
+    def weekday(self, day: int) -> Weekday:
+        """The weekday ('mon'..'sun') of a day index. A day outside the horizon (in the
+        warm-up, before day 0) is a day of the horizon repeated, as the warm-up replays the
+        horizon's end: day -1 is the last day."""
+        first = WEEKDAYS.index(self.start_weekday)
+        return WEEKDAYS[(first + day % self.days) % 7]  # type: ignore[return-value]
+
+    def weekdays(self) -> tuple[Weekday, ...]:
+        """The weekday of each day of the horizon, day 0 first."""
+        return tuple(self.weekday(day) for day in range(self.days))
+
+    def days_on(self, weekday: str) -> list[int]:
+        """The horizon's days that fall on a weekday."""
+        return [day for day, name in enumerate(self.weekdays()) if name == weekday]
+
+    def day_label(self, day: int) -> str:
+        """'Mon'; on a horizon longer than a week, 'Mon (day 7)' (days count from 0, as in
+        every frame's `day` column)."""
+        name = self.weekday(day).title()
+        return name if self.days <= 7 else f"{name} (day {day})"
+
+    def clock(self, interval: int) -> str:
+        """'08:30': the time of day an interval (of the horizon, counted from 0) starts."""
+        minutes = (interval % self.intervals_per_day) * self.interval_minutes
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    def interval_label(self, interval: int) -> str:
+        """'Mon 08:30'; on a horizon longer than a week, 'Mon 08:30 (day 7)'."""
+        day = interval // self.intervals_per_day
+        text = f"{self.weekday(day).title()} {self.clock(interval)}"
+        return text if self.days <= 7 else f"{text} (day {day})"
 
 
 class Routing(Frozen):

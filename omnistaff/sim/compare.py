@@ -16,17 +16,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import VariantError
 from omnistaff.sim.costing import TOTAL, channel_costs, group_costs
-from omnistaff.sim.experiment import Progress, run_tasks
+from omnistaff.sim.experiment import Progress, RunSettings, settings_from
+from omnistaff.sim.plain import plain_value
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate
-from omnistaff.sim.stats import mean_ci, t_half_width
+from omnistaff.sim.stats import mean_ci, mean_table, paired_differences, welch_half_widths
 
 BASE = "base"
+#: The KPIs of one replication in a comparison or sweep (`run_kpis`).
 CHANNEL_KPIS = ["offered", "handled", "resolved", "abandoned", "expired", "service_level",
                 "abandon_rate", "asa_seconds", "response_p90_seconds", "backlog_end",
                 "total_cost", "labour_cost", "idle_cost", "bot_cost", "training_cost",
@@ -132,8 +133,7 @@ class Comparison:
     def kpi_table(self) -> pd.DataFrame:
         """Per variant, scope, name and KPI: mean and 95% half-width, and the difference
         from the base with its paired and (for reference) unpaired 95% half-widths."""
-        grouped = self.runs.groupby(KEYS, sort=False)["value"]
-        table = grouped.agg(mean="mean", ci95=lambda s: t_half_width(s.to_numpy()))
+        table = mean_table(self.runs.groupby(KEYS, sort=False)["value"])
         diffs = [self._differences(v) for v in self.scenarios if v != self.base]
         if diffs:
             table = table.join(pd.concat(diffs))
@@ -145,9 +145,10 @@ class Comparison:
         wide = self.runs.pivot_table(index=["scope", "name", "kpi"], columns=["variant",
                                      "replication"], values="value", sort=False, dropna=False)
         this, base = wide[variant].to_numpy(), wide[self.base].to_numpy()
-        rows = [_difference(a, b) for a, b in zip(this, base, strict=True)]
-        frame = pd.DataFrame(rows, index=wide.index,
-                             columns=["diff", "diff_ci95", "diff_ci95_unpaired"])
+        diff, half = paired_differences(this, base)
+        frame = pd.DataFrame({"diff": diff, "diff_ci95": half,
+                              "diff_ci95_unpaired": welch_half_widths(this, base)},
+                             index=wide.index)
         return pd.concat({variant: frame}, names=["variant"])
 
     def interval_table(self) -> pd.DataFrame:
@@ -179,34 +180,9 @@ class Comparison:
         for row in self.kpi_table().itertuples(index=False):
             entry = out["variants"].setdefault(row.variant, {}).setdefault(
                 row.scope, {}).setdefault(row.name, {})
-            entry[row.kpi] = {k: _plain(getattr(row, k)) for k in
+            entry[row.kpi] = {k: plain_value(getattr(row, k)) for k in
                               ("mean", "ci95", "diff", "diff_ci95", "diff_ci95_unpaired")}
         return out
-
-
-def _difference(values: np.ndarray, base: np.ndarray) -> tuple[float, float, float]:
-    """Mean paired difference, its t half-width, and the Welch half-width ignoring pairing."""
-    keep = ~(np.isnan(values) | np.isnan(base))
-    a, b = values[keep], base[keep]
-    if a.size == 0:
-        return math.nan, math.nan, math.nan
-    return float(np.mean(a - b)), t_half_width(a - b), welch_half_width(a, b)
-
-
-def welch_half_width(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> float:
-    """Half-width of the CI of mean(a) - mean(b) for independent samples (Welch)."""
-    if a.size < 2 or b.size < 2:
-        return math.nan
-    va, vb = np.var(a, ddof=1) / a.size, np.var(b, ddof=1) / b.size
-    if va + vb == 0:
-        return 0.0
-    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    return float(stats.t.ppf(0.5 + level / 2, df) * math.sqrt(va + vb))
-
-
-def _plain(value: Any) -> float | None:
-    number = float(value)
-    return None if math.isnan(number) or math.isinf(number) else number
 
 
 def _run_variant(task: tuple[str, Scenario, int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -229,13 +205,16 @@ def compare_scenarios(
     workers: int = 1,
     dask_address: str | None = None,
     progress: Progress | None = None,
+    *,
+    settings: RunSettings | None = None,
 ) -> Comparison:
-    """Run every scenario (the first is the base) with the same seed and replications."""
+    """Run every scenario (the first is the base) with the same seed and replications (the
+    base's unless `settings` say)."""
+    plan = settings_from(settings, replications, seed, workers, dask_address, progress)
     base = next(iter(scenarios.values()))
-    count = replications or base.horizon.replications
-    seed = base.horizon.seed if seed is None else seed
+    count, seed = plan.count(base), plan.first_seed(base)
     tasks = [(name, s, seed, r) for name, s in scenarios.items() for r in range(count)]
-    results = run_tasks(_run_variant, tasks, workers, dask_address, progress)
+    results = plan.run(_run_variant, tasks)
     runs = pd.concat([k for k, _ in results], ignore_index=True)
     intervals = pd.concat([i for _, i in results], ignore_index=True)
     return Comparison(dict(scenarios), seed, count, runs, intervals)
@@ -249,7 +228,9 @@ def compare_variants(
     workers: int = 1,
     dask_address: str | None = None,
     progress: Progress | None = None,
+    *,
+    settings: RunSettings | None = None,
 ) -> Comparison:
     """Compare named variants of a scenario (default: base and every variant)."""
-    scenarios = variant_scenarios(scenario, variants)
-    return compare_scenarios(scenarios, replications, seed, workers, dask_address, progress)
+    plan = settings_from(settings, replications, seed, workers, dask_address, progress)
+    return compare_scenarios(variant_scenarios(scenario, variants), settings=plan)

@@ -18,9 +18,7 @@ def minute_rates(arrivals: Arrivals, horizon: Horizon) -> np.ndarray:
         rates = _rates_from_counts(arrivals.counts, horizon)
     else:
         week = _week_of_minutes(arrivals)
-        first = WEEKDAYS.index(horizon.start_weekday)
-        days = [(first + d) % 7 for d in range(horizon.days)]
-        rates = np.concatenate([week[d] for d in days])
+        rates = np.concatenate([week[WEEKDAYS.index(w)] for w in horizon.weekdays()])
     return rates * _surge_factors(arrivals, horizon)
 
 
@@ -67,10 +65,8 @@ def _rates_from_counts(counts: tuple[float, ...], horizon: Horizon) -> np.ndarra
 
 def _surge_factors(arrivals: Arrivals, horizon: Horizon) -> np.ndarray:
     factors = np.ones(horizon.days * MINUTES_PER_DAY)
-    first = WEEKDAYS.index(horizon.start_weekday)
     for surge in arrivals.surges:
-        for day in range(horizon.days):
-            weekday = WEEKDAYS[(first + day) % 7]
+        for day, weekday in enumerate(horizon.weekdays()):
             if surge.day == weekday or surge.day == day:
                 start = day * MINUTES_PER_DAY + clock_seconds(surge.start) // 60
                 stop = start + round(surge.duration / 60)

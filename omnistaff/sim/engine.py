@@ -9,27 +9,23 @@ deadline when it reaches the head of its queue, so a contact costs about two eve
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import simpy
-from simpy.events import NORMAL
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.sim.state import (
+from omnistaff.sim.records import (
     ABANDONED,
     ANSWERED,
     BALKED,
     BLOCKED,
     EXPIRED,
-    INF,
-    NO_POOL,
     WAITING,
-    Agent,
-    ChannelState,
-    Contact,
-    GroupState,
-    Pool,
-    build_state,
+    Escalation,
 )
+from omnistaff.sim.scheduling import NORMAL
+from omnistaff.sim.state import Agent, ChannelState, Contact, GroupState, build_state
 
 
 class Model:
@@ -42,25 +38,22 @@ class Model:
         self.group_index = {g.name: g.index for g in self.groups}
         self.balking = [scenario.channels[c.name].balking for c in self.channels]
         self.capacity = [scenario.channels[c.name].queue_capacity for c in self.channels]
-        # one record per contact, seven numbers in a row of one flat list: channel, arrival,
-        # outcome, time left the queue, group, priority, work (agent-seconds, after
-        # proficiency and with wrap-up, of an answered contact; costing splits paid time by
-        # it); a flat list of numbers gives the garbage collector nothing to count or
-        # traverse, unlike a tuple per contact. Changes in load are logged per group.
+        # one record per contact: the fields of `records.ContactRecord`, in order, in a row
+        # of one flat list (costing splits paid time by its work). Changes in load are
+        # logged per group.
         self.records: list[float] = []
         self.filed: list[np.ndarray] = []  # earlier records, as arrays (`file_records`)
-        # (channel, source arrival, time escalated)
-        self.escalations: list[tuple[int, float, float]] = []
+        self.escalations: list[Escalation] = []
         self.spawn: list = []  # per channel: callable(arrival) -> Contact, set by processes
 
     # -- contacts arriving -------------------------------------------------------------
     def arrive(self, contact: Contact, balk_draw: float) -> None:
         """Route a contact that needs an agent, or queue it (or it balks, or is blocked)."""
         channel = contact.channel
-        agent, pool = self.find_agent(channel)
+        agent, limit, proficiency = self.find_agent(channel)
         if agent is not None:
             now = self.env.now
-            self.start(agent, contact, pool[2], pool[3], now)
+            self.start(agent, contact, limit, proficiency, now)
             if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
                 self.rerate(agent, now)
             if not agent.exclusive:  # room for more: back in a bucket
@@ -75,23 +68,23 @@ class Model:
             return
         channel.queue_of[contact.priority].append(contact)
 
-    def find_agent(self, channel: ChannelState) -> tuple[Agent | None, Pool]:
-        """The agent with the most preferred skill, fewest held, longest at that level, and
-        the pool it waits in (its route's limit and proficiency), if any agent is free."""
+    def find_agent(self, channel: ChannelState) -> tuple[Agent | None, int, float]:
+        """The agent with the most preferred skill, fewest held, longest at that level, with
+        its route's limit and proficiency, if any agent is free."""
         best: Agent | None = None
-        best_pool = NO_POOL
-        for pool in channel.pools:  # by (rank, held): the first level with anyone decides
-            if best is not None and pool[0] != best_pool[0]:
+        best_level, best_limit, best_proficiency = -1, 0, 0.0
+        for level, bucket, limit, proficiency in channel.pools:  # the first level with
+            if best is not None and level != best_level:  # anyone decides
                 break
-            bucket = pool[1]
             while bucket:  # drop stale entries: agents whose token moved on
                 token, agent = bucket[0]
                 if token == agent.token:
                     if best is None or agent.since < best.since:
-                        best, best_pool = agent, pool
+                        best, best_level, best_limit, best_proficiency = (
+                            agent, level, limit, proficiency)
                     break
                 bucket.popleft()
-        return best, best_pool
+        return best, best_limit, best_proficiency
 
     def queue_full(self, channel: ChannelState, capacity: int) -> bool:
         if channel.waiting() < capacity:
@@ -118,7 +111,7 @@ class Model:
             self.records.clear()
 
     def record_array(self) -> np.ndarray:
-        """Every record so far, seven numbers a contact, in the order they were made."""
+        """Every record so far, flat, `RECORD_WIDTH` numbers a contact, in the order made."""
         self.file_records()
         return np.concatenate(self.filed) if self.filed else np.empty(0)
 
@@ -137,7 +130,7 @@ class Model:
     def leave(self, contact: Contact, outcome: int, when: float, group: int = -1) -> None:
         """Record a contact leaving the queue (or never joining it) with this outcome."""
         self.records.extend((contact.channel.index, contact.arrival, outcome, when, group,
-                             contact.priority, 0.0))
+                             contact.priority, 0.0))  # a `ContactRecord`, as a plain tuple
 
     # -- agents taking and finishing work ----------------------------------------------
     def start(self, agent: Agent, contact: Contact, limit: int, proficiency: float,
@@ -168,7 +161,7 @@ class Model:
         """Contacts held progress at f(n)/n; when n changes, bring their work up to date and
         schedule the first of them to finish (one event per agent: earlier ones are void)."""
         n = agent.held
-        first, soonest = agent.contacts[0], INF
+        first, soonest = agent.contacts[0], math.inf
         for contact in agent.contacts:
             contact.work = max(contact.work - (now - contact.since) * contact.rate, 0.0)
             contact.since = now
@@ -196,7 +189,7 @@ class Model:
             load = agent.group.load
             (load.freed_last if agent.held == 0 else load.freed_other).append(now)
         if contact.escalate >= 0:
-            self.escalations.append((contact.channel.index, contact.arrival, now))
+            self.escalations.append(Escalation(contact.channel.index, contact.arrival, now))
             self.spawn[contact.channel.index](contact.escalate)
         self.release(agent, now)
 
@@ -289,5 +282,5 @@ class Model:
                         self.leave(contact, ABANDONED if channel.live else EXPIRED,
                                    contact.deadline)
                     else:
-                        self.leave(contact, WAITING, float("inf"))
+                        self.leave(contact, WAITING, math.inf)
                 queue.clear()

@@ -1,9 +1,9 @@
 """Replications of a scenario, run serially, on a local process pool or on a Dask cluster,
-with identical results for the same seed whatever runs them."""
+with identical results for the same seed whatever runs them. `RunSettings` says how many,
+from which seed, and where; every study (replications, comparisons, sweeps) takes one."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -12,15 +12,61 @@ from typing import Any
 import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.plain import plain_value
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci
 
 Progress = Callable[[int, int], None]
-CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected", "escalated",
-                "service_level", "asa_seconds", "abandon_rate", "response_mean_seconds",
-                "response_p90_seconds", "backlog_end"]
-GROUP_KPIS = ["occupancy", "paid_hours", "staffed_hours", "busy_hours", "mean_concurrency"]
+#: The KPIs of `Replications.channel_table` and `group_table` (and their summary).
+SUMMARY_CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected", "escalated",
+                        "service_level", "asa_seconds", "abandon_rate", "response_mean_seconds",
+                        "response_p90_seconds", "backlog_end"]
+SUMMARY_GROUP_KPIS = ["occupancy", "paid_hours", "staffed_hours", "busy_hours",
+                      "mean_concurrency"]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How a study's replications run: how many and from which seed (None: the scenario's),
+    on how many local worker processes or on the Dask cluster at `dask_address`, and a
+    `progress(done, total)` callback."""
+
+    replications: int | None = None
+    seed: int | None = None
+    workers: int = 1
+    dask_address: str | None = None
+    progress: Progress | None = None
+
+    def count(self, scenario: Scenario) -> int:
+        """Replications to run: these settings', else the scenario's."""
+        return self.replications or scenario.horizon.replications
+
+    def first_seed(self, scenario: Scenario) -> int:
+        """The seed every replication derives from: these settings', else the scenario's."""
+        return scenario.horizon.seed if self.seed is None else self.seed
+
+    def run(self, function: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
+        """`function` over `tasks`, results in task order, reporting progress."""
+        return run_tasks(function, tasks, self.workers, self.dask_address, self.progress)
+
+    def stream(self, function: Callable[[Any], Any],
+               tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        """(task index, result) pairs as tasks finish (see `iter_tasks`)."""
+        return iter_tasks(function, tasks, self.workers, self.dask_address)
+
+
+def settings_from(settings: RunSettings | None, replications: int | None, seed: int | None,
+                  workers: int, dask_address: str | None,
+                  progress: Progress | None) -> RunSettings:
+    """`settings`, or one made of the separate arguments older callers pass (not both)."""
+    separate = RunSettings(replications, seed, workers, dask_address, progress)
+    if settings is None:
+        return separate
+    if separate != RunSettings():
+        raise TypeError("pass either settings=RunSettings(...) or replications, seed, "
+                        "workers, dask_address and progress, not both")
+    return settings
 
 
 @dataclass(frozen=True)
@@ -34,12 +80,12 @@ class Replications:
     def channel_table(self) -> pd.DataFrame:
         """Per channel: each KPI's mean and `_ci95` half-width over replications."""
         frame = pd.concat([r.channels.reset_index() for r in self.results], ignore_index=True)
-        return mean_ci(frame, ["channel"], CHANNEL_KPIS)
+        return mean_ci(frame, ["channel"], SUMMARY_CHANNEL_KPIS)
 
     def group_table(self) -> pd.DataFrame:
         """Per group: occupancy, hours and concurrency with their half-widths."""
         frame = pd.concat([r.groups.reset_index() for r in self.results], ignore_index=True)
-        return mean_ci(frame, ["group"], GROUP_KPIS)
+        return mean_ci(frame, ["group"], SUMMARY_GROUP_KPIS)
 
     def channel_intervals(self) -> pd.DataFrame:
         """Per interval x channel: every KPI's mean and half-width over replications."""
@@ -60,21 +106,17 @@ class Replications:
             "scenario": self.scenario.name,
             "seed": self.seed,
             "replications": len(self.results),
-            "channels": _nested(self.channel_table(), CHANNEL_KPIS),
-            "groups": _nested(self.group_table(), GROUP_KPIS),
+            "channels": _nested(self.channel_table(), SUMMARY_CHANNEL_KPIS),
+            "groups": _nested(self.group_table(), SUMMARY_GROUP_KPIS),
         }
 
 
 def _nested(table: pd.DataFrame, kpis: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
     return {
-        str(name): {k: {"mean": _plain(row[k]), "ci95": _plain(row[f"{k}_ci95"])} for k in kpis}
+        str(name): {k: {"mean": plain_value(row[k]), "ci95": plain_value(row[f"{k}_ci95"])}
+                    for k in kpis}
         for name, row in table.iterrows()
     }
-
-
-def _plain(value: Any) -> float | None:
-    number = float(value)
-    return None if math.isnan(number) or math.isinf(number) else number
 
 
 def _one(args: tuple[Scenario, int, int]) -> SimResult:
@@ -89,13 +131,14 @@ def run_replications(
     workers: int = 1,
     dask_address: str | None = None,
     progress: Progress | None = None,
+    *,
+    settings: RunSettings | None = None,
 ) -> Replications:
     """Run replications 0..n-1 of a scenario; same seed, same results on any executor."""
-    count = replications or scenario.horizon.replications
-    seed = scenario.horizon.seed if seed is None else seed
-    tasks = [(scenario, seed, r) for r in range(count)]
-    results = run_tasks(_one, tasks, workers, dask_address, progress)
-    return Replications(scenario, seed, results)
+    plan = settings_from(settings, replications, seed, workers, dask_address, progress)
+    seed = plan.first_seed(scenario)
+    tasks = [(scenario, seed, r) for r in range(plan.count(scenario))]
+    return Replications(scenario, seed, plan.run(_one, tasks))
 
 
 def run_tasks(

@@ -10,66 +10,23 @@ the number of channels.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.scenarios.units import WEEKDAYS
-from omnistaff.sim.state import (
+from omnistaff.sim.records import (
     ABANDONED,
     ANSWERED,
     BALKED,
     EXPIRED,
-    LOAD_CHANGES,
     OUTCOMES,
+    QUEUED,
     WAITING,
-    LoadLog,
+    ContactRecords,
+    Escalation,
 )
-
-QUEUED = (ANSWERED, ABANDONED, EXPIRED, WAITING)
-COUNT_COLUMNS = ("offered", *OUTCOMES, "escalated")
-RECORD = np.dtype([("channel", np.int64), ("arrival", np.float64), ("outcome", np.int64),
-                   ("left_queue", np.float64), ("group", np.int64), ("priority", np.int64),
-                   ("work", np.float64)])
-
-
-@dataclass(frozen=True)
-class ContactRecords:
-    """The engine's contact records as numpy columns, in arrival order (ties as recorded),
-    and the work-seconds answered in the observation window, channels x groups."""
-
-    channel: np.ndarray
-    arrival: np.ndarray
-    outcome: np.ndarray
-    left_queue: np.ndarray
-    group: np.ndarray
-    priority: np.ndarray
-    work: np.ndarray
-    work_seconds: np.ndarray
-
-    @classmethod
-    def from_records(cls, records: np.ndarray, channels: int, groups: int) -> ContactRecords:
-        """From the engine's records, seven numbers per contact (see `RECORD`)."""
-        data = records.reshape(-1, len(RECORD))
-        work = _work_seconds(data, channels, groups)
-        data = data[np.argsort(data[:, 1], kind="stable")]
-        return cls(*(data[:, i].astype(RECORD[i]) for i in range(len(RECORD))), work)
-
-    @property
-    def wait(self) -> np.ndarray:
-        return self.left_queue - self.arrival
-
-
-def _work_seconds(data: np.ndarray, channels: int, groups: int) -> np.ndarray:
-    """Work-seconds of contacts answered from time 0 on, by channel and group, summed in
-    the order the engine recorded them."""
-    taken = (data[:, 2] == ANSWERED) & (data[:, 3] >= 0)
-    cell = data[taken, 0].astype(np.int64) * groups + data[taken, 4].astype(np.int64)
-    sums = np.bincount(cell, weights=data[taken, 6], minlength=channels * groups)
-    return sums.reshape(channels, groups)
+from omnistaff.sim.state import LOAD_CHANGES, LoadLog
 
 
 def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
@@ -85,31 +42,30 @@ def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
     })
 
 
-def interval_labels(scenario: Scenario) -> pd.DataFrame:
-    """Interval index, day, weekday and clock time of each reporting interval."""
+def interval_frame(scenario: Scenario) -> pd.DataFrame:
+    """The leading columns of every per-interval frame: interval index, day, weekday and
+    clock time of each reporting interval (from the horizon's calendar)."""
     horizon = scenario.horizon
     k = np.arange(horizon.intervals)
     day = k // horizon.intervals_per_day
-    minutes = (k % horizon.intervals_per_day) * horizon.interval_minutes
-    first = WEEKDAYS.index(horizon.start_weekday)
     return pd.DataFrame({
         "interval": k,
         "day": day,
-        "weekday": [WEEKDAYS[(first + d) % 7] for d in day],
-        "time": [f"{m // 60:02d}:{m % 60:02d}" for m in minutes],
+        "weekday": np.asarray(horizon.weekdays(), dtype=object)[day],
+        "time": [horizon.clock(i) for i in range(horizon.intervals_per_day)] * horizon.days,
     })
 
 
 def _labelled(key: str, names: list[str], scenario: Scenario) -> dict[str, np.ndarray]:
     """The leading columns of a per interval x channel (group) frame, `names` outermost."""
-    labels = interval_labels(scenario)
+    labels = interval_frame(scenario)
     columns = {key: np.repeat(np.asarray(names, dtype=object), len(labels))}
     columns.update({c: np.tile(labels[c].to_numpy(), len(names)) for c in labels.columns})
     return columns
 
 
 def channel_intervals(
-    records: ContactRecords, escalations: list[tuple], scenario: Scenario
+    records: ContactRecords, escalations: list[Escalation], scenario: Scenario
 ) -> pd.DataFrame:
     """Per interval x channel: counts by outcome, SL, ASA, response mean and p90, backlog."""
     horizon = scenario.horizon
@@ -135,13 +91,14 @@ def channel_intervals(
     return pd.DataFrame(columns)
 
 
-def _escalated(escalations: list[tuple], n: int, cells: int, size: float) -> np.ndarray:
+def _escalated(escalations: list[Escalation], n: int, cells: int, size: float) -> np.ndarray:
     """Escalations per cell of their source contact's arrival (observed window only)."""
-    esc = np.fromiter(chain.from_iterable(escalations), float, 3 * len(escalations))
-    esc = esc.reshape(-1, 3)
-    k = esc[:, 1] // size
-    seen = (esc[:, 1] >= 0) & (k < n)
-    return np.bincount((esc[seen, 0] * n + k[seen]).astype(np.int64), minlength=cells)
+    count = len(escalations)
+    channel = np.fromiter((e.channel for e in escalations), np.int64, count)
+    arrival = np.fromiter((e.arrival for e in escalations), np.float64, count)
+    k = arrival // size
+    seen = (arrival >= 0) & (k < n)
+    return np.bincount(channel[seen] * n + k[seen].astype(np.int64), minlength=cells)
 
 
 def _service_level(columns: dict[str, np.ndarray], cell: np.ndarray, codes: np.ndarray,

@@ -3,21 +3,23 @@ contacts in."""
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Generator
 from itertools import chain
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.demand import draw_arrival_times, minute_rates
 from omnistaff.sim.engine import Model
 from omnistaff.sim.opening import opening_delay
+from omnistaff.sim.records import DEFLECTED, TRIAGED
 from omnistaff.sim.roster import AgentShift
+from omnistaff.sim.scheduling import NORMAL, reusable_event
 from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
-from omnistaff.sim.state import DEFLECTED, INF, TRIAGED, ChannelState, Contact
+from omnistaff.sim.state import ChannelState, Contact
 from omnistaff.sim.streams import Draws, Streams
 
 
@@ -83,9 +85,9 @@ class Feeder:
 class ArrivalStream:
     """A channel's fresh contacts, offered at their pre-drawn times.
 
-    A callback chain rather than a process: one pre-built event, rescheduled for each
-    arrival, offers the contacts due and schedules the next, which spares a generator
-    resumption and a Timeout per arrival.
+    A callback chain rather than a process: one reusable event (see `scheduling`),
+    rescheduled for each arrival, offers the contacts due and schedules the next, which
+    spares a generator resumption and a Timeout per arrival.
     """
 
     def __init__(self, env: simpy.Environment, feeder: Feeder, channel: ChannelState,
@@ -98,10 +100,9 @@ class ArrivalStream:
         # one row per contact, then a row no time reaches
         self.rows = chain(zip(times, draws.work, draws.patience, draws.priority,
                               draws.escalate, draws.balk, draws.deflected, draws.actionable,
-                              strict=True), [(INF, 0.0, 0.0, 0, -1, 0.0, 0, 0)])
+                              strict=True), [(math.inf, 0.0, 0.0, 0, -1, 0.0, 0, 0)])
         self.row = next(self.rows)
-        self.event = simpy.Event(env)
-        self.event._ok, self.event._value = True, None  # triggered, as Environment.run does
+        self.event = reusable_event(env)
         self.callbacks = [self._arrive]  # the event's, each time it is scheduled
         self._arrive(self.event)
 
@@ -117,7 +118,7 @@ class ArrivalStream:
                 self.feeder.offer(contact, deflected, actionable, balk)
             row = next(self.rows)
         self.row = row
-        if row[0] < INF:
+        if row[0] < math.inf:
             event.callbacks = self.callbacks
             self.env.schedule(event, NORMAL, row[0] - now)
 

@@ -10,15 +10,14 @@ import pandas as pd
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.engine import Model
 from omnistaff.sim.kpis import (
-    ContactRecords,
     channel_intervals,
     contact_frame,
     exclusive_work,
     group_intervals,
     paid_seconds,
 )
+from omnistaff.sim.records import ANSWERED, ContactRecords
 from omnistaff.sim.roster import AgentShift
-from omnistaff.sim.state import ANSWERED
 
 CHANNEL_COUNTS = ("offered", "answered", "abandoned", "expired", "deflected", "balked",
                   "blocked", "triaged_out", "waiting", "escalated", "answered_within_sla",

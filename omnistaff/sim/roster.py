@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.scenarios.units import WEEKDAYS, clock_seconds
+from omnistaff.scenarios.units import clock_seconds
 from omnistaff.scenarios.workforce import AgentGroup
 from omnistaff.sim.streams import Streams
 
@@ -34,10 +34,9 @@ def planned_shifts(scenario: Scenario) -> list[tuple[str, float, float, tuple]]:
     horizon = scenario.horizon
     first_day = -math.ceil((horizon.warmup + 86400) / 86400)
     planned: list[tuple[str, float, float, tuple]] = []
-    first = WEEKDAYS.index(horizon.start_weekday)
     for shift in scenario.staffing.shifts:
         for day in range(first_day, horizon.days):
-            if WEEKDAYS[(first + day % horizon.days) % 7] not in shift.days:
+            if horizon.weekday(day) not in shift.days:  # the warm-up repeats the horizon
                 continue
             login = day * 86400.0 + clock_seconds(shift.start)
             breaks = tuple((login + b.after, b.duration, b.paid) for b in shift.breaks)

@@ -3,6 +3,7 @@ contacts drawn in blocks from their own streams, each quantity from its own name
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -12,8 +13,6 @@ import numpy as np
 from omnistaff.scenarios.channel import Channel
 from omnistaff.sim.state import DEFAULT_PRIORITY
 from omnistaff.sim.streams import Streams
-
-INF = float("inf")
 
 
 class Draw(NamedTuple):
@@ -98,7 +97,7 @@ class ContactDraws:
     def _patience(self, n: int) -> np.ndarray:
         if self.spec.patience is not None:
             return self.spec.patience.sample(self.rng["patience"], n)
-        return np.full(n, self.spec.expiry if self.spec.expiry is not None else INF)
+        return np.full(n, self.spec.expiry if self.spec.expiry is not None else math.inf)
 
     def _deflected(self, n: int) -> np.ndarray:
         if not (self.spec.deflection and self.fresh):

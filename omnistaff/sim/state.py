@@ -10,31 +10,23 @@ from array import array
 from collections import deque
 from typing import Any
 
-import simpy
-
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.scheduling import SelfScheduled
 
-INF = float("inf")
-# Outcomes of a contact, one per contact record.
-ANSWERED, ABANDONED, EXPIRED, DEFLECTED, BALKED, BLOCKED, TRIAGED, WAITING = range(8)
-OUTCOMES = ("answered", "abandoned", "expired", "deflected", "balked", "blocked",
-            "triaged_out", "waiting")
 DEFAULT_PRIORITY = 10
 MAX_HELD = 16  # above any concurrency limit
 
 
-class Contact(simpy.Event):
+class Contact(SelfScheduled):
     """A contact in the system: its timing, remaining work and where it goes next.
 
     A contact is also the SimPy event of its work being done: when an agent takes it at a
     fixed rate, the engine schedules the contact itself to be processed at its completion
-    (`env.schedule(contact, delay=work)`), which spares a Timeout per contact. It is never
-    triggered otherwise, and has no `env`.
+    (see `scheduling`), which spares a Timeout per contact.
     """
 
     __slots__ = ("agent", "arrival", "callbacks", "channel", "deadline", "escalate", "order",
                  "priority", "rate", "since", "work")
-    _ok = True  # processed as a successful event
 
     def __init__(self, channel: ChannelState, arrival: float, work: float, patience: float,
                  priority: int, escalate: int) -> None:
@@ -73,8 +65,7 @@ class ChannelState:
     """A channel's queues (one per priority, FIFO) and the groups that may serve it."""
 
     __slots__ = ("acw", "curve_rates", "index", "live", "name", "nonlinear", "order_class",
-                 "order_offset", "pools", "priorities", "queue_of", "queues", "routes",
-                 "threshold")
+                 "order_offset", "pools", "queue_of", "queues", "routes", "threshold")
 
     def __init__(self, index: int, name: str, scenario: Scenario) -> None:
         spec = scenario.channels[name]
@@ -88,24 +79,13 @@ class ChannelState:
         # a free agent serves class 0 first: live channels when live_first, else every channel
         self.order_class = 1 if use_due and scenario.routing.live_first else 0
         levels = sorted({c.priority for c in spec.priority_classes} | {DEFAULT_PRIORITY})
-        self.priorities = levels
         self.queues: list[deque[Contact]] = [deque() for _ in levels]
         self.queue_of = dict(zip(levels, self.queues, strict=True))  # by priority
         curve = extend_curve(spec.concurrency.curve())
         self.curve_rates = [0.0] + [f / n for n, f in enumerate(curve, start=1)]
         self.nonlinear = any(abs(r - 1) > 1e-12 for r in self.curve_rates[1:])
-        self.routes: list[tuple[int, GroupState, int, float]] = []
-        # where free agents wait, in the order a contact looks: (rank, held) as one number,
-        # the bucket of a route's group for agents holding `held`, the route's limit and
-        # proficiency; set by `build_state`
-        self.pools: list[Pool] = []
-
-    def head(self) -> Contact | None:
-        """The first waiting contact in priority order (stale ones are left to the caller)."""
-        for queue in self.queues:
-            if queue:
-                return queue[0]
-        return None
+        self.routes: list[Route] = []  # the groups that serve it, most preferred first
+        self.pools: list[Pool] = []  # where free agents wait, in the order a contact looks
 
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues)
@@ -123,7 +103,7 @@ class GroupState:
     def __init__(self, index: int, name: str) -> None:
         self.index = index
         self.name = name
-        self.skills: list[tuple[ChannelState, int, float, int]] = []
+        self.skills: list[Skill] = []
         self.cap = 1
         self.buckets: list[deque[tuple[int, Agent]]] = []
         self.load = LoadLog()
@@ -161,9 +141,18 @@ class LoadLog:
 LOAD_CHANGES = ((1, 0, 0), (-1, 0, 0), (0, 1, 1), (0, 0, 1), (0, -1, -1), (0, 0, -1))
 
 
-#: A place free agents wait for a channel's contacts: see `ChannelState.pools`.
+# Routing tuples. Plain tuples, read by unpacking into these names (`for level, bucket,
+# limit, proficiency in channel.pools`): on the routing hot path that is quicker than a
+# NamedTuple's attributes or a tuple's indices.
+#: A group serving a channel: (rank of the skill in the group's preference order, group,
+#: contacts of the channel an agent may hold, proficiency).
+Route = tuple[int, GroupState, int, float]
+#: A channel a group serves: (channel, limit, proficiency, rank), as in `Route`.
+Skill = tuple[ChannelState, int, float, int]
+#: A place free agents wait for a channel's contacts: (level, bucket, limit, proficiency),
+#: where level = rank * MAX_HELD + held orders pools by preference, then by contacts held,
+#: and bucket is the route's group's bucket for agents holding `held`.
 Pool = tuple[int, deque[tuple[int, Agent]], int, float]
-NO_POOL: Pool = (-1, deque(), 0, 0.0)
 
 
 def extend_curve(curve: tuple[float, ...], length: int = 10) -> list[float]:
@@ -190,8 +179,8 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
         group.cap = max(limit for _, limit, _, _ in group.skills)
         group.buckets = [deque() for _ in range(group.cap)]
     for channel in channels:
-        channel.routes.sort(key=lambda route: route[0])
+        channel.routes.sort(key=lambda route: route[0])  # by rank
         pools = [(rank * MAX_HELD + held, group.buckets[held], limit, proficiency)
                  for rank, group, limit, proficiency in channel.routes for held in range(limit)]
-        channel.pools = sorted(pools, key=lambda pool: pool[0])  # stable: routes in order
+        channel.pools = sorted(pools, key=lambda pool: pool[0])  # by level; stable: routes
     return channels, groups

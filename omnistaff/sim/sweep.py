@@ -27,9 +27,10 @@ from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import VariantError, with_overrides
 from omnistaff.sim.compare import run_kpis
 from omnistaff.sim.costing import TOTAL
-from omnistaff.sim.experiment import iter_tasks
+from omnistaff.sim.experiment import RunSettings, settings_from
+from omnistaff.sim.plain import plain_value
 from omnistaff.sim.run import simulate
-from omnistaff.sim.stats import t_half_width
+from omnistaff.sim.stats import mean_table
 
 RUNS_FILE = "runs.jsonl"
 Progress = Callable[[int, int], None]
@@ -126,8 +127,7 @@ class SweepResult:
     def point_table(self) -> pd.DataFrame:
         """Per point, scope, name and KPI: the mean and 95% half-width over replications."""
         grouped = self.runs.groupby(["point", "scope", "name", "kpi"], sort=False)["value"]
-        table = grouped.agg(mean="mean", ci95=lambda s: t_half_width(s.to_numpy()))
-        return table.reset_index()
+        return mean_table(grouped).reset_index()
 
     def wide(self, scope: str = "channel", kpis: Sequence[str] = ("total_cost",
                                                                      "service_level")) -> (
@@ -183,8 +183,7 @@ def _run_point(task: tuple[str, int, Scenario, int, int]) -> dict[str, Any]:
     """One replication of one point, as a JSON-ready record."""
     key, index, scenario, seed, replication = task
     kpis = run_kpis(simulate(scenario, seed, replication), scenario)
-    values = [[s, n, k, None if math.isnan(v) else v]
-              for s, n, k, v in kpis.itertuples(index=False)]
+    values = [[s, n, k, plain_value(v)] for s, n, k, v in kpis.itertuples(index=False)]
     return {"key": key, "point": index, "replication": replication, "values": values}
 
 
@@ -212,11 +211,13 @@ def run_sweep(
     workers: int = 1,
     dask_address: str | None = None,
     progress: Progress | None = None,
+    *,
+    settings: RunSettings | None = None,
 ) -> SweepResult:
     """Run every point's replications, streaming each to `out/runs.jsonl`; skip those done."""
+    plan = settings_from(settings, replications, seed, workers, dask_address, progress)
     points = sweep_points(scenario, params)
-    count = replications or scenario.horizon.replications
-    seed = scenario.horizon.seed if seed is None else seed
+    count, seed = plan.count(scenario), plan.first_seed(scenario)
     base = scenario_hash(scenario)
     keys = {(p.index, r): run_key(base, p.overrides, seed, r) for p in points
             for r in range(count)}
@@ -224,17 +225,16 @@ def run_sweep(
     done = read_runs(out)
     tasks = [(keys[p.index, r], p.index, p.scenario, seed, r) for p in points
              for r in range(count) if keys[p.index, r] not in done]
-    if progress:
-        progress(len(keys) - len(tasks), len(keys))
-    for record in _stream(tasks, out, workers, dask_address):
+    if plan.progress:
+        plan.progress(len(keys) - len(tasks), len(keys))
+    for record in _stream(tasks, out, plan):
         done[record["key"]] = record
-        if progress:
-            progress(len(keys) - len(tasks) + record["finished"], len(keys))
+        if plan.progress:
+            plan.progress(len(keys) - len(tasks) + record["finished"], len(keys))
     return SweepResult(list(params), points, _runs_frame(keys, done))
 
 
-def _stream(tasks: list[Any], out: Path, workers: int,
-            dask_address: str | None) -> Iterator[dict[str, Any]]:
+def _stream(tasks: list[Any], out: Path, plan: RunSettings) -> Iterator[dict[str, Any]]:
     """Records as they finish, each appended and flushed to runs.jsonl first."""
     path = out / RUNS_FILE
     torn = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
@@ -242,7 +242,7 @@ def _stream(tasks: list[Any], out: Path, workers: int,
         if torn:
             file.write("\n")  # end a line cut short by an interruption
         for finished, (_, record) in enumerate(
-                iter_tasks(_run_point, tasks, workers, dask_address), start=1):
+                plan.stream(_run_point, tasks), start=1):
             file.write(json.dumps(record) + "\n")
             file.flush()
             yield {**record, "finished": finished}

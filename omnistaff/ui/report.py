@@ -19,6 +19,7 @@ from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.sweep import SweepResult
+from omnistaff.ui.catalogue import describe
 from omnistaff.ui.report_figures import (
     Figure,
     cost_by_channel,
@@ -84,10 +85,10 @@ def write_compare_report(comparison: Comparison, out: Path) -> list[Path]:
     daily = comparison.daily_table()
     base = comparison.scenarios[comparison.base]
     figures = [
-        interval_figure(intervals, "service_level", "Service level by interval",
+        interval_figure(intervals, base.horizon, "service_level", "Service level by interval",
                         "service level", percent=True),
-        interval_figure(intervals, "backlog_end", "Backlog (contacts waiting) at the end of "
-                        "each interval", "contacts waiting"),
+        interval_figure(intervals, base.horizon, "backlog_end", "Backlog (contacts waiting) "
+                        "at the end of each interval", "contacts waiting"),
         cost_by_channel(table, base.currency),
         cost_per_contact(table, base.currency),
     ]
@@ -172,7 +173,7 @@ def _headline(table: pd.DataFrame, scenarios: dict[str, Scenario]) -> str:
         lines.append(
             f"<tr><td class='l'>{html.escape(variant)}</td>"
             f"<td>{cell(cost['mean'], cost['ci95'], 'money', base.currency)}"
-            f"{difference_cell(cost, 'total_cost', 'money', base.currency)}</td>"
+            f"{difference_cell(cost, 'channel', 'total_cost', base.currency)}</td>"
             f"<td>{cell(per['mean'], per['ci95'], 'money', base.currency)}</td>"
             f"<td class='l'>{_sla_words(rows, variant, scenario)}</td></tr>")
     return "\n".join([*lines, "</table>"])
@@ -203,7 +204,7 @@ def _channel_tables(table: pd.DataFrame, scenarios: dict[str, Scenario]) -> str:
         parts.append(f"<h3>{label}</h3>")
         if name != TOTAL:
             parts.append(f"<p class='note'>SLA target: {targets(scenarios, name)}</p>")
-        parts.append(_kpi_grid(rows, CHANNEL_COLUMNS, base.currency))
+        parts.append(_kpi_grid(rows, "channel", CHANNEL_COLUMNS, base.currency))
     return "\n".join(parts)
 
 
@@ -211,8 +212,7 @@ def _daily_tables(daily: pd.DataFrame, base: Scenario) -> str:
     """Per channel: variants as rows, days as columns; service level and peak backlog."""
     parts = []
     days = daily.drop_duplicates("day").sort_values("day")
-    head = "".join(f"<th>{html.escape(str(w).capitalize())} (day {d})</th>"
-                   for d, w in zip(days["day"], days["weekday"], strict=True))
+    head = "".join(f"<th>{html.escape(base.horizon.day_label(d))}</th>" for d in days["day"])
     for channel in base.channels:
         rows = daily[daily["channel"] == channel].set_index(["variant", "day"])
         parts.append(f"<h3>{html.escape(base.channels[channel].label or channel)}</h3>")
@@ -238,24 +238,24 @@ def _group_table(table: pd.DataFrame, scenarios: dict[str, Scenario], currency: 
         if rows.empty:
             continue
         parts.append(f"<h3>{'All groups' if name == TOTAL else html.escape(name)}</h3>")
-        parts.append(_kpi_grid(rows, GROUP_COLUMNS, currency))
+        parts.append(_kpi_grid(rows, "group", GROUP_COLUMNS, currency))
     return "\n".join(parts)
 
 
-def _kpi_grid(rows: pd.DataFrame, columns: dict[str, tuple[str, str]], currency: str) -> str:
+def _kpi_grid(rows: pd.DataFrame, scope: str, columns: list[str], currency: str) -> str:
     """Variants as rows; each cell the mean ± CI, and under it Δ vs base ± paired CI."""
-    head = "".join(f"<th>{html.escape(title)}</th>" for title, _ in columns.values())
+    head = "".join(f"<th>{html.escape(describe(scope, kpi).title)}</th>" for kpi in columns)
     lines = [f"<table><tr><th class='l'>variant</th>{head}</tr>"]
     by_kpi = rows.set_index(["variant", "kpi"])
     for variant in dict.fromkeys(rows["variant"]):
         cells = []
-        for kpi, (_, kind) in columns.items():
+        for kpi in columns:
             if (variant, kpi) not in by_kpi.index:
                 cells.append("<td>–</td>")
                 continue
-            row = by_kpi.loc[(variant, kpi)]
+            row, kind = by_kpi.loc[(variant, kpi)], describe(scope, kpi).kind
             cells.append(f"<td>{cell(row['mean'], row['ci95'], kind, currency)}"
-                         f"{difference_cell(row, kpi, kind, currency)}</td>")
+                         f"{difference_cell(row, scope, kpi, currency)}</td>")
         lines.append(f"<tr><td class='l'>{html.escape(str(variant))}</td>{''.join(cells)}</tr>")
     return "\n".join([*lines, "</table>"])
 

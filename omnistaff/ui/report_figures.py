@@ -9,12 +9,11 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from omnistaff.scenarios import Horizon
 from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.sweep import SweepResult
 
 PALETTE = qualitative.Plotly + qualitative.D3
-WEEKDAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri",
-                 "sat": "Sat", "sun": "Sun"}
 
 
 @dataclass(frozen=True)
@@ -30,16 +29,14 @@ def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def _day_ticks(frame: pd.DataFrame) -> tuple[list[float], list[str]]:
+def _day_ticks(frame: pd.DataFrame, horizon: Horizon) -> tuple[list[float], list[str]]:
     """Tick positions at each day's start (x in days) labelled with the weekday."""
-    starts = frame.drop_duplicates("day").sort_values("day")
-    return starts["day"].astype(float).tolist(), [
-        f"{WEEKDAY_NAMES[w]} (day {d})" for d, w in zip(starts["day"], starts["weekday"],
-                                                        strict=True)]
+    starts = sorted(set(frame["day"]))
+    return [float(d) for d in starts], [horizon.day_label(d) for d in starts]
 
 
-def interval_figure(intervals: pd.DataFrame, column: str, title: str, axis: str,
-                    percent: bool = False) -> Figure:
+def interval_figure(intervals: pd.DataFrame, horizon: Horizon, column: str, title: str,
+                    axis: str, percent: bool = False) -> Figure:
     """One panel per channel, one line per variant, over the horizon's intervals."""
     data = intervals[["variant", "channel", "interval", "day", "weekday", "time", column]]
     per_day = (data["interval"].max() + 1) / (data["day"].max() + 1)
@@ -56,7 +53,7 @@ def interval_figure(intervals: pd.DataFrame, column: str, title: str, axis: str,
                 customdata=part[["weekday", "time"]],
                 hovertemplate="%{customdata[0]} %{customdata[1]}: %{y}<extra>" + str(variant)
                 + "</extra>"), row=row, col=1)
-    ticks, labels = _day_ticks(data)
+    ticks, labels = _day_ticks(data, horizon)
     figure.update_xaxes(tickvals=ticks, ticktext=labels)
     figure.update_yaxes(title_text=axis, tickformat=".0%" if percent else None)
     figure.update_layout(title=title, height=max(300, 220 * len(channels)))

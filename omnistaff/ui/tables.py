@@ -9,70 +9,54 @@ from rich.markup import escape
 from rich.table import Table
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.ui.catalogue import CHANNEL_CATALOGUE, GROUP_CATALOGUE, amount, duration, with_ci
 
+__all__ = ["amount", "channel_table", "duration", "group_table"]
 
-def duration(seconds: float) -> str:
-    """A readable duration: 14 s, 3.5 min, 2.1 h."""
-    if seconds is None or math.isnan(seconds):
-        return "–"
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.3g} min"
-    return f"{seconds / 3600:.3g} h"
-
-
-def amount(value: float, kind: str, currency: str = "", cents: bool | None = None) -> str:
-    """A value in the unit its kind implies: 81.2%, 3.5 min, USD 4.10, USD 12,400, 403 h."""
-    if value is None or math.isnan(value):
-        return "–"
-    if kind == "share":
-        return f"{100 * value:.1f}%"
-    if kind == "seconds":
-        return duration(value)
-    if kind == "money":
-        cents = abs(value) < 100 if cents is None else cents
-        return f"{currency} {value:,.{2 if cents else 0}f}".strip()
-    if kind == "hours":
-        return f"{value:,.0f} h"
-    if kind == "number":
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
-
-
-def share(value: float, half: float | None = None) -> str:
-    if value is None or math.isnan(value):
-        return "–"
-    text = f"{100 * value:.1f}%"
-    return text if half is None or math.isnan(half) else f"{text} ± {100 * half:.1f}"
+CHANNEL_COLUMNS = ["offered", "handled", "service_level", "asa_seconds", "response_p90_seconds",
+                   "abandon_rate", "backlog_end"]
+GROUP_COLUMNS = ["occupancy", "paid_hours", "staffed_hours", "mean_concurrency"]
 
 
 def channel_table(table: pd.DataFrame, scenario: Scenario, title: str) -> Table:
     """Per channel: volumes, service level against target, waits, abandonment, backlog."""
-    out = Table(title=escape(title), title_justify="left")
-    for name in ("channel", "offered", "handled", "service level", "target", "mean wait",
-                 "p90 wait", "abandoned", "backlog"):
-        out.add_column(name, justify="left" if name == "channel" else "right", no_wrap=True)
+    kpis = [CHANNEL_CATALOGUE[k] for k in CHANNEL_COLUMNS]
+    headers = ["channel"]
+    for kpi in kpis:
+        headers += [kpi.title, "target"] if kpi.key == "service_level" else [kpi.title]
+    rows = []
     for channel, row in table.iterrows():
         spec = scenario.channels[str(channel)]
-        target = f"{100 * spec.sla.target:.0f}% in {duration(spec.sla.threshold)}"
-        out.add_row(
-            f"{channel} ({spec.mode})", f"{row['offered']:,.0f}", f"{row['handled']:,.0f}",
-            share(row["service_level"], row["service_level_ci95"]), target,
-            duration(row["asa_seconds"]), duration(row["response_p90_seconds"]),
-            share(row["abandon_rate"]), f"{row['backlog_end']:,.0f}",
-        )
+        cells = [f"{channel} ({spec.mode})"]
+        for kpi in kpis:
+            half = row[f"{kpi.key}_ci95"] if kpi.key == "service_level" else None
+            cells.append(with_ci(row[kpi.key], half, kpi.kind))
+            if kpi.key == "service_level":
+                cells.append(f"{100 * spec.sla.target:.0f}% in {duration(spec.sla.threshold)}")
+        rows.append(cells)
+    return _table(title, headers, rows)
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
+    """A table of text cells, first column left-aligned. A narrow terminal wraps the titles
+    wider than their values, never a value."""
+    out = Table(title=escape(title), title_justify="left")
+    for i, header in enumerate(headers):
+        widest = max((len(row[i]) for row in rows), default=0)
+        out.add_column(header, justify="left" if i == 0 else "right",
+                       no_wrap=widest >= len(header))
+    for row in rows:
+        out.add_row(*row)
     return out
 
 
 def group_table(table: pd.DataFrame, title: str) -> Table:
     """Per group: occupancy, paid and staffed hours, concurrency."""
-    out = Table(title=escape(title), title_justify="left")
-    for name in ("group", "occupancy", "paid hours", "on-queue hours", "mean concurrency"):
-        out.add_column(name, justify="left" if name == "group" else "right")
+    headers = ["group", *(GROUP_CATALOGUE[key].title for key in GROUP_COLUMNS)]
+    rows = []
     for group, row in table.iterrows():
         concurrency = row["mean_concurrency"]
-        out.add_row(str(group), share(row["occupancy"], row["occupancy_ci95"]),
-                    f"{row['paid_hours']:,.0f}", f"{row['staffed_hours']:,.0f}",
-                    "–" if math.isnan(concurrency) else f"{concurrency:.2f}")
-    return out
+        rows.append([str(group), with_ci(row["occupancy"], row["occupancy_ci95"], "share"),
+                     amount(row["paid_hours"], "hours"), amount(row["staffed_hours"], "hours"),
+                     "–" if math.isnan(concurrency) else f"{concurrency:.2f}"])
+    return _table(title, headers, rows)

@@ -15,6 +15,7 @@ from typing import Any
 
 from omnistaff.scenarios import bundled_scenarios, load_scenario
 from omnistaff.sim.compare import compare_scenarios
+from omnistaff.sim.plain import plain_value
 
 FOLDER = Path(__file__).parent
 SCENARIOS = ("weekend_social", "cost_per_channel", "omni_vs_single")
@@ -37,13 +38,9 @@ def summary(name: str) -> dict[str, Any]:
     for row in table.itertuples(index=False):
         if row.kpi in wanted[row.scope]:
             entry = kpis.setdefault(row.scope, {}).setdefault(row.name, {})
-            entry[row.kpi] = {"mean": _plain(row.mean), "ci95": _plain(row.ci95)}
+            entry[row.kpi] = {"mean": plain_value(row.mean), "ci95": plain_value(row.ci95)}
     return {"scenario": name, "replications": scenario.horizon.replications,
             "seed": scenario.horizon.seed, "tolerance": TOLERANCE, "kpis": kpis}
-
-
-def _plain(value: float) -> float | None:
-    return None if value != value else float(value)
 
 
 def main(names: list[str]) -> None:

@@ -8,12 +8,10 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from omnistaff.scenarios import Scenario
-from omnistaff.ui.tables import duration
+from omnistaff.scenarios import Horizon, Scenario
+from omnistaff.ui.catalogue import duration
 
 PALETTE = qualitative.Plotly
-WEEKDAY = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat",
-           "sun": "Sun"}
 TARGET = {"color": "#d62728", "dash": "dash", "width": 1.5}
 HOVER = "%{customdata[0]} %{customdata[1]}: %{y:.1f}"
 
@@ -31,13 +29,11 @@ def days(frame: pd.DataFrame, scenario: Scenario) -> pd.Series:
     return frame["interval"] / scenario.horizon.intervals_per_day
 
 
-def day_axis(figure: go.Figure, frame: pd.DataFrame) -> None:
+def day_axis(figure: go.Figure, frame: pd.DataFrame, horizon: Horizon) -> None:
     """Ticks at the start of each day, labelled with the weekday (and day number past 7)."""
-    starts = frame.drop_duplicates("day").sort_values("day")
-    many = len(starts) > 7
-    labels = [f"{WEEKDAY[w]} {d}" if many else WEEKDAY[w]
-              for d, w in zip(starts["day"], starts["weekday"], strict=True)]
-    figure.update_xaxes(tickvals=starts["day"].astype(float).tolist(), ticktext=labels,
+    starts = sorted(set(frame["day"]))
+    figure.update_xaxes(tickvals=[float(d) for d in starts],
+                        ticktext=[horizon.day_label(d) for d in starts],
                         showgrid=True, gridcolor="#e5e5e5")
 
 
@@ -81,7 +77,7 @@ def service_level(intervals: pd.DataFrame, scenario: Scenario) -> go.Figure:
             mode="lines", line=TARGET, name="target", showlegend=row == 1, hoverinfo="skip"),
             row=row, col=1)
     figure.update_yaxes(range=[0, 105], ticksuffix="%", title_text="in time")
-    day_axis(figure, intervals)
+    day_axis(figure, intervals, scenario.horizon)
     return layout(figure, "Service level by interval (share answered or responded to in time)",
                    120 + 170 * len(names))
 
@@ -96,7 +92,7 @@ def backlog(intervals: pd.DataFrame, scenario: Scenario) -> go.Figure:
             name=scenario.channels[name].label or name, customdata=part[["weekday", "time"]],
             hovertemplate=HOVER + "<extra>" + name + "</extra>"))
     figure.update_yaxes(title_text="contacts waiting", rangemode="tozero")
-    day_axis(figure, intervals)
+    day_axis(figure, intervals, scenario.horizon)
     return layout(figure, "Backlog: contacts waiting at the end of each interval", 380)
 
 
@@ -120,7 +116,7 @@ def response_times(intervals: pd.DataFrame, scenario: Scenario) -> go.Figure:
             mode="lines", line=TARGET, name="SLA threshold", showlegend=row == 1,
             hoverinfo="skip"), row=row, col=1)
     figure.update_yaxes(title_text="minutes", rangemode="tozero")
-    day_axis(figure, intervals)
+    day_axis(figure, intervals, scenario.horizon)
     return layout(figure, "Wait for an answer or first response, by interval (minutes)",
                    120 + 170 * len(names))
 
@@ -151,13 +147,10 @@ def occupancy_heatmap(intervals: pd.DataFrame, scenario: Scenario) -> go.Figure:
     figure = make_subplots(rows=len(names), cols=1, shared_xaxes=True,
                            subplot_titles=[scenario.groups[g].label or g for g in names],
                            vertical_spacing=min(0.08, 0.3 / len(names)))
-    many = scenario.horizon.days > 7
     for row, name in enumerate(names, start=1):
         part = intervals[intervals["group"] == name]
         grid = part.pivot(index="day", columns="time", values="occupancy").sort_index()
-        weekday = dict(zip(part["day"], part["weekday"], strict=False))
-        labels = [f"{WEEKDAY[weekday[d]]} {d}" if many else WEEKDAY[weekday[d]]
-                  for d in grid.index]
+        labels = [scenario.horizon.day_label(d) for d in grid.index]
         figure.add_trace(go.Heatmap(
             z=100 * grid.to_numpy(), x=list(grid.columns), y=labels, coloraxis="coloraxis",
             hovertemplate="%{y} %{x}: %{z:.0f}%<extra>" + name + "</extra>"), row=row, col=1)
@@ -183,6 +176,6 @@ def staffed(intervals: pd.DataFrame, scenario: Scenario) -> go.Figure:
             customdata=part[["weekday", "time"]],
             hovertemplate=HOVER + " agents<extra>" + name + "</extra>"))
     figure.update_yaxes(title_text="agents on queue", rangemode="tozero")
-    day_axis(figure, intervals)
+    day_axis(figure, intervals, scenario.horizon)
     return layout(figure, "Staffed agents per group (stacked; on queue, mean per interval)",
                    380)

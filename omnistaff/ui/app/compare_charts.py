@@ -10,7 +10,7 @@ from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.app.charts import HOVER, TARGET, colour, day_axis, days, layout
-from omnistaff.ui.tables import duration
+from omnistaff.ui.catalogue import duration
 
 
 def _rows(comparison: Comparison, scope: str, kpi: str) -> pd.DataFrame:
@@ -48,7 +48,7 @@ def channel_week(comparison: Comparison, channel: str) -> go.Figure:
     figure.update_yaxes(range=[0, 105], ticksuffix="%", row=1, col=1)
     figure.update_yaxes(title_text="minutes", rangemode="tozero", row=2, col=1)
     figure.update_yaxes(title_text="contacts", rangemode="tozero", row=3, col=1)
-    day_axis(figure, intervals)
+    day_axis(figure, intervals, base.horizon)
     return layout(figure, f"{spec.label or channel} over the week, by variant (mean of "
                   f"{comparison.replications} replication(s))", 720)
 

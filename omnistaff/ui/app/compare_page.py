@@ -10,14 +10,15 @@ import streamlit as st
 from omnistaff.sim.compare import BASE, Comparison, variant_scenarios
 from omnistaff.ui.app import compare_charts, jobs, runs, state
 from omnistaff.ui.app.compare_display import (
-    CHANNEL_KPIS,
-    GROUP_KPIS,
+    CHANNEL_CHOICES,
+    GROUP_CHOICES,
     SideBySide,
     by_name,
     by_variant,
     most_changed,
 )
 from omnistaff.ui.app.history import pick_run
+from omnistaff.ui.catalogue import describe
 
 KIND = "compare"
 #: Variants chosen at first (base included): more lines than this are hard to read.
@@ -141,12 +142,14 @@ def staffing(comparison: Comparison) -> None:
 def all_kpis(comparison: Comparison) -> None:
     left, right = st.columns(2)
     with left:
-        kpi = st.selectbox("Channel KPI", list(CHANNEL_KPIS),
-                           format_func=lambda k: CHANNEL_KPIS[k][0])
-        side_by_side(by_name(comparison, "channel", kpi), CHANNEL_KPIS[kpi][0].capitalize())
+        kpi = st.selectbox("Channel KPI", CHANNEL_CHOICES,
+                           format_func=lambda k: describe("channel", k).title)
+        side_by_side(by_name(comparison, "channel", kpi),
+                     describe("channel", kpi).title.capitalize())
     with right:
-        kpi = st.selectbox("Group KPI", list(GROUP_KPIS), format_func=lambda k: GROUP_KPIS[k][0])
-        side_by_side(by_name(comparison, "group", kpi), GROUP_KPIS[kpi][0].capitalize())
+        kpi = st.selectbox("Group KPI", GROUP_CHOICES,
+                           format_func=lambda k: describe("group", k).title)
+        side_by_side(by_name(comparison, "group", kpi), describe("group", kpi).title.capitalize())
     st.download_button("comparison_kpis.csv", comparison.kpi_table().to_csv(index=False),
                        file_name="comparison_kpis.csv", mime="text/csv",
                        icon=":material/download:")

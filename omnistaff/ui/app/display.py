@@ -9,27 +9,18 @@ import pandas as pd
 
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.tables import amount, duration
+from omnistaff.ui.catalogue import (
+    CHANNEL_CATALOGUE,
+    GROUP_CATALOGUE,
+    amount,
+    duration,
+    with_ci,
+)
 
-
-def half_width(half: float, mean: float, kind: str) -> str:
-    """A 95% half-width in the unit of its mean (shares in percentage points); empty when
-    there is none (one replication)."""
-    if half is None or math.isnan(half) or mean is None or math.isnan(mean):
-        return ""
-    if kind == "share":
-        return f"± {100 * half:.1f} pts"
-    if kind == "seconds":
-        unit, size = ("s", 1) if mean < 90 else ("min", 60) if mean < 5400 else ("h", 3600)
-        return f"± {half / size:.3g} {unit}"
-    if kind == "money":
-        return f"± {amount(half, kind, cents=abs(mean) < 100)}"
-    return f"± {amount(half, kind)}"
-
-
-def with_ci(mean: float, half: float, kind: str, currency: str = "") -> str:
-    """`81.2% ± 3.1 pts`, `3.5 min ± 0.4 min`, `USD 4.10 ± 0.20`."""
-    return f"{amount(mean, kind, currency)} {half_width(half, mean, kind)}".strip()
+SERVICE_KPIS = ["service_level", "offered", "handled", "asa_seconds", "response_p90_seconds",
+                "abandon_rate", "backlog_end"]
+COST_KPIS = ["handled", "resolved", "total_cost", "idle_share", "bot_cost", "training_cost",
+             "cost_per_handled", "cost_per_resolved"]
 
 
 def target_text(scenario: Scenario, channel: str) -> str:
@@ -54,28 +45,15 @@ def service_table(channels: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Per channel: volumes, service level against target, waits, losses and backlog."""
     rows = []
     for name, row in channels.iterrows():
-        rows.append({
-            "channel": label(scenario, str(name)),
-            "target": target_text(scenario, str(name)),
-            "service level": with_ci(row["service_level"], row["service_level_ci95"], "share"),
-            "offered": amount(row["offered"], "count"),
-            "handled": amount(row["handled"], "count"),
-            "mean wait / response": with_ci(row["asa_seconds"], row["asa_seconds_ci95"],
-                                            "seconds"),
-            "90% within": with_ci(row["response_p90_seconds"],
-                                  row["response_p90_seconds_ci95"], "seconds"),
-            "abandoned or expired": with_ci(row["abandon_rate"], row["abandon_rate_ci95"],
-                                            "share"),
-            "backlog at end": amount(row["backlog_end"], "count"),
-        })
+        cells = {"channel": label(scenario, str(name)), "target": target_text(scenario,
+                                                                               str(name))}
+        for key in SERVICE_KPIS:
+            spec = CHANNEL_CATALOGUE[key]
+            counted = spec.kind == "count"  # counts are shown without their interval
+            cells[spec.title] = amount(row[key], spec.kind) if counted else with_ci(
+                row[key], row[f"{key}_ci95"], spec.kind)
+        rows.append(cells)
     return pd.DataFrame(rows)
-
-
-COST_COLUMNS = {"handled": ("handled", "count"), "resolved": ("resolved", "count"),
-                "total_cost": ("cost", "money"), "idle_share": ("of which idle time", "share"),
-                "bot_cost": ("bot and triage", "money"), "training_cost": ("training", "money"),
-                "cost_per_handled": ("cost per handled", "money"),
-                "cost_per_resolved": ("cost per resolved", "money")}
 
 
 def cost_table(kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
@@ -83,27 +61,29 @@ def cost_table(kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     rows = []
     for name in [*scenario.channels, TOTAL]:
         row = {"channel": "all channels" if name == TOTAL else label(scenario, name)}
-        for key, (title, kind) in COST_COLUMNS.items():
-            row[title] = with_ci(*kpi(kpis, "channel", name, key), kind, scenario.currency)
+        for key in COST_KPIS:
+            spec = CHANNEL_CATALOGUE[key]
+            row[spec.title] = with_ci(*kpi(kpis, "channel", name, key), spec.kind,
+                                      scenario.currency)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def group_table(groups: pd.DataFrame, kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Per agent group: occupancy, hours, FTE, concurrency and labour cost."""
-    money, rows = scenario.currency, []
+    money, rows, title = scenario.currency, [], {k: v.title for k, v in GROUP_CATALOGUE.items()}
     for name, row in groups.iterrows():
         name = str(name)
         rows.append({
             "group": scenario.groups[name].label or name,
             "skills": ", ".join(s.channel for s in scenario.groups[name].skills),
-            "occupancy": with_ci(row["occupancy"], row["occupancy_ci95"], "share"),
-            "paid hours": with_ci(row["paid_hours"], row["paid_hours_ci95"], "hours"),
-            "on-queue hours": with_ci(row["staffed_hours"], row["staffed_hours_ci95"], "hours"),
-            "full-time equivalents": with_ci(*kpi(kpis, "group", name, "fte"), "number"),
-            "mean contacts held": "–" if math.isnan(row["mean_concurrency"])
+            **{title[k]: with_ci(row[k], row[f"{k}_ci95"], GROUP_CATALOGUE[k].kind)
+               for k in ("occupancy", "paid_hours", "staffed_hours")},
+            title["fte"]: with_ci(*kpi(kpis, "group", name, "fte"), "number"),
+            title["mean_concurrency"]: "–" if math.isnan(row["mean_concurrency"])
             else f"{row['mean_concurrency']:.2f}",
-            "labour cost": with_ci(*kpi(kpis, "group", name, "labour_cost"), "money", money),
+            title["labour_cost"]: with_ci(*kpi(kpis, "group", name, "labour_cost"), "money",
+                                          money),
         })
     return pd.DataFrame(rows)
 

@@ -8,14 +8,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from omnistaff.scenarios import Scenario
-from omnistaff.scenarios.units import WEEKDAYS
-from omnistaff.ui.app.charts import WEEKDAY, colour, layout
+from omnistaff.ui.app.charts import colour, layout
 
 
 def _week_days(scenario: Scenario) -> list[str]:
     """Weekdays in the horizon's order, from its first day."""
-    first = WEEKDAYS.index(scenario.horizon.start_weekday)
-    return [WEEKDAYS[(first + k) % 7] for k in range(min(7, scenario.horizon.days))]
+    return list(scenario.horizon.weekdays()[:7])
 
 
 def schedule_gantt(schedule: pd.DataFrame, scenario: Scenario) -> go.Figure:
@@ -41,7 +39,7 @@ def schedule_gantt(schedule: pd.DataFrame, scenario: Scenario) -> go.Figure:
             hovertemplate="%{customdata[0]} %{customdata[1]}-%{customdata[2]}: "
             "%{customdata[3]} agent(s)<br>breaks %{customdata[4]}<extra>" + group + "</extra>"))
     figure.update_xaxes(tickvals=[k + 0.5 for k in range(len(days))],
-                        ticktext=[WEEKDAY[d] for d in days], range=[0, len(days)],
+                        ticktext=[d.title() for d in days], range=[0, len(days)],
                         showgrid=False, minor={"tickvals": list(range(len(days) + 1)),
                                                "showgrid": True, "gridcolor": "#bbb"})
     figure.update_yaxes(autorange="reversed", title_text=None)
@@ -74,8 +72,7 @@ def coverage(frame: pd.DataFrame, scenario: Scenario) -> go.Figure:
     figure.update_yaxes(title_text="agents", rangemode="tozero")
     starts = list(range(scenario.horizon.days))
     figure.update_xaxes(tickvals=starts, ticktext=[
-        WEEKDAY[WEEKDAYS[(WEEKDAYS.index(scenario.horizon.start_weekday) + d) % 7]]
-        for d in starts], showgrid=True)
+        scenario.horizon.day_label(d) for d in starts], showgrid=True)
     return layout(figure, "Coverage against requirement, per channel (agents)",
                   120 + 170 * len(names))
 

@@ -13,7 +13,7 @@ from omnistaff.ui.app.general_forms import general_form, variants_form, yaml_for
 from omnistaff.ui.app.template_form import templates_form
 from omnistaff.ui.app.workforce_forms import groups_form, staffing_form
 from omnistaff.ui.app.yaml_io import MAX_UPLOAD_BYTES, parse_untrusted, scenario_yaml
-from omnistaff.ui.tables import duration
+from omnistaff.ui.catalogue import duration
 
 
 def choose_source() -> None:

@@ -10,6 +10,7 @@ from omnistaff.scenarios import Scenario
 from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.app import charts, display, jobs, runs, state
 from omnistaff.ui.app.history import pick_run
+from omnistaff.ui.catalogue import half_width_text
 
 KIND = "simulate"
 
@@ -71,13 +72,13 @@ def headline(sim: runs.Simulation, scenario: Scenario) -> None:
         spec = scenario.channels[str(name)]
         mean, half = row["service_level"], row["service_level_ci95"]
         col.metric(f"{display.label(scenario, str(name))}: target {100 * spec.sla.target:.0f}%",
-                   display.amount(mean, "share"), display.half_width(half, mean, "share") or None,
+                   display.amount(mean, "share"), half_width_text(half, mean, "share") or None,
                    delta_color="off", delta_arrow="off", border=True,
                    help=f"Service level; target {display.target_text(scenario, str(name))}. "
                    "± is the 95% confidence half-width.")
     mean, half = display.kpi(sim.kpis, "channel", TOTAL, "total_cost")
     cols[-1].metric("Total cost", display.amount(mean, "money", scenario.currency),
-                    display.half_width(half, mean, "money") or None, delta_color="off",
+                    half_width_text(half, mean, "money") or None, delta_color="off",
                     delta_arrow="off", border=True,
                     help=f"Labour, bot, triage and training over {scenario.horizon.days} days.")
 

@@ -1,0 +1,78 @@
+"""The engine's shortcuts through SimPy internals (`omnistaff.sim.scheduling`) against the
+SimPy installed: if `Environment.step` stops treating `callbacks` and `_ok` the way the
+engine relies on, these fail before any engine result is wrong."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import simpy
+
+from omnistaff.sim.scheduling import NORMAL, SelfScheduled, reusable_event
+
+PYPROJECT = Path(__file__).parents[1] / "pyproject.toml"
+
+
+class Job(SelfScheduled):
+    __slots__ = ("callbacks", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def test_a_self_scheduled_object_is_processed_at_its_time_as_a_success() -> None:
+    env = simpy.Environment()
+    seen: list[tuple[float, str]] = []
+    first, second = Job("first"), Job("second")
+    for job, delay in ((second, 7.5), (first, 2.0)):
+        job.callbacks = [lambda event: seen.append((env.now, event.name))]
+        env.schedule(job, NORMAL, delay)
+    env.run()
+    assert seen == [(2.0, "first"), (7.5, "second")]
+    assert first.processed and first.ok
+
+
+def test_step_checks_ok_after_the_callbacks() -> None:
+    """The other side of `_ok = True`: an object with a false `_ok` crashes the run, so the
+    flag the engine sets is the one SimPy reads."""
+
+    class Failed(Job):
+        __slots__ = ()
+        _ok = False
+        _value = RuntimeError("failed on purpose")
+
+    env = simpy.Environment()
+    job = Failed("failed")
+    job.callbacks = []
+    env.schedule(job, NORMAL, 1.0)
+    with pytest.raises(RuntimeError, match="failed on purpose"):
+        env.run()
+
+
+def test_a_reusable_event_looks_succeeded_and_runs_each_time_it_is_scheduled() -> None:
+    env = simpy.Environment()
+    event = reusable_event(env)
+    assert event.triggered and event.ok and event.value is None and not event.processed
+    times: list[float] = []
+
+    def again(fired: simpy.Event) -> None:
+        times.append(env.now)
+        if len(times) < 3:
+            fired.callbacks = [again]
+            env.schedule(fired, NORMAL, len(times))
+
+    event.callbacks = [again]
+    env.schedule(event, NORMAL, 1.0)
+    env.run()
+    assert times == [1.0, 2.0, 4.0]
+
+
+def test_simpy_is_pinned_to_the_major_version_these_tests_ran_on() -> None:
+    dependencies = tomllib.loads(PYPROJECT.read_text())["project"]["dependencies"]
+    pin = next(d for d in dependencies if d.startswith("simpy"))
+    below = re.search(r"<\s*(\d+)", pin)
+    assert below, f"pin simpy below its next major version in pyproject.toml, not '{pin}'"
+    assert int(simpy.__version__.split(".")[0]) == int(below.group(1)) - 1
