@@ -22,12 +22,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.experiment import Replications, run_tasks
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate
+from omnistaff.sim.stats import one_sided_half_widths, t_half_widths
 
 Period = Literal["day", "horizon"]
 #: Share of a missed period's intervals raised when none is below its target.
@@ -215,13 +215,10 @@ def period_verdicts(runs: Replications, scenario: Scenario, judging: Judging) ->
 
 
 def one_sided(mean: pd.Series, sd: pd.Series, n: pd.Series,
-              confidence: float) -> tuple[pd.Series, pd.Series]:
+              confidence: float | np.ndarray) -> tuple[pd.Series, pd.Series]:
     """Lower and upper one-sided t bounds of a mean at `confidence` (the mean itself where
     fewer than two replications had contacts)."""
-    count = n.to_numpy(dtype=float)
-    quantile = stats.t.ppf(confidence, np.maximum(count - 1, 1))
-    half = np.where(count >= 2, quantile * sd.fillna(0).to_numpy() / np.sqrt(
-        np.maximum(count, 1)), 0.0)
+    half = one_sided_half_widths(sd.fillna(0).to_numpy(), n.to_numpy(dtype=float), confidence)
     return mean - half, mean + half
 
 
@@ -299,10 +296,7 @@ def interval_attainment(runs: Replications, scenario: Scenario,
     table = grouped["level"].agg(["mean", "std", "count"]).reset_index()
     table.columns = ["channel", "interval", "service_level", "sd", "replications"]
     table["abandon_rate"] = grouped["abandon_rate"].mean().to_numpy()
-    quantile = stats.t.ppf(0.975, np.maximum(table["replications"] - 1, 1))
-    table["service_level_ci95"] = np.where(
-        table["replications"] >= 2,
-        quantile * table["sd"].fillna(0) / np.sqrt(table["replications"].clip(lower=1)), np.nan)
+    table["service_level_ci95"] = t_half_widths(table["sd"].fillna(0), table["replications"])
     table["target"] = table["channel"].map({c: ch.sla.target for c, ch in
                                             scenario.channels.items()})
     per_day = scenario.horizon.intervals_per_day
@@ -310,10 +304,8 @@ def interval_attainment(runs: Replications, scenario: Scenario,
     tested = table.dropna(subset=["service_level"]).groupby(["channel", "period"])[
         "interval"].transform("count")
     tests = tested.reindex(table.index).fillna(1).clip(lower=1)
-    corrected = 1 - (1 - judging.confidence) / tests
-    quantile = stats.t.ppf(corrected, np.maximum(table["replications"] - 1, 1))
-    upper = table["service_level"] + quantile * table["sd"].fillna(0) / np.sqrt(
-        table["replications"].clip(lower=1))
+    corrected = 1 - (1 - judging.confidence) / tests.to_numpy()
+    _, upper = one_sided(table["service_level"], table["sd"], table["replications"], corrected)
     table["miss"] = (table["replications"] >= 2) & (upper < table["target"] - 1e-9)
     return table.drop(columns=["sd", "period"]).sort_values(
         ["channel", "interval"]).reset_index(drop=True)

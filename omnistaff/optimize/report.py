@@ -4,7 +4,6 @@ the optimized scenario (ready for `omnistaff simulate`) and a JSON summary."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pandas as pd
 import yaml
 
 from omnistaff.optimize.loop import OptimizationResult
+from omnistaff.sim.plain import plain_dict, plain_value
 
 OUTPUT_COLUMNS = ["group", "day", "start", "end", "breaks", "count", "template",
                     "length_hours", "paid_hours", "cost"]
@@ -66,8 +66,8 @@ def summary(result: OptimizationResult) -> dict[str, Any]:
                     "max_replications": judging.max_replications},
         "agent_shifts": final.agent_shifts,
         "paid_hours": final.paid_hours,
-        "simulated_paid_hours": _plain_dict(result.evaluation.groups["paid_hours"]),
-        "sla": {c: {key: _plain(row[column]) for key, column in _SLA_FIELDS.items()}
+        "simulated_paid_hours": plain_dict(result.evaluation.groups["paid_hours"]),
+        "sla": {c: {key: plain_value(row[column]) for key, column in _SLA_FIELDS.items()}
                 for c, row in channels.iterrows()},
         "solver": {"name": final.solve.solver, "status": final.solve.status,
                    "proven": final.solve.proven, "timed_out": final.solve.timed_out,
@@ -85,18 +85,3 @@ _SLA_FIELDS = {"service_level": "service_level", "ci95": "service_level_ci95",
                "target": "target", "abandon_rate": "abandon_rate",
                "abandon_rate_ci95": "abandon_rate_ci95", "max_abandon_rate": "max_abandon_rate",
                "met": "met"}
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready scalar: numpy numbers as Python ones, NaN as None."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _plain_dict(series: pd.Series) -> dict[str, Any]:
-    return {str(k): _plain(v) for k, v in series.items()}

@@ -34,6 +34,14 @@ def t_half_widths(sd: np.ndarray | float, n: np.ndarray | float,
     return quantile * np.asarray(sd, dtype=float) / np.sqrt(np.where(size >= 2, size, np.nan))
 
 
+def one_sided_half_widths(sd: np.ndarray | float, n: np.ndarray | float,
+                          confidence: float = LEVEL) -> np.ndarray:
+    """How far below (or above) a mean its one-sided t bound at `confidence` lies: the
+    two-sided half-width at level 2 x confidence - 1 (zero where fewer than two values)."""
+    half = t_half_widths(sd, n, 2 * np.asarray(confidence, dtype=float) - 1)
+    return np.nan_to_num(half, nan=0.0)
+
+
 def mean_half_width(values: np.ndarray, level: float = LEVEL) -> float:
     """Half-width of the t interval of the mean of `values`."""
     data = np.asarray(values, dtype=float)
