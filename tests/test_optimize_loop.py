@@ -23,10 +23,10 @@ from omnistaff.optimize import (
     schedule_data,
     solve,
     with_schedule,
-    write_outputs,
 )
 from omnistaff.scenarios import Scenario, bundled_scenarios, load_scenario, with_overrides
 from omnistaff.sim import simulate
+from omnistaff.ui.outputs import write_optimization
 
 TEMPLATES = [{"name": "full_time", "start_step": "1h",
               "breaks": [{"duration": "30min", "earliest": "3h", "latest": "5h", "step": "1h"}]}]
@@ -116,7 +116,7 @@ def test_the_optimized_scenario_simulates_as_is(
 def test_outputs_are_written(run: tuple[OptimizationResult, list[Iteration]],
                              tmp_path: Path) -> None:
     result, _ = run
-    paths = write_outputs(result, tmp_path / "out")
+    paths = write_optimization(result, tmp_path / "out")
     assert [p.name for p in paths] == ["schedule.csv", "coverage.csv", "iterations.csv",
                                        "optimized-scenario.yaml", "summary.json"]
     schedule = pd.read_csv(paths[0])

@@ -16,7 +16,6 @@ from omnistaff.optimize.loop import (
     run_plan,
 )
 from omnistaff.optimize.model import build_model
-from omnistaff.optimize.report import scenario_yaml, write_outputs
 from omnistaff.optimize.requirements import Requirements, channel_requirements
 from omnistaff.optimize.schedule import schedule_shifts, with_schedule
 from omnistaff.optimize.solve import SolveReport, SolveSettings, solve
@@ -43,11 +42,9 @@ __all__ = [
     "plan_of",
     "round_replications",
     "run_plan",
-    "scenario_yaml",
     "schedule_data",
     "schedule_frame",
     "schedule_shifts",
     "solve",
     "with_schedule",
-    "write_outputs",
 ]

@@ -206,23 +206,14 @@ def schedule_data(scenario: Scenario, requirements: Requirements) -> ScheduleDat
 
 
 def interval_labels(scenario: Scenario) -> list[str]:
-    """'Mon 08:00' for each interval ('Mon 08:00 (day 8)' when the horizon is over a week)."""
+    """'Mon 08:00' for each interval ('Mon 08:00 (day 7)' when the horizon is over a week)."""
     horizon = scenario.horizon
-    first = WEEKDAYS.index(horizon.start_weekday)
-    labels = []
-    for t in range(horizon.intervals):
-        day, slot = divmod(t, horizon.intervals_per_day)
-        minutes = slot * horizon.interval_minutes
-        label = f"{WEEKDAYS[(first + day) % 7].title()} {minutes // 60:02d}:{minutes % 60:02d}"
-        labels.append(label if horizon.days <= 7 else f"{label} (day {day + 1})")
-    return labels
+    return [horizon.interval_label(t) for t in range(horizon.intervals)]
 
 
 def weekday_days(scenario: Scenario) -> dict[str, list[int]]:
     """The horizon's day indices falling on each weekday."""
-    first = WEEKDAYS.index(scenario.horizon.start_weekday)
-    return {w: [d for d in range(scenario.horizon.days) if WEEKDAYS[(first + d) % 7] == w]
-            for w in WEEKDAYS}
+    return {w: scenario.horizon.days_on(w) for w in WEEKDAYS}
 
 
 def _late_allowance(data: ScheduleData,

@@ -77,6 +77,4 @@ def agent_shifts(scenario: Scenario) -> int:
 
 def _worked(shift: Shift, scenario: Scenario) -> int:
     """Agent-shifts of one shift pattern over the horizon: its count on each day it is worked."""
-    first = WEEKDAYS.index(scenario.horizon.start_weekday)
-    days = sum(1 for d in range(scenario.horizon.days) if WEEKDAYS[(first + d) % 7] in shift.days)
-    return shift.count * days
+    return shift.count * sum(1 for w in scenario.horizon.weekdays() if w in shift.days)

@@ -103,9 +103,7 @@ def option_key(option: ShiftOption) -> tuple:
 
 def horizon_weekdays(scenario: Scenario) -> list[str]:
     """The weekdays that occur in the horizon."""
-    first = WEEKDAYS.index(scenario.horizon.start_weekday)
-    return sorted({WEEKDAYS[(first + d) % 7] for d in range(scenario.horizon.days)},
-                  key=WEEKDAYS.index)
+    return sorted(set(scenario.horizon.weekdays()), key=WEEKDAYS.index)
 
 
 def template_starts(template: ShiftTemplate) -> list[int]:

@@ -10,7 +10,7 @@ import numpy as np
 
 from omnistaff.scenarios.channel import Channel
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.scenarios.units import WEEKDAYS, clock_seconds
+from omnistaff.scenarios.units import clock_seconds
 from omnistaff.sim.demand import expected_per_interval
 
 
@@ -70,9 +70,8 @@ def open_intervals(channel: Channel, scenario: Scenario) -> np.ndarray:
         return np.ones(horizon.intervals, dtype=bool)
     step = horizon.interval_seconds
     clock = (np.arange(horizon.intervals) % horizon.intervals_per_day) * step
-    first = WEEKDAYS.index(horizon.start_weekday)
     days = np.arange(horizon.intervals) // horizon.intervals_per_day
-    weekday = np.asarray([WEEKDAYS[(first + d) % 7] for d in range(horizon.days)])[days]
+    weekday = np.asarray(horizon.weekdays())[days]
     close = clock_seconds(hours.close) or 86400
     inside = (clock + step > clock_seconds(hours.open)) & (clock < close)
     return inside & np.isin(weekday, list(hours.days))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from omnistaff.optimize import Iteration, ScheduleInfeasible, optimize, write_outputs
+from omnistaff.optimize import Iteration, ScheduleInfeasible, optimize
 from omnistaff.ui.cli_common import (
     ScenarioArg,
     VariantOpt,
@@ -17,6 +17,7 @@ from omnistaff.ui.cli_common import (
     fail,
     resolve_scenario,
 )
+from omnistaff.ui.outputs import write_optimization
 from omnistaff.ui.tables import amount
 
 
@@ -54,7 +55,7 @@ def optimize_command(
     except ValueError as exc:
         fail(str(exc))
     folder = out or default_out(source, variant, "optimized")
-    write_outputs(result, folder)
+    write_optimization(result, folder)
     style = "bold" if result.converged and result.proven else "bold red"
     console.print(f"[{style}]{result.headline()}[/{style}]")
     if result.trim is not None:

@@ -85,7 +85,8 @@ def compare(
 def _optimized(scenarios: dict[str, Scenario], folder: Path) -> dict[str, Scenario]:
     """Each variant with the optimizer's schedule as its staffing; each optimized scenario is
     written to `folder` and its outcome printed."""
-    from omnistaff.optimize import ScheduleInfeasible, optimize, scenario_yaml
+    from omnistaff.optimize import ScheduleInfeasible, optimize
+    from omnistaff.ui.outputs import optimized_yaml
 
     optimized = {}
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,7 +98,7 @@ def _optimized(scenarios: dict[str, Scenario], folder: Path) -> dict[str, Scenar
             except ScheduleInfeasible as exc:
                 fail(f"--optimize: variant '{name}' cannot be optimized: {exc}")
             path = folder / f"optimized-{name}.yaml"
-            path.write_text(scenario_yaml(result), encoding="utf-8")
+            path.write_text(optimized_yaml(result), encoding="utf-8")
             optimized[name] = result.scenario
             headline = result.headline()
             if not (result.converged and result.proven):

@@ -1,11 +1,21 @@
-"""Writing a simulation's outputs to a folder: summary.json and tidy CSV frames."""
+"""Every output written to a folder: a simulation's summary.json and tidy CSV frames; an
+optimization's schedule, coverage, rounds, optimized scenario (ready for `omnistaff simulate`)
+and summary."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import yaml
 
 from omnistaff.sim.experiment import Replications
+from omnistaff.sim.plain import plain_dict, plain_value
+
+if TYPE_CHECKING:  # the optimizer (Pyomo) is imported only by the commands that use it
+    from omnistaff.optimize.loop import OptimizationResult
 
 
 def write_simulation(runs: Replications, out: Path) -> list[Path]:
@@ -23,3 +33,77 @@ def write_simulation(runs: Replications, out: Path) -> list[Path]:
         if frame is not None:
             frame.to_csv(out / name, index=name in ("channels.csv", "groups.csv"))
     return [out / name for name in files]
+
+
+OUTPUT_COLUMNS = ["group", "day", "start", "end", "breaks", "count", "template",
+                    "length_hours", "paid_hours", "cost"]
+
+
+def write_optimization(result: OptimizationResult, out: Path) -> list[Path]:
+    """schedule.csv, coverage.csv, iterations.csv, optimized-scenario.yaml and summary.json in
+    `out` (created if missing); the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / name for name in ("schedule.csv", "coverage.csv", "iterations.csv",
+                                     "optimized-scenario.yaml", "summary.json")]
+    result.schedule[OUTPUT_COLUMNS].to_csv(paths[0], index=False)
+    result.coverage.to_csv(paths[1], index=False)
+    pd.DataFrame([i.row() for i in result.iterations]).to_csv(paths[2], index=False)
+    paths[3].write_text(optimized_yaml(result), encoding="utf-8")
+    paths[4].write_text(json.dumps(optimization_summary(result), indent=2), encoding="utf-8")
+    return paths
+
+
+def optimized_yaml(result: OptimizationResult) -> str:
+    """The optimized scenario as YAML that loads back to the same scenario."""
+    data = result.scenario.model_dump(mode="json", exclude_none=True)
+    header = (f"# {result.scenario.name}: staffing optimized by omnistaff "
+              f"({len(result.iterations)} rounds). {result.headline()}\n")
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
+    """Cost, paid hours per group, SLA per channel with confidence half-width, solver status,
+    gap and times (JSON-ready)."""
+    final = result.final
+    channels = result.evaluation.channels
+    trim = result.trim
+    judging = result.evaluation.judging
+    return {
+        "headline": result.headline(),
+        "scenario": result.scenario.name,
+        "converged": result.converged,
+        "proven": result.proven,
+        "timed_out": any(i.solve.timed_out for i in result.iterations),
+        "iterations": len(result.iterations),
+        "currency": final.currency,
+        "cost": result.cost,
+        "cost_before_trim": final.cost,
+        "trim": None if trim is None else {
+            "removed_agent_shifts": trim.removed, "cost_before": trim.cost_before,
+            "cost_after": trim.cost_after, "simulations": trim.evaluations,
+            "complete": trim.complete},
+        "judging": {"confidence": judging.confidence, "period": judging.period,
+                    "replications": result.evaluation.replications,
+                    "first_batch": judging.replications,
+                    "max_replications": judging.max_replications},
+        "agent_shifts": final.agent_shifts,
+        "paid_hours": final.paid_hours,
+        "simulated_paid_hours": plain_dict(result.evaluation.groups["paid_hours"]),
+        "sla": {c: {key: plain_value(row[column]) for key, column in _SLA_FIELDS.items()}
+                for c, row in channels.iterrows()},
+        "solver": {"name": final.solve.solver, "status": final.solve.status,
+                   "proven": final.solve.proven, "timed_out": final.solve.timed_out,
+                   "gap": final.solve.gap, "mip_gap": final.solve.mip_gap,
+                   "objective": final.solve.objective,
+                   "bound": final.solve.bound, "options_searched": final.solve.options_searched},
+        "seconds": {"total": result.seconds, **{
+            phase: sum(i.seconds.get(phase, 0.0) for i in result.iterations)
+            for phase in ("solve", "simulate")}},
+    }
+
+
+_SLA_FIELDS = {"service_level": "service_level", "ci95": "service_level_ci95",
+               "lower_bound": "lower_bound",
+               "target": "target", "abandon_rate": "abandon_rate",
+               "abandon_rate_ci95": "abandon_rate_ci95", "max_abandon_rate": "max_abandon_rate",
+               "met": "met"}
