@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.distributions import Distribution, Fixed
 from omnistaff.scenarios.limits import (
     MAX_INTERVAL_COUNT,
     MAX_LIST,
@@ -19,7 +20,6 @@ from omnistaff.scenarios.limits import (
     MAX_TITLE,
     MAX_WEEKLY_VOLUME,
 )
-from omnistaff.scenarios.distributions import Distribution, Fixed
 from omnistaff.scenarios.profiles import INTRADAY_SHAPES, WEEKLY_SHAPES
 from omnistaff.scenarios.units import (
     WEEKDAYS,

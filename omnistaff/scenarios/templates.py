@@ -83,8 +83,8 @@ class ShiftTemplate(Frozen):
         default=1800, ge=300, description="Spacing of the allowed starts, e.g. 15min or 30min."
     )
     lengths: tuple[Seconds, ...] = Field(
-        default=(8 * HOUR,), min_length=1, max_length=MAX_LIST, description="Shift lengths from login to logout, "
-        "breaks included, e.g. [4h, 6h, 8h, 10h]."
+        default=(8 * HOUR,), min_length=1, max_length=MAX_LIST, description="Shift lengths "
+        "from login to logout, breaks included, e.g. [4h, 6h, 8h, 10h]."
     )
     breaks: tuple[BreakWindow, ...] = Field(
         default=(), max_length=6, description="Breaks in every shift of this template, in "
@@ -142,8 +142,8 @@ class OptimizerSettings(Frozen):
         "the optimized scenario holds both. Off: the schedule replaces the staffing."
     )
     min_agents: int = Field(
-        default=1, ge=0, le=MAX_AGENTS, description="Least agents on shift (not on break) able to serve each "
-        "live channel in every interval it is open."
+        default=1, ge=0, le=MAX_AGENTS, description="Least agents on shift (not on break) "
+        "able to serve each live channel in every interval it is open."
     )
     part_time_under: Seconds = Field(
         default=8 * HOUR, gt=0, description="Shifts shorter than this count as part-time."
@@ -153,11 +153,12 @@ class OptimizerSettings(Frozen):
         "agent-shifts (none: no limit)."
     )
     budget: float | None = Field(
-        default=None, gt=0, le=MAX_MONEY, description="Most paid cost over the horizon (none: no limit)."
+        default=None, gt=0, le=MAX_MONEY, description="Most paid cost over the horizon "
+        "(none: no limit)."
     )
     shift_tiebreak: float = Field(
-        default=0.01, ge=0, le=1000, description="Cost added per agent-shift in the objective only: "
-        "among equally cheap schedules, the one with fewer shifts."
+        default=0.01, ge=0, le=1000, description="Cost added per agent-shift in the "
+        "objective only: among equally cheap schedules, the one with fewer shifts."
     )
     max_iterations: int = Field(
         default=5, ge=1, le=50, description="Most solve-and-simulate rounds."
