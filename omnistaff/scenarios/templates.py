@@ -16,9 +16,8 @@ HOUR = 3600.0
 #: nothing from a scenario is ever run.
 KNOWN_SOLVERS: tuple[str, ...] = (
     "appsi_highs", "highs", "appsi_cbc", "cbc", "glpk", "appsi_gurobi", "gurobi",
-    "gurobi_direct", "gurobi_persistent", "appsi_cplex", "cplex", "cplex_direct",
-    "cplex_persistent", "scip", "xpress", "xpress_direct", "xpress_persistent",
-    "mosek", "mosek_direct", "copt", "copt_direct",
+    "appsi_cplex", "cplex", "cplex_direct", "cplex_persistent", "scip", "mosek",
+    "mosek_direct",
 )
 #: Most placements of a template's breaks (each is one explicit break template).
 MAX_BREAK_PLACEMENTS = 10_000

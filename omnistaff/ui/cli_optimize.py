@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 
 from omnistaff.optimize import Iteration, ScheduleInfeasible, optimize, write_outputs
+from omnistaff.scenarios.templates import known_solver
 from omnistaff.ui.cli_common import (
     ScenarioArg,
     VariantOpt,
     app,
+    check_out,
     console,
     default_out,
     fail,
@@ -26,14 +28,21 @@ def optimize_command(
     variant: VariantOpt = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: "
                                              "omnistaff-out/<scenario>-optimized).")] = None,
-    max_iterations: Annotated[int | None, typer.Option(min=1, help="Most solve-and-simulate "
-                                                       "rounds.")] = None,
-    solver: Annotated[str | None, typer.Option(help="Any Pyomo solver name (default "
+    max_iterations: Annotated[int | None, typer.Option(min=1, max=50, help="Most "
+                                                       "solve-and-simulate rounds.")] = None,
+    solver: Annotated[str | None, typer.Option(help="A Pyomo solver name (default "
                                                "appsi_highs).")] = None,
-    time_limit: Annotated[float | None, typer.Option(min=1, help="Seconds per solve.")] = None,
+    time_limit: Annotated[float | None, typer.Option(min=1, max=86400,
+                                                     help="Seconds per solve.")] = None,
 ) -> None:
     """The cheapest shift schedule meeting every channel's SLA, proven in simulation."""
     scenario = resolve_scenario(source, variant)
+    if solver is not None:
+        try:
+            known_solver(solver)
+        except ValueError as exc:
+            fail(f"--solver: {exc}")
+    folder = check_out(out or default_out(source, variant, "optimized"))
 
     def report(iteration: Iteration) -> None:
         met = ", ".join(f"{c} {100 * sl:.1f}%{'' if iteration.met[c] else ' (missed)'}"
@@ -49,7 +58,6 @@ def optimize_command(
         fail(str(exc))
     except ValueError as exc:
         fail(str(exc))
-    folder = out or default_out(source, variant, "optimized")
     write_outputs(result, folder)
     console.print(f"Schedule, coverage, iterations, optimized scenario and summary written to "
                   f"[bold]{folder}[/bold]; run it with `omnistaff simulate "
