@@ -40,7 +40,7 @@ from omnistaff.ui.cli_common import (
     resolve_scenario,
 )
 from omnistaff.ui.outputs import write_simulation
-from omnistaff.ui.tables import channel_table, group_table
+from omnistaff.ui.tables import channel_table, contacts_table, group_table
 
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
@@ -98,6 +98,8 @@ def simulate(
                                 progress=lambda done, _: bar.update(task, completed=done))
     title = f"{scenario.name}: {count} replication(s), seed {runs.seed}"
     console.print(channel_table(runs.channel_table(), scenario, title))
+    console.print(contacts_table(runs.channel_table(), "Where the contacts went (mean per "
+                                 "replication; escalated ones were handled, then continued)"))
     console.print(group_table(runs.group_table(), "Agent groups"))
     write_simulation(runs, folder)
     console.print(f"Outputs written to [bold]{folder}[/bold] (summary.json, CSV frames).")
