@@ -104,8 +104,9 @@ def bundled_scenarios() -> dict[str, Path]:
 def problems_from(exc: ValidationError) -> list[Problem]:
     """Readable problems from a pydantic ValidationError."""
     problems: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        path = ".".join(str(p) for p in err["loc"] if not _is_union_tag(p))
+    for err, entries in _grouped(exc.errors(include_url=False)):
+        loc = err["loc"][:-1] if len(entries) > 1 else err["loc"]
+        path = ".".join(str(p) for p in loc if not _is_union_tag(p))
         message = err["msg"].removeprefix("Value error, ")
         # the cross-reference checks report "path: message" lines at the root, even just one
         if err["type"] == "value_error" and (not err["loc"] or "\n" in message):
@@ -115,8 +116,29 @@ def problems_from(exc: ValidationError) -> list[Problem]:
             message = unknown_key_message(Scenario, tuple(err["loc"]))
         elif err["type"] == "string_pattern_mismatch":
             message = "not a time of day"
+        if len(entries) > 1:
+            message = (f"entries {entries[0]} to {entries[-1]} ({len(entries)} of them): "
+                       f"{message}")
         problems.append(Problem(path, _with_fix(err, message)))
     return problems
+
+
+def _grouped(errors: list[Any]) -> list[tuple[Any, list[int]]]:
+    """Errors with the entries of a list that share one problem folded into the first, so
+    that 48 bad counts are one line, not 48."""
+    grouped: list[tuple[Any, list[int]]] = []
+    for err in errors:
+        index = err["loc"][-1] if err["loc"] else None
+        if grouped and isinstance(index, int) and _same_list(grouped[-1][0], err):
+            grouped[-1][1].append(index)
+        else:
+            grouped.append((err, [index] if isinstance(index, int) else []))
+    return grouped
+
+
+def _same_list(first: Any, err: Any) -> bool:
+    return (first["type"] == err["type"] and first["loc"][:-1] == err["loc"][:-1]
+            and isinstance(first["loc"][-1], int) and first["msg"] == err["msg"])
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -148,6 +170,9 @@ _FIXES = {
     "int_parsing": "write a whole number",
     "int_from_float": "write a whole number",
     "union_tag_invalid": "set dist to lognormal, exponential, fixed, gamma or empirical",
+    "finite_number": "write a finite number (NaN and infinity are not allowed)",
+    "string_too_long": "shorten it",
+    "too_long": "give fewer entries",
 }
 
 
@@ -155,7 +180,8 @@ def _with_fix(err: Any, message: str) -> str:
     fix = _FIXES.get(err["type"])
     got = err.get("input")
     quiet = err["type"] in ("missing", "extra_forbidden") or isinstance(got, dict | list)
-    shown = "" if quiet else f" (got {got!r})"
+    text = repr(got)
+    shown = "" if quiet else f" (got {text if len(text) <= 60 else text[:57] + '...'})"
     return f"{message}{shown}" + (f"; {fix}" if fix else "")
 
 
