@@ -41,7 +41,8 @@ class UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 def decode(data: bytes) -> str:
     """Bytes as UTF-8 text, or a YamlProblem saying the file is not text."""
     if b"\x00" in data[:8192]:
-        raise YamlProblem("the file is binary, not YAML text; give a YAML scenario file")
+        raise YamlProblem("the file is binary, not UTF-8 YAML text; give a YAML scenario "
+                          "file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
