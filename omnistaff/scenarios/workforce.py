@@ -96,7 +96,8 @@ class Shift(Frozen):
     group: str = Field(max_length=MAX_NAME, description="Name of an agent group.")
     days: Days = Field(default=("mon", "tue", "wed", "thu", "fri"))
     start: ClockTime = Field(description="Start, HH:MM (may run past midnight).")
-    length: Seconds = Field(gt=0, le=86400, description="Paid length, e.g. 8h; at most 24 h.")
+    length: Seconds = Field(ge=60, le=86400, description="Paid length, e.g. 8h; from a "
+                            "minute to 24 h.")
     breaks: tuple[Break, ...] = Field(default=(), max_length=MAX_LIST, description="Breaks, "
                                       "in order; they must not overlap and must end within "
                                       "the shift.")
