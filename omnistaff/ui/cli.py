@@ -143,7 +143,7 @@ def erlang(
     if as_json:
         shown = {k: (v if math.isfinite(v) else None) for k, v in metrics.items()}
         extra = {"agents": agents} if target is not None else {}
-        typer.echo(json.dumps({**shown, **extra, "stable": not unstable}, allow_nan=False))
+        typer.echo(json.dumps({**shown, **extra}, allow_nan=False))
         return
     model = "Erlang A (M/M/c+M)" if patience else "Erlang C (M/M/c)"
     console.print(f"{model}: {rate:g}/h, AHT {aht:g} s, load {load:.2f} Erlangs, "
