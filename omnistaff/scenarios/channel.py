@@ -6,10 +6,20 @@ from __future__ import annotations
 import itertools
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from omnistaff.scenarios.base import Frozen
 from omnistaff.scenarios.distributions import Distribution, Fixed
+from omnistaff.scenarios.limits import (
+    MAX_INTERVAL_COUNT,
+    MAX_LIST,
+    MAX_NAME,
+    MAX_RATE,
+    MAX_SURGE,
+    MAX_SURGES,
+    MAX_TITLE,
+    MAX_WEEKLY_VOLUME,
+)
 from omnistaff.scenarios.profiles import INTRADAY_SHAPES, WEEKLY_SHAPES
 from omnistaff.scenarios.units import (
     WEEKDAYS,
@@ -21,6 +31,7 @@ from omnistaff.scenarios.units import (
 )
 
 Share = Annotated[float, Field(ge=0, le=1)]
+Weight = Annotated[float, Field(ge=0, le=1e9)]
 #: Total throughput of an agent holding n contacts, relative to one (n = 1..5): an industry
 #: rule of thumb for chat. Each held contact progresses at f(n) / n.
 DEFAULT_EFFICIENCY: tuple[float, ...] = (1.0, 1.7, 2.5, 2.9, 3.5)
@@ -46,46 +57,51 @@ class Hours(Frozen):
 class Surge(Frozen):
     """A multiplier on a channel's arrival rate over a window, e.g. an outage on social."""
 
-    day: Weekday | int = Field(
-        description="A weekday (every such day of the horizon) or a day index from 0."
+    day: Weekday | Annotated[int, Field(ge=0, le=27)] = Field(
+        description="A weekday (every such day of the horizon) or a day index from 0; it "
+        "must fall within the horizon."
     )
     start: ClockTime = Field(description="Start, HH:MM.")
     duration: Seconds = Field(gt=0, description="How long it lasts, e.g. 3h.")
-    multiplier: float = Field(gt=0, description="Arrival rate multiplier, e.g. 5.")
+    multiplier: float = Field(gt=0, le=MAX_SURGE, description="Arrival rate multiplier, "
+                              "e.g. 5 (at most 100: beyond any outage or campaign).")
 
 
 class Arrivals(Frozen):
     """Expected volume and its shape over the day and the week; Poisson within an interval."""
 
     weekly_volume: float = Field(
-        default=0, ge=0, description="Expected contacts over 7 days, shaped by `weekly` "
-        "and `intraday` (ignored when `counts` is given)."
+        default=0, ge=0, le=MAX_WEEKLY_VOLUME, description="Expected contacts over 7 days, "
+        "shaped by `weekly` and `intraday` (ignored when `counts` is given); at most "
+        "2,000,000, about 3 a second around the clock, beyond any one channel of a real center."
     )
-    weekly: Literal["flat", "weekdays"] | tuple[Annotated[float, Field(ge=0)], ...] = Field(
+    weekly: Literal["flat", "weekdays"] | tuple[Weight, ...] = Field(
         default="flat",
         description="Day-of-week weights Mon..Sun: 7 numbers, or `flat` (equal), or "
         "`weekdays` (Mon-Fri from a bank's 2003 call log: Mon 1.12, Tue 1.00, Wed 0.95, "
         "Thu 0.95, Fri 0.98; no weekend).",
     )
-    intraday: str | tuple[Annotated[float, Field(ge=0)], ...] = Field(
+    intraday: Annotated[str, Field(max_length=MAX_NAME)] | tuple[Weight, ...] = Field(
         default="flat",
         description="Shape over the day: a built-in name (`flat`, `business_hours`, "
         "`extended_hours`, `evening`) or weights for equal slices of the day (24 hourly, "
         "48 half-hourly, 96 quarter-hourly ...), or in YAML `{csv: file}` with columns "
         "start,share.",
     )
-    counts: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(
-        default=None,
+    counts: tuple[Annotated[float, Field(ge=0, le=MAX_INTERVAL_COUNT)], ...] | None = Field(
+        default=None, max_length=28 * 96,
         description="Expected contacts per interval over the whole horizon (or per interval "
         "of one day, repeated), e.g. a forecast; in YAML a list or `{csv: file}` with a "
-        "column `count`. Overrides weekly_volume and the shapes.",
+        "column `count` (a file beside the scenario). Overrides weekly_volume and the shapes. "
+        "At most 100,000 in one interval, beyond any real center.",
     )
     hours: Hours | None = Field(default=None, description="Hours of operation; none = 24/7.")
     day_cv: float = Field(
         default=0, ge=0, le=1, description="CV of a random day-level volume multiplier "
         "(mean 1, gamma): forecast error. About 0.09 in a bank's call log."
     )
-    surges: tuple[Surge, ...] = Field(default=(), description="Arrival surges.")
+    surges: tuple[Surge, ...] = Field(default=(), max_length=MAX_SURGES,
+                                      description="Arrival surges (at most 100).")
 
     @model_validator(mode="after")
     def _weekly_has_seven(self) -> Arrivals:
@@ -101,7 +117,7 @@ class Arrivals(Frozen):
                 f"{', '.join(INTRADAY_SHAPES)}, a list of weights or {{csv: file}}"
             )
         if isinstance(self.intraday, tuple):
-            if not self.intraday or 1440 % len(self.intraday):
+            if not self.intraday or len(self.intraday) > 1440 or 1440 % len(self.intraday):
                 raise ValueError(
                     f"{len(self.intraday)} intraday weights do not split the day evenly; give "
                     "24 (hourly), 48 (half-hourly) or 96 (quarter-hourly)"
@@ -125,7 +141,8 @@ class Concurrency(Frozen):
     """How many contacts of this channel one agent may hold, and how work slows as more are."""
 
     max: int = Field(default=1, ge=1, le=10, description="Most held at once (phone 1).")
-    efficiency: Literal["default", "linear"] | tuple[Annotated[float, Field(gt=0)], ...] = (
+    efficiency: Literal["default", "linear"] | tuple[
+        Annotated[float, Field(gt=0, le=10)], ...] = (
         Field(
             default="default",
             description="f(n), an agent's total throughput holding n relative to one, for "
@@ -163,7 +180,7 @@ class Concurrency(Frozen):
 class PriorityClass(Frozen):
     """A share of contacts served ahead of others (VIPs, high-influence authors)."""
 
-    name: str
+    name: str = Field(max_length=MAX_NAME, description="Name of the class, e.g. vip.")
     share: Share = Field(description="Share of the channel's contacts in this class.")
     priority: int = Field(
         default=0, ge=0, le=9, description="0 is served first; the rest of the contacts "
@@ -175,7 +192,8 @@ class Deflection(Frozen):
     """Contacts resolved by self-service or a bot before they reach the queue."""
 
     share: Share = Field(description="Share resolved without an agent.")
-    cost_per_contact: float = Field(default=0, ge=0, description="Bot cost per deflected one.")
+    cost_per_contact: float = Field(default=0, ge=0, le=MAX_RATE,
+                                    description="Bot cost per deflected one.")
 
 
 class Triage(Frozen):
@@ -189,13 +207,15 @@ class Triage(Frozen):
         "the actionable ones their handle time on top; `automated`: the non-actionable are "
         "dropped before the queue.",
     )
-    cost_per_item: float = Field(default=0, ge=0, description="Automated triage cost each.")
+    cost_per_item: float = Field(default=0, ge=0, le=MAX_RATE,
+                                 description="Automated triage cost each.")
 
 
 class Escalation(Frozen):
     """After handling, a share continues on another channel after a delay."""
 
-    to: str = Field(description="Name of the channel the contact continues on.")
+    to: str = Field(max_length=MAX_NAME,
+                    description="Name of the channel the contact continues on.")
     share: Share = Field(description="Share of handled contacts that escalate there.")
     delay: Distribution = Field(
         default=Fixed(value=0), description="Delay from the end of handling (a distribution "
@@ -216,7 +236,7 @@ class ServiceLevel(Frozen):
 class Channel(Frozen):
     """One channel of contact (phone, chat, messaging, email, social posts or DMs)."""
 
-    label: str | None = Field(default=None, description="Display name.")
+    label: str | None = Field(default=None, max_length=MAX_TITLE, description="Display name.")
     mode: Literal["live", "deferred"] = Field(
         description="`live`: the customer waits (phone, chat, messaging, video); "
         "`deferred`: answered later (email, social posts, DMs, forum, web form)."
@@ -239,14 +259,32 @@ class Channel(Frozen):
         default=0, lt=1, description="Live only: share who leave at once when they would wait."
     )
     queue_capacity: int | None = Field(
-        default=None, ge=0, description="Live only: most waiting; beyond it, a busy signal."
+        default=None, ge=0, le=1_000_000, description="Live only: most waiting; beyond it, "
+        "a busy signal."
     )
     concurrency: Concurrency = Field(default_factory=Concurrency)
-    priority_classes: tuple[PriorityClass, ...] = ()
+    priority_classes: tuple[PriorityClass, ...] = Field(default=(), max_length=MAX_LIST)
     deflection: Deflection | None = None
     triage: Triage | None = None
-    escalation: tuple[Escalation, ...] = ()
+    escalation: tuple[Escalation, ...] = Field(default=(), max_length=MAX_LIST)
     sla: ServiceLevel
+
+    @field_validator("handle_time")
+    @classmethod
+    def _some_work(cls, value: Distribution) -> Distribution:
+        if value.mean <= 0:
+            raise ValueError("the mean is 0; give agents some work per contact (at least a "
+                             "second)")
+        return value
+
+    @field_validator("patience")
+    @classmethod
+    def _some_patience(cls, value: Distribution | None) -> Distribution | None:
+        if value is not None and value.mean <= 0:
+            raise ValueError("the mean is 0: every customer would leave at once and no "
+                             "staffing could answer one; give a positive patience, or remove "
+                             "it for customers who never abandon")
+        return value
 
     @model_validator(mode="after")
     def _mode_fits(self) -> Channel:

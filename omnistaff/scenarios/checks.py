@@ -5,6 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from omnistaff.scenarios.limits import (
+    MAX_CONTACTS,
+    MAX_NAME,
+    MAX_OVERRIDES,
+    MAX_TOTAL_AGENTS,
+)
+from omnistaff.scenarios.size import agents_at_once, expected_contacts
+from omnistaff.scenarios.units import WEEKDAYS
+
 if TYPE_CHECKING:
     from omnistaff.scenarios.scenario import Scenario
 
@@ -21,6 +30,9 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *_coverage_problems(scenario),
         *_staffing_problems(scenario),
         *_optimizer_problems(scenario),
+        *_variant_name_problems(scenario),
+        *_arrival_problems(scenario),
+        *_size_problems(scenario),
     ]
 
 
@@ -28,9 +40,72 @@ def _name_problems(scenario: Scenario) -> list[Problem]:
     problems = []
     for kind, names in (("channels", scenario.channels), ("groups", scenario.groups)):
         for name in names:
-            if not NAME.match(name):
-                problems.append((f"{kind}.{name}", "a name must start with a letter and use "
-                                 "only letters, digits, _ or -; rename it"))
+            if not plain_name(name):
+                problems.append((f"{kind}.{_shown(name)}", NAME_RULE))
+    return problems
+
+
+NAME_RULE = (f"a name must start with a letter, use only letters, digits, _ or - and be at "
+             f"most {MAX_NAME} characters (it is used in tables and file names); rename it")
+
+
+def plain_name(name: str) -> bool:
+    """Whether `name` is a plain name, safe in a table and as part of a file name."""
+    return len(name) <= MAX_NAME and bool(NAME.match(name))
+
+
+def _shown(name: str) -> str:
+    return name if len(name) <= MAX_NAME else f"{name[:MAX_NAME]}..."
+
+
+def _variant_name_problems(scenario: Scenario) -> list[Problem]:
+    problems = []
+    for name, overrides in scenario.variants.items():
+        if not plain_name(name) or name == "base":
+            rule = "'base' names the scenario itself" if name == "base" else NAME_RULE
+            problems.append((f"variants.{_shown(name)}", f"{rule}; choose another name"))
+        if len(overrides) > MAX_OVERRIDES:
+            problems.append((f"variants.{_shown(name)}", f"{len(overrides)} overrides; give at "
+                             f"most {MAX_OVERRIDES}"))
+    return problems
+
+
+def _arrival_problems(scenario: Scenario) -> list[Problem]:
+    """Counts fit the horizon's intervals; surges fall on days of the horizon."""
+    horizon, problems = scenario.horizon, []
+    first = WEEKDAYS.index(horizon.start_weekday)
+    weekdays = {WEEKDAYS[(first + d) % 7] for d in range(horizon.days)}
+    for cname, channel in scenario.channels.items():
+        counts = channel.arrivals.counts
+        if counts is not None and len(counts) not in (horizon.intervals_per_day,
+                                                      horizon.intervals):
+            problems.append((f"channels.{cname}.arrivals.counts", f"{len(counts)} counts "
+                             f"given; give {horizon.intervals_per_day} (one day of "
+                             f"{horizon.interval_minutes}-minute intervals, repeated) or "
+                             f"{horizon.intervals} (the whole horizon)"))
+        for i, surge in enumerate(channel.arrivals.surges):
+            inside = (surge.day < horizon.days if isinstance(surge.day, int)
+                      else surge.day in weekdays)
+            if not inside:
+                problems.append((f"channels.{cname}.arrivals.surges.{i}.day", f"day "
+                                 f"{surge.day!r} is not in the {horizon.days}-day horizon "
+                                 f"starting {horizon.start_weekday}; use a day from 0 to "
+                                 f"{horizon.days - 1} or a weekday it holds"))
+    return problems
+
+
+def _size_problems(scenario: Scenario) -> list[Problem]:
+    """Too many contacts or agents to simulate in reasonable time and memory."""
+    problems = []
+    contacts = sum(expected_contacts(scenario).values())
+    if contacts > MAX_CONTACTS:
+        problems.append(("channels", f"about {contacts:,.0f} contacts per replication, more "
+                         f"than the {MAX_CONTACTS:,} omnistaff simulates; lower the volumes, "
+                         "surges or days"))
+    agents = agents_at_once(scenario)
+    if agents > MAX_TOTAL_AGENTS:
+        problems.append(("staffing", f"up to {agents:,} agents at once, more than the "
+                         f"{MAX_TOTAL_AGENTS:,} omnistaff simulates; lower the counts"))
     return problems
 
 

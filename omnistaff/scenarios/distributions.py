@@ -10,6 +10,7 @@ import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
 from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.limits import MAX_SAMPLES
 from omnistaff.scenarios.units import Seconds, parse_duration
 
 
@@ -82,7 +83,9 @@ class Empirical(Frozen):
     """Resampled (with replacement) from observed values, e.g. a handle-time log."""
 
     dist: Literal["empirical"] = "empirical"
-    samples: tuple[Seconds, ...] = Field(min_length=1, description="Observed values, seconds.")
+    samples: tuple[Seconds, ...] = Field(
+        min_length=1, max_length=MAX_SAMPLES, description="Observed values, seconds (at "
+        "most 100,000: more than enough to resample a shape).")
 
     @model_validator(mode="after")
     def _positive_mean(self) -> Empirical:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from omnistaff.scenarios.fields import unknown_key_message
-from omnistaff.scenarios.profiles import slices_from_rows
+from omnistaff.scenarios.files import (
+    FileProblem,
+    counts_from_rows,
+    csv_rows,
+    inside,
+    shares_from_rows,
+)
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import VariantError, apply_variant
+from omnistaff.scenarios.yaml_text import MAX_YAML_BYTES, YamlProblem, decode, load_yaml
 
-MAX_SCENARIO_BYTES = 5_000_000
+MAX_SCENARIO_BYTES = MAX_YAML_BYTES
 
 
 @dataclass(frozen=True)
@@ -40,21 +45,27 @@ class ScenarioError(ValueError):
         super().__init__(f"{source} has {len(problems)} problem(s):\n{lines}")
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """A validated scenario from a YAML file (CSV references resolved beside it)."""
+def load_scenario(path: str | Path, data_dir: Path | None = None) -> Scenario:
+    """A validated scenario from a YAML file; the CSV files it names are read from
+    `data_dir` (default: the scenario's own folder) and from nowhere else."""
     file = Path(path)
     if not file.is_file():
         raise ScenarioError([Problem("", f"no such file '{path}'; check the path")], str(path))
     if file.stat().st_size > MAX_SCENARIO_BYTES:
-        raise ScenarioError([Problem("", "file is larger than 5 MB; is it a scenario?")], str(path))
-    return parse_scenario(file.read_text(encoding="utf-8"), file.parent, str(path))
+        raise ScenarioError([Problem("", f"file is larger than {MAX_SCENARIO_BYTES / 1e6:g} MB;"
+                                     " is it a scenario?")], str(path))
+    return parse_scenario(file.read_bytes(), data_dir or file.parent, str(path))
 
 
-def parse_scenario(text: str, base_dir: Path | None = None, source: str = "scenario") -> Scenario:
-    """A validated scenario from YAML text; raises ScenarioError listing every problem."""
-    data = _read_yaml(text, source)
+def parse_scenario(text: str | bytes, base_dir: Path | None = None,
+                   source: str = "scenario") -> Scenario:
+    """A validated scenario from YAML text; raises ScenarioError listing every problem.
+
+    CSV files it names are read from inside `base_dir` only; without one, naming a file is
+    itself a problem (text has no folder to read beside)."""
+    data = read_yaml(text, source)
     problems: list[Problem] = []
-    data = _resolve_csv(data, base_dir or Path.cwd(), problems)
+    data = _resolve_csv(data, base_dir, problems)
     if problems:
         raise ScenarioError(problems, source)
     scenario = scenario_from_dict(data, source)
@@ -62,6 +73,15 @@ def parse_scenario(text: str, base_dir: Path | None = None, source: str = "scena
     if variant_problems:
         raise ScenarioError(variant_problems, source)
     return scenario
+
+
+def read_yaml(text: str | bytes, source: str = "scenario") -> Any:
+    """Plain data from YAML text or bytes within the limits of `yaml_text`; ScenarioError
+    otherwise (binary, not UTF-8, too large, too deep, an alias bomb, a key given twice)."""
+    try:
+        return load_yaml(decode(text) if isinstance(text, bytes) else text)
+    except YamlProblem as exc:
+        raise ScenarioError([Problem("", str(exc))], source) from None
 
 
 def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
@@ -84,8 +104,9 @@ def bundled_scenarios() -> dict[str, Path]:
 def problems_from(exc: ValidationError) -> list[Problem]:
     """Readable problems from a pydantic ValidationError."""
     problems: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        path = ".".join(str(p) for p in err["loc"] if not _is_union_tag(p))
+    for err, entries in _grouped(exc.errors(include_url=False)):
+        loc = err["loc"][:-1] if len(entries) > 1 else err["loc"]
+        path = ".".join(str(p) for p in loc if not _is_union_tag(p))
         message = err["msg"].removeprefix("Value error, ")
         # the cross-reference checks report "path: message" lines at the root, even just one
         if err["type"] == "value_error" and (not err["loc"] or "\n" in message):
@@ -95,8 +116,29 @@ def problems_from(exc: ValidationError) -> list[Problem]:
             message = unknown_key_message(Scenario, tuple(err["loc"]))
         elif err["type"] == "string_pattern_mismatch":
             message = "not a time of day"
+        if len(entries) > 1:
+            message = (f"entries {entries[0]} to {entries[-1]} ({len(entries)} of them): "
+                       f"{message}")
         problems.append(Problem(path, _with_fix(err, message)))
     return problems
+
+
+def _grouped(errors: list[Any]) -> list[tuple[Any, list[int]]]:
+    """Errors with the entries of a list that share one problem folded into the first, so
+    that 48 bad counts are one line, not 48."""
+    grouped: list[tuple[Any, list[int]]] = []
+    for err in errors:
+        index = err["loc"][-1] if err["loc"] else None
+        if grouped and isinstance(index, int) and _same_list(grouped[-1][0], err):
+            grouped[-1][1].append(index)
+        else:
+            grouped.append((err, [index] if isinstance(index, int) else []))
+    return grouped
+
+
+def _same_list(first: Any, err: Any) -> bool:
+    return (first["type"] == err["type"] and first["loc"][:-1] == err["loc"][:-1]
+            and isinstance(first["loc"][-1], int) and first["msg"] == err["msg"])
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -128,6 +170,9 @@ _FIXES = {
     "int_parsing": "write a whole number",
     "int_from_float": "write a whole number",
     "union_tag_invalid": "set dist to lognormal, exponential, fixed, gamma or empirical",
+    "finite_number": "write a finite number (NaN and infinity are not allowed)",
+    "string_too_long": "shorten it",
+    "too_long": "give fewer entries",
 }
 
 
@@ -135,25 +180,12 @@ def _with_fix(err: Any, message: str) -> str:
     fix = _FIXES.get(err["type"])
     got = err.get("input")
     quiet = err["type"] in ("missing", "extra_forbidden") or isinstance(got, dict | list)
-    shown = "" if quiet else f" (got {got!r})"
+    text = repr(got)
+    shown = "" if quiet else f" (got {text if len(text) <= 60 else text[:57] + '...'})"
     return f"{message}{shown}" + (f"; {fix}" if fix else "")
 
 
-def _read_yaml(text: str, source: str) -> Any:
-    if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
-        raise ScenarioError([Problem("", "text is larger than 5 MB; is it a scenario?")], source)
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        what = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem("", f"{where}not valid YAML ({what}); check the "
-                                     "indentation and quote values that contain ':' or '#'")],
-                            source) from None
-
-
-def _resolve_csv(data: Any, base_dir: Path, problems: list[Problem]) -> Any:
+def _resolve_csv(data: Any, base_dir: Path | None, problems: list[Problem]) -> Any:
     """Replace {csv: file} under channels.*.arrivals.{intraday,counts} by the file's data."""
     channels = data.get("channels") if isinstance(data, dict) else None
     if not isinstance(channels, dict):
@@ -166,25 +198,22 @@ def _resolve_csv(data: Any, base_dir: Path, problems: list[Problem]) -> Any:
             ref = arrivals.get(key)
             if isinstance(ref, dict) and set(ref) == {"csv"}:
                 path = f"channels.{cname}.arrivals.{key}.csv"
-                arrivals[key] = _read_csv(base_dir / str(ref["csv"]), key, path, problems)
+                try:
+                    arrivals[key] = _read_csv(base_dir, ref["csv"], key)
+                except FileProblem as exc:
+                    problems.append(Problem(path, str(exc)))
     return data
 
 
-def _read_csv(file: Path, key: str, path: str, problems: list[Problem]) -> list[float] | None:
-    if not file.is_file():
-        problems.append(Problem(path, f"no such file '{file}'; paths are relative to the "
-                                "scenario file"))
-        return None
-    rows = list(csv.DictReader(file.read_text(encoding="utf-8").splitlines()))
-    try:
-        if key == "intraday":
-            return slices_from_rows(rows)
-        column = "count" if rows and "count" in rows[0] else list(rows[0])[-1]
-        return [float(r[column]) for r in rows]
-    except (KeyError, ValueError, IndexError) as exc:
-        want = "columns start (HH:MM) and share" if key == "intraday" else "a column count"
-        problems.append(Problem(path, f"cannot read {file.name} ({exc}); it needs {want}"))
-        return None
+def _read_csv(base_dir: Path | None, name: Any, key: str) -> list[float]:
+    if not isinstance(name, str):
+        raise FileProblem("give the file name as text, e.g. {csv: counts.csv}")
+    if base_dir is None:
+        raise FileProblem("this scenario was given as text, with no folder to read files from;"
+                          " write the values inline as a list")
+    file = inside(base_dir, name)
+    rows = csv_rows(file, name)
+    return shares_from_rows(rows, name) if key == "intraday" else counts_from_rows(rows, name)
 
 
 def _variant_problems(scenario: Scenario) -> list[Problem]:

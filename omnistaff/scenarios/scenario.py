@@ -9,6 +9,15 @@ from pydantic import Field, model_validator
 from omnistaff.scenarios.base import Frozen
 from omnistaff.scenarios.channel import Channel
 from omnistaff.scenarios.checks import reference_problems
+from omnistaff.scenarios.limits import (
+    MAX_CHANNELS,
+    MAX_DESCRIPTION,
+    MAX_GROUPS,
+    MAX_REPLICATIONS,
+    MAX_SEED,
+    MAX_TITLE,
+    MAX_VARIANTS,
+)
 from omnistaff.scenarios.templates import OptimizerSettings
 from omnistaff.scenarios.units import WEEKDAYS, Seconds, Weekday
 from omnistaff.scenarios.workforce import AgentGroup, Staffing
@@ -24,8 +33,11 @@ class Horizon(Frozen):
         default=0, le=7 * 86400, description="Simulated time before day 0, not reported; "
         "it replays the end of the horizon, as if the horizon repeats."
     )
-    replications: int = Field(default=5, ge=1, le=1000, description="Independent runs.")
-    seed: int = Field(default=1, ge=0, description="Seed of the first replication.")
+    replications: int = Field(default=5, ge=1, le=MAX_REPLICATIONS, description="Independent "
+                              "runs (at most 1,000: confidence intervals stop narrowing "
+                              "long before).")
+    seed: int = Field(default=1, ge=0, le=MAX_SEED, description="Seed of the first "
+                      "replication (a 63-bit integer).")
 
     @property
     def seconds(self) -> float:
@@ -103,12 +115,16 @@ class Reporting(Frozen):
 class Scenario(Frozen):
     """A complete, validated description of a contact center to simulate or optimize."""
 
-    name: str = Field(description="Short title.")
-    description: str = Field(default="", description="What the scenario is about.")
-    currency: str = Field(default="USD", description="Currency of all costs.")
+    name: str = Field(max_length=MAX_TITLE, description="Short title (at most 200 "
+                      "characters: it heads tables).")
+    description: str = Field(default="", max_length=MAX_DESCRIPTION,
+                             description="What the scenario is about.")
+    currency: str = Field(default="USD", max_length=12, description="Currency of all costs.")
     horizon: Horizon = Field(default_factory=Horizon)
-    channels: dict[str, Channel] = Field(min_length=1, description="Channels by name.")
-    groups: dict[str, AgentGroup] = Field(min_length=1, description="Agent groups by name.")
+    channels: dict[str, Channel] = Field(min_length=1, max_length=MAX_CHANNELS,
+                                         description="Channels by name (at most 50).")
+    groups: dict[str, AgentGroup] = Field(min_length=1, max_length=MAX_GROUPS,
+                                          description="Agent groups by name (at most 200).")
     staffing: Staffing = Field(default_factory=Staffing)
     routing: Routing = Field(default_factory=Routing)
     reporting: Reporting = Field(default_factory=Reporting)
@@ -117,9 +133,10 @@ class Scenario(Frozen):
         description="Shift templates, limits and solver settings for `omnistaff optimize`.",
     )
     variants: dict[str, dict[str, Any]] = Field(
-        default_factory=dict,
+        default_factory=dict, max_length=MAX_VARIANTS,
         description="Named overrides by dotted path, e.g. {no_weekend: "
-        "{'staffing.shifts.2.count': 0, 'channels.social.sla.target': 0.9}}.",
+        "{'staffing.shifts.2.count': 0, 'channels.social.sla.target': 0.9}}; at most 100 "
+        "variants of at most 500 overrides, each name a plain one (it names output files).",
     )
 
     @model_validator(mode="after")

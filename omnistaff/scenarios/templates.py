@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.limits import MAX_AGENTS, MAX_LIST, MAX_MONEY, MAX_NAME
 from omnistaff.scenarios.units import WEEKDAYS, ClockTime, Days, Seconds
 
 HOUR = 3600.0
+#: Pyomo solvers a scenario may name: a fixed list of names, never a path or a command, so
+#: nothing from a scenario is ever run.
+KNOWN_SOLVERS: tuple[str, ...] = (
+    "appsi_highs", "highs", "appsi_cbc", "cbc", "glpk", "appsi_gurobi", "gurobi",
+    "appsi_cplex", "cplex", "cplex_direct", "cplex_persistent", "scip", "mosek",
+    "mosek_direct",
+)
+#: Most placements of a template's breaks (each is one explicit break template).
+MAX_BREAK_PLACEMENTS = 10_000
+
+
+def known_solver(name: str) -> str:
+    """`name` if it is a known Pyomo solver name; a clear ValueError otherwise."""
+    if name not in KNOWN_SOLVERS:
+        shown = name if len(name) <= 40 else f"{name[:40]}..."
+        raise ValueError(f"unknown solver '{shown}'; use one of {', '.join(KNOWN_SOLVERS)} "
+                         "(a solver's name, never a path)")
+    return name
 
 
 class BreakWindow(Frozen):
@@ -25,8 +45,8 @@ class BreakWindow(Frozen):
         "equal to `earliest` for a break at a fixed time."
     )
     step: Seconds = Field(
-        default=1800, gt=0, description="Spacing of the allowed break starts in the window, "
-        "e.g. 30min (each start is one explicit break template)."
+        default=1800, ge=300, description="Spacing of the allowed break starts in the window, "
+        "e.g. 30min (each start is one explicit break template); at least 5 min."
     )
 
     @model_validator(mode="after")
@@ -47,8 +67,9 @@ class BreakWindow(Frozen):
 class ShiftTemplate(Frozen):
     """A family of shifts the optimizer may schedule: start window, lengths, breaks, days."""
 
-    name: str = Field(description="Short name, shown in the schedule (e.g. full_time).")
-    groups: tuple[str, ...] = Field(
+    name: str = Field(max_length=MAX_NAME,
+                      description="Short name, shown in the schedule (e.g. full_time).")
+    groups: tuple[str, ...] = Field(max_length=200,
         default=(), description="Agent groups that may work these shifts; empty = every group."
     )
     days: Days = Field(default=WEEKDAYS, description="Weekdays the shifts may be worked.")
@@ -61,16 +82,20 @@ class ShiftTemplate(Frozen):
         default=1800, ge=300, description="Spacing of the allowed starts, e.g. 15min or 30min."
     )
     lengths: tuple[Seconds, ...] = Field(
-        default=(8 * HOUR,), min_length=1, description="Shift lengths from login to logout, "
-        "breaks included, e.g. [4h, 6h, 8h, 10h]."
+        default=(8 * HOUR,), min_length=1, max_length=MAX_LIST, description="Shift lengths "
+        "from login to logout, breaks included, e.g. [4h, 6h, 8h, 10h]."
     )
     breaks: tuple[BreakWindow, ...] = Field(
-        default=(), description="Breaks in every shift of this template, in order, each placed "
-        "within its window."
+        default=(), max_length=6, description="Breaks in every shift of this template, in "
+        "order, each placed within its window; at most 10,000 placements of them all."
     )
 
     @model_validator(mode="after")
     def _breaks_fit(self) -> ShiftTemplate:
+        placements = math.prod(len(window.offsets()) for window in self.breaks)
+        if placements > MAX_BREAK_PLACEMENTS:
+            raise ValueError(f"the break windows allow {placements:,} placements (at most "
+                             f"{MAX_BREAK_PLACEMENTS:,}); narrow the windows or widen their step")
         for length in self.lengths:
             if not 0 < length <= 24 * HOUR:
                 raise ValueError(f"length {length / HOUR:g} h is not between 0 and 24 h")
@@ -96,12 +121,12 @@ class OptimizerSettings(Frozen):
     """How `omnistaff optimize` builds schedules: shift templates, limits, solver, loop."""
 
     templates: tuple[ShiftTemplate, ...] = Field(
-        default_factory=_default_templates, min_length=1,
+        default_factory=_default_templates, min_length=1, max_length=50,
         description="Shift templates to choose from. Default: 8 h shifts starting every 30 "
         "minutes on any day, with a 30-minute unpaid break starting 3 to 5 h in.",
     )
     channels: tuple[str, ...] = Field(
-        default=(), description="Channels the optimizer schedules for and judges in "
+        default=(), max_length=50, description="Channels the optimizer schedules for and judges in "
         "simulation; empty = every channel. Others are left to the kept staffing (see "
         "`keep_staffing`), e.g. [social_posts, social_dms] to plan social coverage alone."
     )
@@ -121,8 +146,8 @@ class OptimizerSettings(Frozen):
         "the optimized scenario holds both. Off: the schedule replaces the staffing."
     )
     min_agents: int = Field(
-        default=1, ge=0, description="Least agents on shift (not on break) able to serve each "
-        "live channel in every interval it is open."
+        default=1, ge=0, le=MAX_AGENTS, description="Least agents on shift (not on break) "
+        "able to serve each live channel in every interval it is open."
     )
     part_time_under: Seconds = Field(
         default=8 * HOUR, gt=0, description="Shifts shorter than this count as part-time."
@@ -132,11 +157,12 @@ class OptimizerSettings(Frozen):
         "agent-shifts (none: no limit)."
     )
     budget: float | None = Field(
-        default=None, gt=0, description="Most paid cost over the horizon (none: no limit)."
+        default=None, gt=0, le=MAX_MONEY, description="Most paid cost over the horizon "
+        "(none: no limit)."
     )
     shift_tiebreak: float = Field(
-        default=0.01, ge=0, description="Cost added per agent-shift in the objective only: "
-        "among equally cheap schedules, the one with fewer shifts."
+        default=0.01, ge=0, le=1000, description="Cost added per agent-shift in the "
+        "objective only: among equally cheap schedules, the one with fewer shifts."
     )
     max_iterations: int = Field(
         default=5, ge=1, le=50, description="Most solve-and-simulate rounds."
@@ -162,7 +188,8 @@ class OptimizerSettings(Frozen):
     )
     solver: str = Field(
         default="appsi_highs", description="Pyomo solver name (appsi_highs is HiGHS, installed "
-        "with omnistaff; cbc, glpk, gurobi ... if installed)."
+        "with omnistaff; cbc, glpk, gurobi ... if installed): one of a fixed list of known "
+        "names, never a path, so that a scenario cannot make omnistaff run a program."
     )
     mip_gap: float = Field(
         default=0.01, gt=0, le=0.5, description="Relative gap to the proven lower bound at "
@@ -182,9 +209,15 @@ class OptimizerSettings(Frozen):
         "option (to compare)."
     )
     time_limit: Seconds = Field(
-        default=600, gt=0, description="Safety net per solve, e.g. 600s or 10min: a solve "
-        "stopped by it says so, as its schedule then depends on the machine's speed."
+        default=600, gt=0, le=86400, description="Safety net per solve, e.g. 600s or 10min, "
+        "at most a day: a solve stopped by it says so, as its schedule then depends on the "
+        "machine's speed."
     )
+
+    @field_validator("solver")
+    @classmethod
+    def _solver_is_known(cls, name: str) -> str:
+        return known_solver(name)
 
     @model_validator(mode="after")
     def _template_names_unique(self) -> OptimizerSettings:

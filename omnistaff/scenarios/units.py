@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from omnistaff.scenarios.limits import MAX_DURATION
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY_GROUPS: dict[str, tuple[str, ...]] = {
     "all": WEEKDAYS,
     "weekdays": WEEKDAYS[:5],
@@ -38,8 +39,9 @@ def parse_duration(value: Any) -> Any:
 Seconds = Annotated[
     float,
     BeforeValidator(parse_duration, json_schema_input_type=float | str),
-    Field(ge=0, description="A duration: seconds as a number, or a string with a unit "
-          "(s, min, h, d), e.g. 20s, 15min, 1h."),
+    Field(ge=0, le=MAX_DURATION, description="A duration: seconds as a number, or a string "
+          "with a unit (s, min, h, d), e.g. 20s, 15min, 1h; at most 366 days, longer than "
+          "anything a contact center plans."),
 ]
 
 ClockTime = Annotated[
@@ -57,15 +59,33 @@ def clock_seconds(clock: str) -> int:
     return int(hours) * 3600 + int(minutes) * 60
 
 
+_FULL_NAMES = {f"{day}{rest}": day for day, rest in zip(
+    WEEKDAYS, ("day", "sday", "nesday", "rsday", "day", "urday", "day"), strict=True)}
+
+
+def weekday_name(value: Any) -> Any:
+    """A weekday as `mon` .. `sun` from its short or full name in any case ("Monday");
+    anything else is left for validation to refuse ("monkey" is not Monday)."""
+    if not isinstance(value, str):
+        return value
+    key = value.strip().lower()
+    return _FULL_NAMES.get(key, key)
+
+
+Weekday = Annotated[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                    BeforeValidator(weekday_name)]
+
+
 def parse_days(value: Any) -> Any:
     """A list of weekdays from a list or a group name (all, weekdays, weekend)."""
     if isinstance(value, str):
         key = value.strip().lower()
         if key in DAY_GROUPS:
             return list(DAY_GROUPS[key])
-        return [key]
+        return [weekday_name(key)]
     if isinstance(value, list | tuple):
-        return [str(v).strip().lower()[:3] if isinstance(v, str) else v for v in value]
+        return list(dict.fromkeys(weekday_name(v) for v in value if isinstance(v, str))) + [
+            v for v in value if not isinstance(v, str)]  # non-text entries are refused later
     return value
 
 

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from omnistaff.scenarios.base import Frozen
-from omnistaff.scenarios.units import ClockTime, Days, Seconds
+from omnistaff.scenarios.limits import (
+    MAX_AGENTS,
+    MAX_LIST,
+    MAX_MONEY,
+    MAX_NAME,
+    MAX_RATE,
+    MAX_SHIFTS,
+    MAX_TITLE,
+)
+from omnistaff.scenarios.units import ClockTime, Days, Seconds, parse_duration
 
 
 class Skill(Frozen):
     """A channel an agent group may handle, how well, and how many at once."""
 
-    channel: str = Field(description="Name of a channel.")
+    channel: str = Field(max_length=MAX_NAME, description="Name of a channel.")
     proficiency: float = Field(
         default=1.0, gt=0, le=5, description="Speed factor: handle time is divided by it "
         "(0.8 = 25% slower than standard)."
@@ -34,15 +50,17 @@ def _skill_shorthand(value: Any) -> Any:
 class AgentGroup(Frozen):
     """Agents with one skill set, one rate and one set of availability factors."""
 
-    label: str | None = Field(default=None, description="Display name.")
+    label: str | None = Field(default=None, max_length=MAX_TITLE, description="Display name.")
     skills: Annotated[
         tuple[Skill, ...],
         BeforeValidator(_skill_shorthand, json_schema_input_type=list[Skill | str]),
-    ] = Field(min_length=1, description="Skills in preference order (first = most preferred);"
-              " a bare channel name is a skill at proficiency 1.")
-    hourly_cost: float = Field(default=0, ge=0, description="Paid cost per agent-hour.")
+    ] = Field(min_length=1, max_length=50, description="Skills in preference order (first = "
+              "most preferred); a bare channel name is a skill at proficiency 1.")
+    hourly_cost: float = Field(default=0, ge=0, le=MAX_RATE, description="Paid cost per "
+                               "agent-hour (at most 100,000, beyond any wage).")
     training_cost_per_skill: float = Field(
-        default=0, ge=0, description="Training cost per agent and skill, amortized over a year."
+        default=0, ge=0, le=MAX_MONEY, description="Training cost per agent and skill, "
+        "amortized over a year."
     )
     shrinkage: float = Field(
         default=0, ge=0, lt=1, description="Share of logged-in time off the queue (meetings, "
@@ -52,8 +70,8 @@ class AgentGroup(Frozen):
         default=0, ge=0, lt=1, description="Chance that a scheduled agent-shift is not worked."
     )
     max_headcount: int | None = Field(
-        default=None, ge=0, description="Most agents of this group on shift at once "
-        "(a limit for the optimizer)."
+        default=None, ge=0, le=MAX_AGENTS, description="Most agents of this group on shift at "
+        "once (a limit for the optimizer); at most 5,000, more than the largest centers seat."
     )
 
     @model_validator(mode="after")
@@ -75,17 +93,38 @@ class Break(Frozen):
 class Shift(Frozen):
     """`count` agents of a group working from `start` for `length` on each of `days`."""
 
-    group: str = Field(description="Name of an agent group.")
+    group: str = Field(max_length=MAX_NAME, description="Name of an agent group.")
     days: Days = Field(default=("mon", "tue", "wed", "thu", "fri"))
     start: ClockTime = Field(description="Start, HH:MM (may run past midnight).")
-    length: Seconds = Field(gt=0, le=86400, description="Paid length, e.g. 8h.")
-    breaks: tuple[Break, ...] = ()
-    count: int = Field(default=1, ge=0, description="Agents working this shift.")
+    length: Seconds = Field(ge=60, le=86400, description="Paid length, e.g. 8h; from a "
+                            "minute to 24 h.")
+    breaks: tuple[Break, ...] = Field(default=(), max_length=MAX_LIST, description="Breaks, "
+                                      "in order; they must not overlap and must end within "
+                                      "the shift.")
+    count: int = Field(default=1, ge=0, le=MAX_AGENTS, description="Agents working this shift "
+                       "(at most 5,000: more than the largest contact centers seat).")
+
+    @field_validator("length", mode="wrap")
+    @classmethod
+    def _length_in_hours(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> float:
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            if any(e["type"] == "less_than_equal" for e in exc.errors()):
+                raise ValueError(f"{parse_duration(value) / 3600:g} h is longer than a day; "
+                                 "split it into shifts of at most 24 h") from None
+            raise
 
     @model_validator(mode="after")
     def _breaks_inside(self) -> Shift:
-        for b in self.breaks:
-            if b.after + b.duration > self.length:
+        end = 0.0
+        for i, b in enumerate(self.breaks):
+            if b.after < end:
+                raise ValueError(
+                    f"break {i} at {b.after / 3600:g} h starts before the break before it ends "
+                    f"({end / 3600:g} h); list breaks in order, without overlaps")
+            end = b.after + b.duration
+            if end > self.length:
                 raise ValueError(
                     f"a break at {b.after / 3600:g} h for {b.duration / 60:g} min ends after "
                     f"the {self.length / 3600:g} h shift; move it earlier or shorten it"
@@ -101,9 +140,10 @@ class Shift(Frozen):
 class Staffing(Frozen):
     """Who works when: shifts, or agents per interval per group, or both (they add)."""
 
-    shifts: tuple[Shift, ...] = Field(default=(), description="Shift patterns.")
-    per_interval: dict[str, tuple[Annotated[int, Field(ge=0)], ...]] = Field(
-        default_factory=dict,
+    shifts: tuple[Shift, ...] = Field(default=(), max_length=MAX_SHIFTS,
+                                      description="Shift patterns (at most 5,000).")
+    per_interval: dict[str, tuple[Annotated[int, Field(ge=0, le=MAX_AGENTS)], ...]] = Field(
+        default_factory=dict, max_length=200,
         description="Agents logged in per interval, per group: one day's intervals "
-        "(repeated every day) or the whole horizon's.",
+        "(repeated every day) or the whole horizon's; at most 5,000 in one interval.",
     )

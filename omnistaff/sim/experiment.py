@@ -18,8 +18,11 @@ from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci
 
 Progress = Callable[[int, int], None]
-#: The KPIs of `Replications.channel_table` and `group_table` (and their summary).
-SUMMARY_CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected", "escalated",
+#: The KPIs of `Replications.channel_table` and `group_table` (and their summary). Every
+#: contact offered is handled, abandoned, expired, deflected, triaged out, balked, blocked or
+#: still waiting at the end; escalated ones were handled and continue elsewhere.
+SUMMARY_CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected",
+                        "triaged_out", "balked", "blocked", "waiting", "escalated",
                         "service_level", "asa_seconds", "abandon_rate", "response_mean_seconds",
                         "response_p90_seconds", "backlog_end"]
 SUMMARY_GROUP_KPIS = ["occupancy", "paid_hours", "staffed_hours", "busy_hours",

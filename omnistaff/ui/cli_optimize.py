@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 
 from omnistaff.optimize import Iteration, ScheduleInfeasible, optimize
+from omnistaff.scenarios.templates import known_solver
 from omnistaff.ui.cli_common import (
     ScenarioArg,
     VariantOpt,
     app,
+    check_out,
     console,
     default_out,
     fail,
@@ -27,16 +29,22 @@ def optimize_command(
     variant: VariantOpt = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: "
                                              "omnistaff-out/<scenario>-optimized).")] = None,
-    max_iterations: Annotated[int | None, typer.Option(min=1, help="Most solve-and-simulate "
-                                                       "rounds.")] = None,
-    solver: Annotated[str | None, typer.Option(help="Any Pyomo solver name (default "
+    max_iterations: Annotated[int | None, typer.Option(min=1, max=50, help="Most "
+                                                       "solve-and-simulate rounds.")] = None,
+    solver: Annotated[str | None, typer.Option(help="A Pyomo solver name (default "
                                                "appsi_highs).")] = None,
     time_limit: Annotated[float | None, typer.Option(
         min=1, max=86400, help="Safety net in seconds per solve (the deterministic stop is "
         "optimizer.max_nodes); a solve it stops says so.")] = None,
 ) -> None:
-    """The cheapest shift schedule meeting every channel's SLA, proven in simulation."""
+    """The cheapest shift schedule found meeting every channel's SLA in simulation."""
     scenario = resolve_scenario(source, variant)
+    if solver is not None:
+        try:
+            known_solver(solver)
+        except ValueError as exc:
+            fail(f"--solver: {exc}")
+    folder = check_out(out or default_out(source, variant, "optimized"))
 
     def report(iteration: Iteration) -> None:
         met = ", ".join(f"{c} {100 * sl:.1f}% (lower bound {100 * iteration.lower_bound[c]:.1f}%"
@@ -54,7 +62,6 @@ def optimize_command(
         fail(str(exc))
     except ValueError as exc:
         fail(str(exc))
-    folder = out or default_out(source, variant, "optimized")
     write_optimization(result, folder)
     style = "bold" if result.converged and result.proven else "bold red"
     console.print(f"[{style}]{result.headline()}[/{style}]")

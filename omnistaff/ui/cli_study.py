@@ -3,6 +3,7 @@ cost-versus-service-level frontier, each written as an HTML report with CSV and 
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ import typer
 from rich.table import Table
 
 from omnistaff.scenarios import Scenario, VariantError
+from omnistaff.scenarios.limits import MAX_REPLICATIONS, MAX_SEED
 from omnistaff.sim.compare import Comparison, compare_scenarios, variant_scenarios
 from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.sweep import (
@@ -23,10 +25,16 @@ from omnistaff.sim.sweep import (
     run_sweep,
 )
 from omnistaff.ui.cli_common import (
+    DaskOpt,
     ScenarioArg,
+    WorkersOpt,
+    announce_size,
     app,
+    check_dask,
+    check_out,
     console,
     default_out,
+    executor_errors,
     fail,
     progress_bar,
     resolve_scenario,
@@ -34,12 +42,15 @@ from omnistaff.ui.cli_common import (
 from omnistaff.ui.report import write_compare_report, write_sweep_report
 from omnistaff.ui.report_format import cell, difference_text
 
-Replications = Annotated[int | None, typer.Option(min=1, help="Replications per variant or "
-                                                  "point (default: the scenario's).")]
-Seed = Annotated[int | None, typer.Option(min=0, help="Seed (default: the scenario's).")]
-Workers = Annotated[int, typer.Option(min=1, help="Local worker processes.")]
-Dask = Annotated[str | None, typer.Option(help="Run on the Dask scheduler at this address, "
-                                          "e.g. tcp://10.0.0.5:8786.")]
+Replications = Annotated[int | None, typer.Option(min=1, max=MAX_REPLICATIONS,
+                                                  help="Replications per variant or point "
+                                                  "(default: the scenario's).")]
+Seed = Annotated[int | None, typer.Option(min=0, max=MAX_SEED, help="Seed (default: the "
+                                          "scenario's).")]
+Workers = WorkersOpt
+Dask = DaskOpt
+#: Most points in one sweep: every combination of the values is one simulated scenario.
+MAX_SWEEP_POINTS = 1_000
 Out = Annotated[Path | None, typer.Option(help="Output folder (default: "
                                           "omnistaff-out/<scenario>-<command>).")]
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
@@ -66,12 +77,13 @@ def compare(
         scenarios = variant_scenarios(scenario, names)
     except VariantError as exc:
         fail(f"--variants: {exc}")
-    folder = out or default_out(source, suffix="compare")
-    _check_folder(folder)
+    check_dask(dask)
+    folder = check_out(out or default_out(source, suffix="compare"))
     if optimize:
         scenarios = _optimized(scenarios, folder)
     count = replications or scenario.horizon.replications
-    with progress_bar() as bar:
+    announce_size(scenario, count, len(scenarios))
+    with progress_bar() as bar, executor_errors(dask):
         task = bar.add_task("simulating", total=count * len(scenarios))
         comparison = compare_scenarios(scenarios, count, seed, workers, dask,
                                        lambda done, _: bar.update(task, completed=done))
@@ -95,7 +107,7 @@ def _optimized(scenarios: dict[str, Scenario], folder: Path) -> dict[str, Scenar
         for name, scenario in scenarios.items():
             try:
                 result = optimize(scenario)
-            except ScheduleInfeasible as exc:
+            except (ScheduleInfeasible, ValueError) as exc:
                 fail(f"--optimize: variant '{name}' cannot be optimized: {exc}")
             path = folder / f"optimized-{name}.yaml"
             path.write_text(optimized_yaml(result), encoding="utf-8")
@@ -174,10 +186,17 @@ def sweep(
     if channel != TOTAL and channel not in scenario.channels:
         fail(f"--channel: no channel named '{channel}'; use one of "
              f"{', '.join([TOTAL, *scenario.channels])}")
-    folder = out or default_out(source, variant, "sweep")
+    check_dask(dask)
+    folder = check_out(out or default_out(source, variant, "sweep"))
     try:
         params = [parse_param(text) for text in param]
-        result = _run_sweep(scenario, params, folder, replications, seed, workers, dask)
+        points = math.prod(len(p.values) for p in params)
+        if points > MAX_SWEEP_POINTS:
+            fail(f"--param: {points:,} combinations; a sweep runs at most "
+                 f"{MAX_SWEEP_POINTS:,}, so give fewer values")
+        announce_size(scenario, replications or scenario.horizon.replications, points)
+        with executor_errors(dask):
+            result = _run_sweep(scenario, params, folder, replications, seed, workers, dask)
     except SweepError as exc:
         fail(str(exc))
     console.print(_frontier_table(result, channel, scenario.currency))
@@ -188,7 +207,6 @@ def sweep(
 
 def _run_sweep(scenario: Scenario, params: list[Param], folder: Path, replications: int | None,
                seed: int | None, workers: int, dask: str | None) -> SweepResult:
-    _check_folder(folder)
     count = replications or scenario.horizon.replications
     with progress_bar() as bar:
         task = bar.add_task("sweeping", total=None)
@@ -213,7 +231,3 @@ def _frontier_table(result: SweepResult, channel: str, currency: str) -> Table:
                     cell(row[level], row[f"{level}_ci95"], "share", currency))
     return out
 
-
-def _check_folder(folder: Path) -> None:
-    if folder.exists() and not folder.is_dir():
-        fail(f"--out: '{folder}' is a file; give a folder path")

@@ -60,3 +60,23 @@ def group_table(table: pd.DataFrame, title: str) -> Table:
                      amount(row["paid_hours"], "hours"), amount(row["staffed_hours"], "hours"),
                      "–" if math.isnan(concurrency) else f"{concurrency:.2f}"])
     return _table(title, headers, rows)
+
+
+#: Columns beside offered that account for every contact: abandoned includes those who
+#: balked or got a busy signal; waiting, those still queued at the end of the horizon.
+ACCOUNTED = {"handled": ("handled",), "triaged out": ("triaged_out",),
+             "deflected": ("deflected",), "abandoned": ("abandoned", "balked", "blocked"),
+             "expired": ("expired",), "waiting": ("waiting",)}
+
+
+def contacts_table(table: pd.DataFrame, title: str) -> Table:
+    """Per channel: where every offered contact went (the columns add up to offered), and
+    how many handled ones escalated to another channel."""
+    out = Table(title=escape(title), title_justify="left")
+    for name in ("channel", "offered", *ACCOUNTED, "escalated"):
+        out.add_column(name, justify="left" if name == "channel" else "right", no_wrap=True)
+    for channel, row in table.iterrows():
+        counts = [sum(row[c] for c in columns) for columns in ACCOUNTED.values()]
+        out.add_row(str(channel), *(f"{v:,.0f}" for v in (row["offered"], *counts,
+                                                           row["escalated"])))
+    return out

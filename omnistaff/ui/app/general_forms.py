@@ -12,7 +12,7 @@ from omnistaff.scenarios.scenario import Reporting
 from omnistaff.scenarios.units import WEEKDAYS
 from omnistaff.ui.app import state
 from omnistaff.ui.app.forms import Problems, adopt, apply, duration_text
-from omnistaff.ui.app.yaml_io import parse_untrusted, scenario_yaml
+from omnistaff.ui.app.yaml_io import parse_untrusted, scenario_yaml, untrusted_data
 
 SL_DEFINITIONS: tuple[str, ...] = get_args(Reporting.model_fields["service_level"].annotation)
 
@@ -70,9 +70,10 @@ def variants_form(scenario: Scenario) -> None:
         problems.rest()
         if st.form_submit_button("Apply variants", type="primary"):
             try:
-                data = yaml.safe_load(text) or {}
-            except yaml.YAMLError as exc:
-                state.set_problems("variants", [Problem("variants", f"not valid YAML: {exc}")])
+                data = untrusted_data(text, "variants") or {}
+            except ScenarioError as exc:
+                state.set_problems("variants", [Problem("variants", p.message)
+                                                for p in exc.problems])
                 st.rerun()
             apply("variants", {"variants": data})
 

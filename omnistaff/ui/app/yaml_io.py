@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel
 
 from omnistaff.scenarios import Problem, Scenario, ScenarioError, parse_scenario
+from omnistaff.scenarios.loader import read_yaml
 
 #: Uploaded scenario files larger than this are refused before they are read.
 MAX_UPLOAD_BYTES = 1_000_000
@@ -48,17 +49,7 @@ def validated(data: dict[str, Any], source: str) -> Scenario:
 def parse_untrusted(text: str | bytes, source: str) -> Scenario:
     """A scenario from text a user supplied: size-limited, safe YAML, no aliases and no
     references to files on the server. Raises ScenarioError with every problem."""
-    if len(text) > MAX_UPLOAD_BYTES:
-        raise _refused(source, f"it is {len(text) / 1e6:.1f} MB; scenario files are limited "
-                       f"to {MAX_UPLOAD_BYTES / 1e6:g} MB")
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _refused(source, "it is not UTF-8 text; upload a YAML scenario file") from None
-    if _has_aliases(text):
-        raise _refused(source, "it uses YAML anchors or aliases (& or *); write the values out")
-    data = _plain_yaml(text, source)
+    data = untrusted_data(text, source)
     refs = list(_file_references(data))
     if refs:
         raise ScenarioError([Problem(path, "a scenario given to the app cannot read files on "
@@ -67,23 +58,25 @@ def parse_untrusted(text: str | bytes, source: str) -> Scenario:
     return parse_scenario(text, source=source)
 
 
+def untrusted_data(text: str | bytes, source: str) -> Any:
+    """Plain data from YAML a user uploaded or typed (a scenario, or its variants): at most
+    `MAX_UPLOAD_BYTES`, UTF-8, with the loader's depth and duplicate-key checks and no
+    anchors or aliases at all. Raises ScenarioError."""
+    if len(text) > MAX_UPLOAD_BYTES:
+        raise _refused(source, f"it is {len(text) / 1e6:.1f} MB; scenario files are limited "
+                       f"to {MAX_UPLOAD_BYTES / 1e6:g} MB")
+    data = read_yaml(text, source)  # refuses binary, bad UTF-8, deep nesting, duplicate keys
+    if _has_aliases(text.decode("utf-8-sig") if isinstance(text, bytes) else text):
+        raise _refused(source, "it uses YAML anchors or aliases (& or *); write the values out")
+    return data
+
+
 def _refused(source: str, why: str) -> ScenarioError:
     return ScenarioError([Problem("", f"refused: {why}")], source)
 
 
 def _has_aliases(text: str) -> bool:
-    try:
-        return any(isinstance(e, yaml.NodeEvent) and e.anchor is not None
-                   for e in yaml.parse(text))
-    except yaml.YAMLError:
-        return False  # the loader reports the syntax error with its position
-
-
-def _plain_yaml(text: str, source: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return parse_scenario(text, source=source)  # raises with line and column
+    return any(isinstance(e, yaml.NodeEvent) and e.anchor is not None for e in yaml.parse(text))
 
 
 def _file_references(data: Any, path: str = "") -> list[str]:
