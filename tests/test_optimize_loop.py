@@ -93,7 +93,7 @@ def test_it_costs_no_more_than_covering_each_interval_by_erlang(
         scenario: Scenario, run: tuple[OptimizationResult, list[Iteration]]) -> None:
     naive = channel_requirements(scenario, deferred_as_backlog=False)
     model = build_model(schedule_data(scenario, naive))
-    report = solve(model, SolveSettings(mip_gap=0.02, time_limit=15))
+    report = solve(model, SolveSettings(mip_gap=0.02))
     assert run[0].final.cost <= report.objective
 
 

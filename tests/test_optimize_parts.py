@@ -115,10 +115,10 @@ def test_parts_solved_apart_give_the_optimum_of_the_whole(
     # 10-18 (48); 10-18 alone leaves 8-10 open. 60 in all.
     data = days_data(TWO_DAYS, NEEDS)
     model = build_model(data)
-    apart = solve(model, SolveSettings(mip_gap=1e-6, time_limit=30))
+    apart = solve(model, SolveSettings(mip_gap=1e-6))
     agents = [round(model.agents[s].value) for s in model.OPTIONS]
     monkeypatch.setattr(solving, "independent_parts", whole)
-    together = solve(build_model(data), SolveSettings(mip_gap=1e-6, time_limit=30))
+    together = solve(build_model(data), SolveSettings(mip_gap=1e-6))
     assert apart.status == together.status == "proven"
     assert apart.objective == pytest.approx(together.objective) == pytest.approx(60)
     assert agents == [0, 2, 2, 3, 0, 3]
@@ -134,7 +134,7 @@ def test_a_part_no_shift_can_cover_makes_the_whole_infeasible() -> None:
     needs = [a + b for a, b in zip(NEEDS, hours(40, 42), strict=True)]  # Tuesday 16-18 only
     options = [o for o in TWO_DAYS if o.weekday == "mon"]
     report = solve(build_model(days_data(options, needs)),
-                   SolveSettings(mip_gap=1e-6, time_limit=30))
+                   SolveSettings(mip_gap=1e-6))
     assert report.infeasible and not report.feasible
 
 
