@@ -34,6 +34,7 @@ from omnistaff.optimize.schedule import with_schedule as staffed_by
 from omnistaff.optimize.solve import Agents, SolveReport, SolveSettings, load_schedule, solve
 from omnistaff.optimize.trim import TrimReport, trim
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.scenarios.variants import with_overrides
 from omnistaff.scenarios.workforce import Staffing
 
 
@@ -147,6 +148,9 @@ class OptimizationResult:
 
 
 Progress = Callable[[Iteration], None]
+
+#: The trim's schedule is checked on replications of this seed offset: fresh random numbers.
+FRESH_SEED = 1_000_003
 
 #: Replications per round's first batch unless the scenario sets them.
 ROUND_REPLICATIONS = 10
@@ -302,8 +306,13 @@ def _trimmed(scenario: Scenario, done: _Round, plan: Plan
     def judge(agents: Agents) -> Evaluation:
         return evaluate(staffed_by(scenario, shifts_of(data, agents)), rule, plan.workers)
 
+    fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
+
+    def verify(agents: Agents) -> Evaluation:
+        return evaluate(staffed_by(fresh, shifts_of(data, agents)), rule, plan.workers)
+
     agents, evaluation, report = trim(data, done.agents, done.evaluation, judge,
-                                      plan.trim_evaluations, done.kept)
+                                      plan.trim_evaluations, done.kept, verify)
     if report.removed == 0:
         return done.model, evaluation, report
     # The trimmed schedule may fall short of the model's requirements, which simulation

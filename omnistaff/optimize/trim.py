@@ -2,8 +2,10 @@
 every SLA still holds, judged by the same rule on the same replications (common random
 numbers), until none can go without a miss or the evaluations allowed run out.
 
-Candidates are tried dearest first. When SLAs are judged per day, candidates on days no other
-candidate's shift touches are tried together: one simulation judges several removals, each
+Candidates are tried dearest first. The trimmed schedule is then judged on fresh replications
+(another seed): removals chosen on one set of replications fit its noise, so the last ones are
+put back until the fresh replications agree. When SLAs are judged per day, candidates on days
+no other candidate's shift touches are tried together: one simulation judges several removals, each
 kept where its own days still meet every SLA; the removals kept are then judged together once
 more, and tried one by one if that fails. A candidate refused is not tried again: taking more
 staff away elsewhere only makes its removal harder.
@@ -32,22 +34,52 @@ class TrimReport:
     cost_after: float
     evaluations: int
     complete: bool
+    restored: int = 0
 
     def describe(self, currency: str) -> str:
         ending = "no single agent-shift can go without a miss" if self.complete else (
             f"stopped after {self.evaluations} simulations, before trying every agent-shift")
+        back = (f"; {self.restored} removals put back to pass on fresh replications"
+                if self.restored else "")
         return (f"trim removed {self.removed} agent-shifts ({currency} "
-                f"{self.cost_before - self.cost_after:,.0f}); {ending}")
+                f"{self.cost_before - self.cost_after:,.0f}); {ending}{back}")
 
 
 def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
-         max_evaluations: int, floor: list[int] | None = None
+         max_evaluations: int, floor: list[int] | None = None, verify: Judge | None = None
          ) -> tuple[Agents, Evaluation, TrimReport]:
     """The schedule with every agent-shift the SLAs can spare taken away (never below `floor`,
     the kept staffing's agents per option), its evaluation and what the trim did. `judge`
-    simulates a schedule (agents per option) by a fixed rule."""
+    simulates a schedule (agents per option) by a fixed rule; `verify`, by the same rule on
+    fresh replications, checks the trimmed schedule, and the last removals are put back until
+    it passes (removals chosen on one set of replications fit its noise)."""
     floor = floor or [0] * len(agents)
+    current, best, removals, runs = _removed(data, agents, evaluation, judge, max_evaluations,
+                                             floor)
+    complete, runs, restored = runs >= 0, abs(runs), 0
+    while verify is not None and removals:
+        checked, runs = verify(current), runs + 1
+        if checked.all_met:
+            best = checked
+            break
+        back = removals.pop()
+        current = tuple(a + back.count(s) for s, a in enumerate(current))
+        restored += len(back)
+    if verify is not None and not removals:
+        current, best = tuple(agents), evaluation
+    report = TrimReport(_shifts(data, agents) - _shifts(data, current), _cost(data, agents),
+                        _cost(data, current), runs, complete, restored)
+    return current, best, report
+
+
+def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
+             max_evaluations: int, floor: list[int]
+             ) -> tuple[Agents, Evaluation, list[list[int]], int]:
+    """The removals, in order: the schedule left, its evaluation, each batch removed, and the
+    simulations run (negative when the evaluations ran out before every candidate was
+    tried)."""
     current, best = tuple(agents), evaluation
+    removals: list[list[int]] = []
     queue = _candidates(data, agents, floor)
     alone: set[int] = set()
     runs = 0
@@ -66,10 +98,9 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
         queue = [s for s in queue if s not in batch]
         if kept:
             current, best = _less(current, kept), judged
+            removals.append(list(kept))
             queue += [s for s in kept if current[s] > floor[s]]
-    report = TrimReport(_shifts(data, agents) - _shifts(data, current), _cost(data, agents),
-                        _cost(data, current), runs, not queue)
-    return current, best, report
+    return current, best, removals, -runs if queue else runs
 
 
 def _less(agents: Agents, options: list[int]) -> Agents:
