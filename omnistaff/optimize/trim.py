@@ -89,9 +89,12 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
         judged, runs = judge(_less(current, batch)), runs + 1
         kept = batch if judged.all_met else _spared(data, batch, judged) if len(batch) > 1 \
             else []
-        if kept and kept != batch:
-            judged, runs = judge(_less(current, kept)), runs + 1
-            if not judged.all_met:
+        if kept and not judged.all_met:
+            # Some days missed; those whose own days passed are judged again without the rest
+            # (when every day missed was one no candidate touches, each is tried alone).
+            if kept != batch:
+                judged, runs = judge(_less(current, kept)), runs + 1
+            if kept == batch or not judged.all_met:
                 alone |= set(kept)
                 queue = [s for s in queue if s not in batch or s in kept]
                 continue
@@ -99,7 +102,7 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
         if kept:
             current, best = _less(current, kept), judged
             removals.append(list(kept))
-            queue += [s for s in kept if current[s] > floor[s]]
+            queue = _dearest_first(data, [*queue, *(s for s in kept if current[s] > floor[s])])
     return current, best, removals, -runs if queue else runs
 
 
@@ -121,8 +124,11 @@ def _shifts(data: ScheduleData, agents: Agents) -> int:
 
 def _candidates(data: ScheduleData, agents: Agents, floor: list[int]) -> list[int]:
     """Options with agents above their floor, dearest first (then by number)."""
-    return sorted((s for s, a in enumerate(agents) if a > floor[s]),
-                  key=lambda s: (-data.cost[s], s))
+    return _dearest_first(data, [s for s, a in enumerate(agents) if a > floor[s]])
+
+
+def _dearest_first(data: ScheduleData, options: list[int]) -> list[int]:
+    return sorted(options, key=lambda s: (-data.cost[s], s))
 
 
 def days_touched(data: ScheduleData, option: int) -> set[int]:

@@ -1,0 +1,72 @@
+"""The trim on hand-made cases: a judge that passes a day when enough agents work it, so the
+lean schedule is known by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from omnistaff.optimize.evaluate import Evaluation, Judging
+from omnistaff.optimize.shifts import ShiftOption
+from omnistaff.optimize.trim import Agents, trim
+from tests.test_optimize_model import HOUR, tiny
+
+OPTIONS = [ShiftOption("team", "t", "mon", 8 * 3600, 8 * HOUR, ()),   # 8 an agent
+           ShiftOption("team", "t", "mon", 9 * 3600, 4 * HOUR, ()),   # 4 an agent
+           ShiftOption("team", "t", "tue", 8 * 3600, 8 * HOUR, ())]   # 8 an agent
+DAYS = {"mon": [0], "tue": [1], "wed": [], "thu": [], "fri": [], "sat": [], "sun": []}
+
+
+def data() -> object:
+    base = tiny(OPTIONS, {"phone": [1.0] * 48})
+    return replace(base, weekday_days=DAYS)
+
+
+def verdicts(agents: Agents, need: tuple[int, int]) -> Evaluation:
+    """Monday passes with at least need[0] agents, Tuesday with need[1]."""
+    worked = (agents[0] + agents[1], agents[2])
+    met = [w >= n for w, n in zip(worked, need, strict=True)]
+    periods = pd.DataFrame({"channel": "phone", "period": [0, 1],
+                            "verdict": ["met" if m else "missed" for m in met]})
+    channels = pd.DataFrame({"met": [all(met)]}, index=["phone"])
+    return Evaluation(channels, periods, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                      Judging(), 10)
+
+
+def test_the_trim_takes_away_the_surplus_dearest_first() -> None:
+    judged: list[Agents] = []
+
+    def judge(agents: Agents) -> Evaluation:
+        judged.append(agents)
+        return verdicts(agents, (3, 2))
+
+    start = (3, 2, 4)
+    agents, evaluation, report = trim(data(), start, verdicts(start, (3, 2)), judge, 50)
+    assert agents == (1, 2, 2)  # Monday's dearer shift goes first; the cheap ones stay
+    assert evaluation.all_met and report.complete
+    assert report.removed == 4 and report.cost_after == 1 * 8 + 2 * 4 + 2 * 8
+    # Monday and Tuesday candidates are judged together: fewer simulations than removals
+    assert len(judged) == report.evaluations < 4 + 3
+
+
+def test_a_failing_evaluation_is_never_kept() -> None:
+    # Any removal on both days at once fails Tuesday; alone, only Tuesday's own rule counts.
+    def judge(agents: Agents) -> Evaluation:
+        both = agents[0] + agents[1] < 5 and agents[2] < 4
+        return verdicts(agents, (3, 99 if both else 2))
+
+    start = (3, 2, 4)
+    agents, evaluation, report = trim(data(), start, verdicts(start, (3, 2)), judge, 50)
+    assert evaluation.all_met and judge(agents).all_met
+    assert report.cost_after < report.cost_before
+
+
+def test_removals_the_fresh_replications_refuse_are_put_back() -> None:
+    start = (3, 2, 4)
+    agents, evaluation, report = trim(
+        data(), start, verdicts(start, (3, 2)), lambda a: verdicts(a, (3, 2)), 50,
+        verify=lambda a: verdicts(a, (4, 2)))
+    assert agents[0] + agents[1] >= 4 and agents[2] >= 2
+    assert evaluation.all_met and report.restored >= 1
+    assert "put back" in report.describe("USD")
