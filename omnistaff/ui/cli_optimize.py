@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from omnistaff.optimize import Iteration, ScheduleInfeasible, optimize
+from omnistaff.optimize import Iteration, ScheduleInfeasible, optimize, round_replications
+from omnistaff.optimize.shifts import shift_options
 from omnistaff.scenarios.templates import known_solver
 from omnistaff.ui.cli_common import (
     ScenarioArg,
@@ -55,6 +56,13 @@ def optimize_command(
                       f"{iteration.agent_shifts} agent-shifts, {iteration.solve.headline()}; "
                       f"{met}; {iteration.replications} replications")
 
+    settings = scenario.optimizer
+    console.print(f"Optimizing {len(shift_options(scenario)):,} shift options over "
+                  f"{scenario.horizon.intervals:,} intervals; each round simulates "
+                  f"{round_replications(scenario)} replications (up to "
+                  f"{max(settings.max_replications, round_replications(scenario))} where a day "
+                  f"is unclear), at most {max_iterations or settings.max_iterations} round(s), "
+                  "then the trim.")
     try:
         result = optimize(scenario, max_iterations=max_iterations, solver=solver,
                           time_limit=time_limit, progress=report)
