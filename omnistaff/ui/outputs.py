@@ -81,7 +81,7 @@ def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
         "trim": None if trim is None else {
             "removed_agent_shifts": trim.removed, "cost_before": trim.cost_before,
             "cost_after": trim.cost_after, "simulations": trim.evaluations,
-            "complete": trim.complete},
+            "complete": trim.complete, "put_back": trim.restored},
         "judging": {"confidence": judging.confidence, "period": judging.period,
                     "replications": result.evaluation.replications,
                     "first_batch": judging.replications,
