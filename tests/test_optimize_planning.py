@@ -141,3 +141,11 @@ def test_a_missed_day_with_no_interval_below_target_raises_its_worst_quarter() -
     evaluation = Evaluation(evaluation.channels, evaluation.periods, intervals,
                             evaluation.groups, evaluation.days, evaluation.judging, 5)
     assert list(evaluation.to_raise("phone", 3)) == [1]
+
+
+def test_a_horizon_judged_as_one_period_raises_across_its_days() -> None:
+    evaluation = synthetic([0.01, 0.02, 0.03])
+    intervals = evaluation.intervals.assign(service_level=[0.85, 0.7, 0.9])
+    evaluation = Evaluation(evaluation.channels, evaluation.periods, intervals,
+                            evaluation.groups, evaluation.days, Judging(period="horizon"), 5)
+    assert list(evaluation.to_raise("phone", 1)) == [1]  # one interval a day, one period

@@ -118,8 +118,9 @@ class Evaluation:
         if self.period == "day":
             rows = rows[(rows["interval"] // intervals_per_day).isin(missed["period"])]
         chosen: list[int] = []
-        for _, group in rows.groupby(rows["interval"] // intervals_per_day
-                                     if self.period == "day" else 0):
+        period = rows["interval"] // intervals_per_day if self.period == "day" else 0 * rows[
+            "interval"]
+        for _, group in rows.groupby(period):
             chosen += _worst(group, self.channels.loc[channel])
         return np.array(sorted(chosen), dtype=int)
 

@@ -54,9 +54,9 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
     fresh replications, checks the trimmed schedule, and the last removals are put back until
     it passes (removals chosen on one set of replications fit its noise)."""
     floor = floor or [0] * len(agents)
-    current, best, removals, runs = _removed(data, agents, evaluation, judge, max_evaluations,
-                                             floor)
-    complete, runs, restored = runs >= 0, abs(runs), 0
+    current, best, removals, runs, complete = _removed(data, agents, evaluation, judge,
+                                                       max_evaluations, floor)
+    restored = 0
     while verify is not None and removals:
         checked, runs = verify(current), runs + 1
         if checked.all_met:
@@ -74,10 +74,9 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
 
 def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
              max_evaluations: int, floor: list[int]
-             ) -> tuple[Agents, Evaluation, list[list[int]], int]:
-    """The removals, in order: the schedule left, its evaluation, each batch removed, and the
-    simulations run (negative when the evaluations ran out before every candidate was
-    tried)."""
+             ) -> tuple[Agents, Evaluation, list[list[int]], int, bool]:
+    """The removals, in order: the schedule left, its evaluation, each batch removed, the
+    simulations run, and whether every candidate was tried before they ran out."""
     current, best = tuple(agents), evaluation
     removals: list[list[int]] = []
     queue = _candidates(data, agents, floor)
@@ -103,7 +102,7 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
             current, best = _less(current, kept), judged
             removals.append(list(kept))
             queue = _dearest_first(data, [*queue, *(s for s in kept if current[s] > floor[s])])
-    return current, best, removals, -runs if queue else runs
+    return current, best, removals, runs, not queue
 
 
 def _less(agents: Agents, options: list[int]) -> Agents:
