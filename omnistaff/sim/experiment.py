@@ -13,7 +13,7 @@ import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.plain import plain_value
-from omnistaff.sim.result import SimResult
+from omnistaff.sim.result import SimResult, stack_numbers
 from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci
 
@@ -82,26 +82,34 @@ class Replications:
 
     def channel_table(self) -> pd.DataFrame:
         """Per channel: each KPI's mean and `_ci95` half-width over replications."""
-        frame = pd.concat([r.channels.reset_index() for r in self.results], ignore_index=True)
-        return mean_ci(frame, ["channel"], SUMMARY_CHANNEL_KPIS)
+        return mean_ci(self._stacked("channels"), ["channel"], SUMMARY_CHANNEL_KPIS)
 
     def group_table(self) -> pd.DataFrame:
         """Per group: occupancy, hours and concurrency with their half-widths."""
-        frame = pd.concat([r.groups.reset_index() for r in self.results], ignore_index=True)
-        return mean_ci(frame, ["group"], SUMMARY_GROUP_KPIS)
+        return mean_ci(self._stacked("groups"), ["group"], SUMMARY_GROUP_KPIS)
 
     def channel_intervals(self) -> pd.DataFrame:
         """Per interval x channel: every KPI's mean and half-width over replications."""
-        frame = pd.concat([r.channel_intervals for r in self.results], ignore_index=True)
+        frame = self._stacked("channel_intervals")
         keys = ["channel", "interval", "day", "weekday", "time"]
         kpis = [c for c in frame.columns if c not in keys]
         return mean_ci(frame, keys, kpis).reset_index()
 
     def group_intervals(self) -> pd.DataFrame:
-        frame = pd.concat([r.group_intervals for r in self.results], ignore_index=True)
+        frame = self._stacked("group_intervals")
         keys = ["group", "interval", "day", "weekday", "time"]
         kpis = [c for c in frame.columns if c not in keys]
         return mean_ci(frame, keys, kpis).reset_index()
+
+    def _stacked(self, frame: str) -> pd.DataFrame:
+        """Every replication's `frame` (a `SimResult` attribute), one below another: made at
+        once from the replications' numbers, or by concatenating their frames."""
+        if self.results and all(r.numbers is not None for r in self.results):
+            return stack_numbers([r.numbers for r in self.results], frame)
+        frames = [getattr(r, frame) for r in self.results]
+        if frame in ("channels", "groups"):
+            frames = [f.reset_index() for f in frames]
+        return pd.concat(frames, ignore_index=True)
 
     def summary(self) -> dict[str, Any]:
         """Per channel and per group, each KPI as {"mean": x, "ci95": h} (JSON-ready)."""
