@@ -9,6 +9,7 @@ from collections.abc import Generator
 from itertools import chain
 from typing import Any
 
+import numpy as np
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
@@ -16,6 +17,7 @@ from omnistaff.sim.demand import draw_arrival_times, minute_rates
 from omnistaff.sim.engine import Model
 from omnistaff.sim.opening import opening_delay
 from omnistaff.sim.records import DEFLECTED, TRIAGED
+from omnistaff.sim.reuse import per_scenario
 from omnistaff.sim.roster import AgentShift
 from omnistaff.sim.scheduling import NORMAL, reusable_event
 from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
@@ -128,12 +130,18 @@ def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float
     index = {name: i for i, name in enumerate(scenario.channels)}
     plan = []
     for name, spec in scenario.channels.items():
-        rates = minute_rates(spec.arrivals, scenario.horizon)
+        rates = _rates_of(scenario, name)
         times = draw_arrival_times(rates, scenario.horizon, spec.arrivals.day_cv,
                                    streams.rng(f"channel:{name}", "arrivals"))
         draws = ContactDraws(name, spec, "arrivals", streams, index).draw(times.size)
         plan.append((column(times), draws))
     return plan
+
+
+@per_scenario
+def _rates_of(scenario: Scenario, channel: str) -> np.ndarray:
+    """A channel's expected arrivals per minute: the same for every replication."""
+    return minute_rates(scenario.channels[channel].arrivals, scenario.horizon)
 
 
 def file_records(env: simpy.Environment, model: Model,
