@@ -10,6 +10,7 @@ deadline when it reaches the head of its queue, so a contact costs about two eve
 from __future__ import annotations
 
 import math
+from heapq import heappush
 
 import numpy as np
 import simpy
@@ -34,6 +35,9 @@ class Model:
     def __init__(self, scenario: Scenario, env: simpy.Environment) -> None:
         self.scenario = scenario
         self.env = env
+        # the event queue and id counter `env.schedule` uses, for the one call per contact
+        # made here (see `start`)
+        self.queue, self.eid = env._queue, env._eid
         self.channels, self.groups = build_state(scenario)
         self.group_index = {g.name: g.index for g in self.groups}
         self.balking = [scenario.channels[c.name].balking for c in self.channels]
@@ -52,7 +56,7 @@ class Model:
         channel = contact.channel
         agent, limit, proficiency = self.find_agent(channel)
         if agent is not None:
-            now = self.env.now
+            now = self.env._now
             self.start(agent, contact, limit, proficiency, now)
             if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
                 self.rerate(agent, now)
@@ -153,9 +157,9 @@ class Model:
             contact.since = now
             contact.rate = 1.0
             agent.contacts.append(contact)
-        else:  # the contact is the event of its completion
+        else:  # the contact is the event of its completion: `env.schedule`, inline
             contact.callbacks = [self.finish]
-            self.env.schedule(contact, NORMAL, work)
+            heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
 
     def rerate(self, agent: Agent, now: float) -> None:
         """Contacts held progress at f(n)/n; when n changes, bring their work up to date and
@@ -181,7 +185,7 @@ class Model:
     def finish(self, contact: Contact) -> None:
         """A contact's work is done: escalate it if it continues, free the agent's slot."""
         agent = contact.agent
-        now = self.env.now
+        now = self.env._now
         agent.held -= 1
         if agent.exclusive:  # it was held alone: not logged
             agent.exclusive = False
