@@ -4,6 +4,7 @@ from which seed, and where; every study (replications, comparisons, sweeps) take
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci
 
 Progress = Callable[[int, int], None]
+BATCHES_PER_WORKER = 4
 #: The KPIs of `Replications.channel_table` and `group_table` (and their summary). Every
 #: contact offered is handled, abandoned, expired, deflected, triaged out, balked, blocked or
 #: still waiting at the end; escalated ones were handled and continue elsewhere.
@@ -176,8 +178,9 @@ def iter_tasks(
 ) -> Iterator[tuple[int, Any]]:
     """(task index, result) pairs as tasks finish, so callers can stream results to disk.
 
-    Serial for one worker, else a local process pool, or the Dask cluster at `dask_address`.
-    Closing the iterator early (an interruption) cancels the tasks not yet started.
+    Serial for one worker, else a local process pool (tasks in `batches`, reported as each
+    batch finishes), or the Dask cluster at `dask_address`. Closing the iterator early (an
+    interruption) cancels the tasks not yet started.
     """
     if dask_address:
         yield from _on_dask(function, tasks, dask_address)
@@ -188,13 +191,28 @@ def iter_tasks(
         yield from _on_pool(function, tasks, workers)
 
 
+def batches(count: int, workers: int) -> list[range]:
+    """Task indices in consecutive batches, `BATCHES_PER_WORKER` a worker (fewer when tasks
+    are few): a batch crosses to a worker once, with its scenario pickled once, and runs
+    there in a loop, so each replication after the first reuses what the scenario's first
+    one made (see `reuse`); a few batches a worker keep the workers evenly loaded."""
+    size = max(1, math.ceil(count / (workers * BATCHES_PER_WORKER)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _run_batch(function: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
+    return [function(task) for task in tasks]
+
+
 def _on_pool(function: Callable[[Any], Any], tasks: Sequence[Any],
              workers: int) -> Iterator[tuple[int, Any]]:
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    plan = batches(len(tasks), workers)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(plan)))
     try:
-        futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+        futures = {pool.submit(_run_batch, function, [tasks[i] for i in batch]): batch
+                   for batch in plan}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield from zip(futures[future], future.result(), strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
