@@ -32,11 +32,13 @@ def test_the_cli_and_a_validate_import_no_heavy_library(code: str) -> None:
     assert not loaded_after(code) & set(HEAVY)
 
 
-def test_erlang_needs_scipy_but_not_pandas_or_the_engine() -> None:
-    loaded = loaded_after("from omnistaff.sim.erlang import queue_metrics\n"
-                          "queue_metrics(0.1, 300.0, 40, 20.0, None)")
-    assert "scipy" in loaded
-    assert not loaded & {"pandas", "simpy", "pyomo"}
+def test_erlang_c_needs_no_scipy_and_erlang_a_no_pandas_or_engine() -> None:
+    erlang_c = loaded_after("from omnistaff.sim.erlang import queue_metrics\n"
+                            "queue_metrics(0.1, 300.0, 40, 20.0, None)")
+    assert not erlang_c & set(HEAVY)
+    erlang_a = loaded_after("from omnistaff.sim.erlang import queue_metrics\n"
+                            "queue_metrics(0.1, 300.0, 40, 20.0, 120.0)")
+    assert "scipy" in erlang_a and not erlang_a & {"pandas", "simpy", "pyomo"}
 
 
 def test_the_public_api_still_resolves_every_name() -> None:
