@@ -38,6 +38,7 @@ class Model:
         # the event queue and id counter `env.schedule` uses, for the one call per contact
         # made here (see `start`)
         self.queue, self.eid = env._queue, env._eid
+        self.finished = [self.finish]  # every fixed-rate contact's callbacks (never mutated)
         self.channels, self.groups = build_state(scenario)
         self.group_index = {g.name: g.index for g in self.groups}
         self.balking = [scenario.channels[c.name].balking for c in self.channels]
@@ -158,7 +159,7 @@ class Model:
             contact.rate = 1.0
             agent.contacts.append(contact)
         else:  # the contact is the event of its completion: `env.schedule`, inline
-            contact.callbacks = [self.finish]
+            contact.callbacks = self.finished
             heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
 
     def rerate(self, agent: Agent, now: float) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Generator
+from heapq import heappush
 from itertools import chain
 from typing import Any
 
@@ -105,12 +106,13 @@ class ArrivalStream:
                               strict=True), [(math.inf, 0.0, 0.0, 0, -1, 0.0, 0, 0)])
         self.row = next(self.rows)
         self.event = reusable_event(env)
+        self.queue, self.eid = env._queue, env._eid
         self.callbacks = [self._arrive]  # the event's, each time it is scheduled
         self._arrive(self.event)
 
     def _arrive(self, event: simpy.Event) -> None:
         """Offer every contact due by now, then wait for the next."""
-        row, now = self.row, self.env.now
+        row, now = self.row, self.env._now
         while row[0] <= now:
             when, work, patience, priority, escalate, balk, deflected, actionable = row
             contact = Contact(self.channel, when, work, patience, priority, escalate)
@@ -120,9 +122,9 @@ class ArrivalStream:
                 self.feeder.offer(contact, deflected, actionable, balk)
             row = next(self.rows)
         self.row = row
-        if row[0] < math.inf:
+        if row[0] < math.inf:  # `env.schedule(event, NORMAL, row[0] - now)`, inline (its sum)
             event.callbacks = self.callbacks
-            self.env.schedule(event, NORMAL, row[0] - now)
+            heappush(self.queue, (now + (row[0] - now), NORMAL, next(self.eid), event))
 
 
 def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float], DrawColumns]]:
