@@ -25,8 +25,20 @@ from omnistaff.sim.records import (
     WAITING,
     Escalation,
 )
-from omnistaff.sim.scheduling import NORMAL
+from omnistaff.sim.scheduling import NORMAL, SelfScheduled
 from omnistaff.sim.state import Agent, ChannelState, Contact, GroupState, build_state
+
+
+class Rerated(SelfScheduled):
+    """The completion one re-rating of an agent's contacts schedules for the first of them
+    to finish: void if the agent was re-rated again since (`rated` moved on)."""
+
+    __slots__ = ("callbacks", "contact", "rated")
+
+    def __init__(self, contact: Contact, rated: int, callbacks: list) -> None:
+        self.contact = contact
+        self.rated = rated
+        self.callbacks = callbacks
 
 
 class Model:
@@ -39,6 +51,7 @@ class Model:
         # made here (see `start`)
         self.queue, self.eid = env._queue, env._eid
         self.finished = [self.finish]  # every fixed-rate contact's callbacks (never mutated)
+        self.rated_callbacks = [self._finished_rated]  # every `Rerated`'s, likewise
         self.channels, self.groups = build_state(scenario)
         self.group_index = {g.name: g.index for g in self.groups}
         self.balking = [scenario.channels[c.name].balking for c in self.channels]
@@ -175,11 +188,13 @@ class Model:
             if left < soonest:
                 first, soonest = contact, left
         agent.rated += 1
-        self.env.timeout(soonest, (first, agent.rated)).callbacks.append(self._finished_rated)
+        # `env.timeout(soonest)`, without a Timeout: the same time, priority and order
+        heappush(self.queue, (now + soonest, NORMAL, next(self.eid),
+                              Rerated(first, agent.rated, self.rated_callbacks)))
 
-    def _finished_rated(self, event: simpy.Event) -> None:
-        contact, rated = event.value
-        if contact.agent.rated == rated:
+    def _finished_rated(self, event: Rerated) -> None:
+        contact = event.contact
+        if contact.agent.rated == event.rated:
             contact.agent.contacts.remove(contact)
             self.finish(contact)
 
