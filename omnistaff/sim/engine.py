@@ -235,7 +235,7 @@ class Model:
             best: tuple[ChannelState, Contact, int, float] | None = None
             best_key: tuple[int, int, float, int] | None = None
             for channel, limit, proficiency, rank in agent.group.skills:
-                if agent.held >= limit:
+                if agent.held >= limit or not any(channel.queues):  # nothing waits there
                     continue
                 contact = self.head(channel, now)
                 if contact is None:
