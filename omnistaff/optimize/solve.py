@@ -15,7 +15,9 @@ The `restricted` strategy (the default, `solve`):
 4. **prove**: still wider than asked, a MIP over every option within `max_nodes`: its bound
    (the LP's raised by HiGHS's cuts and branching) holds for the whole model.
 
-The `direct` strategy is one MIP over every option, for comparison.
+Each MIP after the first starts from the best schedule so far (a MIP start), so a wider MIP
+stopped by its node limit returns that schedule or a cheaper one. The `direct` strategy is one
+MIP over every option, for comparison.
 
 Where the horizon falls into independent parts (days no shift spans, nothing carried or
 limited across them, `parts.py`), each part goes through the strategy on its own model, and
