@@ -23,6 +23,7 @@ from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.requirements import Requirements, channel_requirements
+from omnistaff.optimize.roster_out import RosterShift, build_roster, roster_shifts
 from omnistaff.optimize.schedule import (
     agent_shifts,
     paid_cost,
@@ -32,6 +33,7 @@ from omnistaff.optimize.schedule import (
 )
 from omnistaff.optimize.schedule import with_schedule as staffed_by
 from omnistaff.optimize.solve import Agents, SolveReport, SolveSettings, load_schedule, solve
+from omnistaff.optimize.tours import people_of
 from omnistaff.optimize.trim import TrimReport, trim
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import with_overrides
@@ -109,6 +111,7 @@ class OptimizationResult:
     converged: bool
     seconds: float
     trim: TrimReport | None = None
+    roster: tuple[RosterShift, ...] = ()
 
     @property
     def final(self) -> Iteration:
@@ -226,13 +229,16 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
             progress(done.iteration)
         requirements, previous = done.next_requirements, done.agents
     model, evaluation, report = done.model, done.evaluation, None
-    if evaluation.all_met and plan.trim_evaluations > 0:
+    tours = model.schedule_data.tours is not None
+    if evaluation.all_met and plan.trim_evaluations > 0 and not tours:
         model, evaluation, report = _trimmed(scenario, done, plan)
-    staffed = staffed_by(scenario, schedule_shifts(model))
+    roster = build_roster(model.schedule_data, done.agents) if tours else []
+    staffed = staffed_by(scenario, roster_shifts(scenario, roster) if tours
+                         else schedule_shifts(model))
     coverage = _coverage(coverage_frame(model), evaluation)
     return OptimizationResult(staffed, schedule_frame(model), coverage, tuple(iterations),
                               evaluation, evaluation.all_met, time.perf_counter() - began,
-                              report)
+                              report, tuple(roster))
 
 
 @dataclass(frozen=True)
@@ -263,7 +269,8 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
         _no_schedule(data, report, plan.solve)
     scheduled = time.perf_counter() - clock
     agents = _agents(model)
-    staffed = staffed_by(scenario, schedule_shifts(model))
+    staffed = staffed_by(scenario, roster_shifts(scenario, build_roster(data, agents))
+                         if data.tours is not None else schedule_shifts(model))
     clock = time.perf_counter()
     evaluation = evaluate(staffed, plan.judging, plan.workers)
     seconds = {"solve": scheduled, "simulate": time.perf_counter() - clock}
@@ -280,6 +287,7 @@ def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
     """The round's model data with every option's agents at least the previous round's: the
     round adds the cheapest agents the raised requirements need, and takes none away (the
     trim does that once every SLA holds), so what met its SLA stays met."""
+    previous = previous[:len(data.options)]  # people on tours follow the agent-shifts
     kept = data.kept or [0] * len(previous)
     return replace(data, kept=[max(a, k) for a, k in zip(previous, kept, strict=True)])
 
@@ -294,7 +302,9 @@ def _no_schedule(data: ScheduleData, report: SolveReport, settings: SolveSetting
 
 
 def _agents(model: pyo.ConcreteModel) -> Agents:
-    return tuple(round(model.agents[s].value or 0) for s in model.OPTIONS)
+    """Agents per option, then (with tours) people per rota variable."""
+    agents = tuple(round(model.agents[s].value or 0) for s in model.OPTIONS)
+    return agents + people_of(model, model.schedule_data.tours)
 
 
 def _trimmed(scenario: Scenario, done: _Round, plan: Plan

@@ -24,7 +24,7 @@ def shifts_of(data: ScheduleData, agents: Sequence[int]) -> list[dict[str, Any]]
     """A schedule (agents per shift option) as `staffing.shifts` entries: one per group,
     start, length, breaks and count, listing the weekdays it is worked."""
     days: dict[tuple, list[str]] = {}
-    for s, count in enumerate(agents):
+    for s, count in enumerate(agents[:len(data.options)]):  # people on tours follow
         if count > 0:
             option = data.options[s]
             key = (option.group, option.clock, option.length, option.breaks, count)
@@ -77,4 +77,5 @@ def agent_shifts(scenario: Scenario) -> int:
 
 def _worked(shift: Shift, scenario: Scenario) -> int:
     """Agent-shifts of one shift pattern over the horizon: its count on each day it is worked."""
-    return shift.count * sum(1 for w in scenario.horizon.weekdays() if w in shift.days)
+    return shift.count * sum(1 for day, w in enumerate(scenario.horizon.weekdays())
+                             if shift.worked_on(w, day // 7))

@@ -39,6 +39,7 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
+from omnistaff.optimize.tours import people_of
 
 Agents = tuple[int, ...]
 Strategy = Literal["restricted", "direct"]
@@ -196,7 +197,7 @@ def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep
         counts = [0] * len(data.options)
         for i, s in enumerate(keep):
             counts[s] = round(restricted.agents[i].value or 0)
-        found = tuple(counts)
+        found = tuple(counts) + people_of(restricted, data.tours)
     search = search.offered(found, _objective(data, found))
     search = replace(search, searched=tuple(keep), last_bound=outcome.bound,
                      status=outcome.status, timed_out=search.timed_out or outcome.timed_out)
@@ -228,12 +229,13 @@ def load_schedule(model: pyo.ConcreteModel, agents: Agents, solver: str = "appsi
                   time_limit: float = 600.0) -> Outcome:
     """Put a schedule in the model: agents fixed at their counts, the rest (on-shift levels,
     allocations, backlog) filled in by an LP (in an elastic model, with what falls short)."""
-    for s, var in model.agents.items():
-        var.fix(agents[s])
+    fixed = [*model.agents.values(), *(model.rota.values() if hasattr(model, "rota") else ())]
+    for var, count in zip(fixed, agents, strict=True):
+        var.fix(count)
     try:
         return run(model, solver, time_limit, relaxed=True)
     finally:
-        for var in model.agents.values():
+        for var in fixed:
             var.unfix()
 
 
@@ -241,8 +243,10 @@ def _objective(data: ScheduleData, agents: Agents | None) -> float | None:
     """A schedule's objective: paid cost and the tie-breaker per agent-shift."""
     if agents is None:
         return None
-    return sum((c + data.tiebreak * n) * a
-               for c, n, a in zip(data.cost, data.occurrences, agents, strict=True))
+    people = agents[len(data.options):]
+    tours = sum(c * p for c, p in zip(data.tours.cost, people, strict=True)) if people else 0
+    return sum((c + data.tiebreak * n) * a for c, n, a in zip(
+        data.cost, data.occurrences, agents[:len(data.options)], strict=True)) + tours
 
 
 def _used(model: pyo.ConcreteModel) -> list[int]:

@@ -50,6 +50,20 @@ def write_optimization(result: OptimizationResult, out: Path) -> list[Path]:
     pd.DataFrame([i.row() for i in result.iterations]).to_csv(paths[2], index=False)
     paths[3].write_text(optimized_yaml(result), encoding="utf-8")
     paths[4].write_text(json.dumps(optimization_summary(result), indent=2), encoding="utf-8")
+    if result.roster:
+        paths += write_roster(result, out)
+    return paths
+
+
+def write_roster(result: OptimizationResult, out: Path) -> list[Path]:
+    """roster.csv (one row per person per working day) and headcount.csv (people, FTE and
+    cost per group and contract) of a plan in people on tours."""
+    from omnistaff.optimize.roster_out import headcount_frame, roster_frame
+
+    roster = list(result.roster)
+    paths = [out / "roster.csv", out / "headcount.csv"]
+    roster_frame(result.scenario, roster).to_csv(paths[0], index=False)
+    headcount_frame(result.scenario, roster).to_csv(paths[1], index=False)
     return paths
 
 
