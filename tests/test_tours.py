@@ -15,6 +15,7 @@ from omnistaff.optimize.loop import _agents
 from omnistaff.optimize.requirements import Requirements
 from omnistaff.optimize.roster_check import roster_violations
 from omnistaff.optimize.roster_out import RosterShift, build_roster, roster_shifts
+from omnistaff.optimize.schedule import with_schedule
 from omnistaff.scenarios import Scenario, ScenarioError, scenario_from_dict
 from omnistaff.sim.roster import planned_shifts
 
@@ -99,7 +100,7 @@ def test_days_off_matches_enumeration() -> None:
 def test_a_rotation_needs_what_each_week_needs() -> None:
     # Identical weeks: a 4-week rotation needs the one week's least workforce, its roster
     # checked across weeks (at most 6 days in a row).
-    people, roster, scenario, _ = least_workforce([5, 5, 5, 5, 5, 3, 3], weeks=4)
+    people, roster, _, _ = least_workforce([5, 5, 5, 5, 5, 3, 3], weeks=4)
     assert people == brute_force([5, 5, 5, 5, 5, 3, 3]) == 7
     assert {s.day // 7 for s in roster} == {0, 1, 2, 3}
 
@@ -116,10 +117,6 @@ def test_weekend_off_every_other_week() -> None:
 
 def test_simulation_runs_the_roster() -> None:
     _, roster, scenario, _ = least_workforce([3, 3, 3, 3, 3, 3, 3])
-    staffed = scenario.model_copy(update={"staffing": scenario.staffing.model_copy(
-        update={"shifts": ()})})
-    from omnistaff.optimize.schedule import with_schedule
-
     staffed = with_schedule(scenario, roster_shifts(scenario, roster))
     assert {s.agent for s in staffed.staffing.shifts} == {s.agent for s in roster}
     planned = planned_shifts(staffed)
@@ -203,3 +200,58 @@ def test_without_contracts_there_are_no_tours() -> None:
     data = schedule_data(plain, requirements)
     assert data.tours is None
     assert not hasattr(build_model(data), "rota")
+
+
+# -- pay rules ---------------------------------------------------------------------------
+
+def paid(pay: dict, start: str, weekday: str = "sat", day: int = 5, skills: int = 1,
+         breaks: tuple = ()) -> float:
+    """Cost of one 8-hour shift at 10 an hour under the pay rules."""
+    from omnistaff.optimize.premiums import option_cost
+    from omnistaff.optimize.shifts import ShiftOption
+    from omnistaff.scenarios.units import clock_seconds
+
+    spec = days_off_scenario().model_dump(mode="json")
+    spec["channels"].update({f"c{k}": spec["channels"]["phone"] for k in range(1, skills)})
+    spec["groups"]["team"]["skills"] = list(spec["channels"])[:skills]
+    spec["pay"] = pay
+    scenario = scenario_from_dict(spec)
+    option = ShiftOption("team", "day", weekday, clock_seconds(start), 8 * HOUR, breaks)
+    return option_cost(scenario, option, [day])
+
+
+def test_time_premiums_cost_the_hours_they_cover() -> None:
+    assert paid({}, "08:00") == pytest.approx(80)
+    # Saturday 08:00-16:00 at +25%: 80 + 8 x 10 x 0.25.
+    assert paid({"weekend_premium": 0.25}, "08:00") == pytest.approx(100)
+    # Friday 20:00 to Saturday 04:00: 4 weekend hours, and 6 night hours (22:00-04:00).
+    assert paid({"weekend_premium": 0.25, "night_premium": 0.5}, "20:00", "fri", 4) == \
+        pytest.approx(80 + 4 * 10 * 0.25 + 6 * 10 * 0.5)
+    # A public holiday on a Saturday pays the holiday premium instead of the weekend's.
+    assert paid({"weekend_premium": 0.25, "holiday_premium": 1.0, "holidays": [5]},
+                "08:00") == pytest.approx(160)
+    # An unpaid hour's break at 4 h is not paid, nor its premium.
+    assert paid({"weekend_premium": 0.25}, "08:00", breaks=((4 * HOUR, HOUR, False),)) == \
+        pytest.approx(7 * 10 * 1.25)
+    # Two extra skills at 1.5 an hour each.
+    assert paid({"skill_premium": 1.5}, "08:00", skills=3) == pytest.approx(80 + 8 * 2 * 1.5)
+
+
+def test_overtime_costs_the_hours_beyond_the_contract() -> None:
+    # 5 x 8 h = 40 h on a 36 h contract: 4 h a week at 50% more of 10 an hour = 20 a week.
+    spec = days_off_scenario(contract_hours="36h").model_dump(mode="json")
+    spec["pay"] = {"overtime_premium": 0.5}
+    scenario = scenario_from_dict(spec)
+    from omnistaff.optimize.tours import tour_data
+
+    count = scenario.horizon.intervals
+    required = np.zeros(count)
+    required[20::PER_DAY] = 3
+    requirements = Requirements(erlang={"phone": required}, required={"phone": required},
+                                open={"phone": np.zeros(count, bool)}, work={}, window={})
+    data = schedule_data(scenario, requirements)
+    assert tour_data(scenario, data.options).cost[0] == pytest.approx(20)
+    model = build_model(data)
+    report = solve(model, SolveSettings(mip_gap=1e-6))
+    # Flat 3 a day: 5 people, each 40 paid hours (400) and 20 overtime.
+    assert report.objective == pytest.approx(5 * 420)

@@ -23,7 +23,7 @@ from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.requirements import Requirements, channel_requirements
-from omnistaff.optimize.roster_out import RosterShift, build_roster, roster_shifts
+from omnistaff.optimize.roster_out import RosterShift, tour_staffing
 from omnistaff.optimize.schedule import (
     agent_shifts,
     paid_cost,
@@ -232,9 +232,9 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
     tours = model.schedule_data.tours is not None
     if evaluation.all_met and plan.trim_evaluations > 0 and not tours:
         model, evaluation, report = _trimmed(scenario, done, plan)
-    roster = build_roster(model.schedule_data, done.agents) if tours else []
-    staffed = staffed_by(scenario, roster_shifts(scenario, roster) if tours
-                         else schedule_shifts(model))
+    shifts, roster = tour_staffing(scenario, model.schedule_data, done.agents) if tours \
+        else (schedule_shifts(model), [])
+    staffed = staffed_by(scenario, shifts)
     coverage = _coverage(coverage_frame(model), evaluation)
     return OptimizationResult(staffed, schedule_frame(model), coverage, tuple(iterations),
                               evaluation, evaluation.all_met, time.perf_counter() - began,
@@ -269,7 +269,7 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
         _no_schedule(data, report, plan.solve)
     scheduled = time.perf_counter() - clock
     agents = _agents(model)
-    staffed = staffed_by(scenario, roster_shifts(scenario, build_roster(data, agents))
+    staffed = staffed_by(scenario, tour_staffing(scenario, data, agents)[0]
                          if data.tours is not None else schedule_shifts(model))
     clock = time.perf_counter()
     evaluation = evaluate(staffed, plan.judging, plan.workers)

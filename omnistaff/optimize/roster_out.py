@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 
 from omnistaff.optimize.data import ScheduleData
-from omnistaff.optimize.premiums import shift_premium
 from omnistaff.optimize.shifts import Break, clock_text
 from omnistaff.optimize.tours import TourData
+from omnistaff.scenarios.pay import shift_premium
 from omnistaff.scenarios.scenario import Scenario
 
 
@@ -186,3 +186,16 @@ def headcount_frame(scenario: Scenario, roster: list[RosterShift]) -> pd.DataFra
                      "paid_hours": hours, "base_cost": base, "premium_cost": premium,
                      "overtime_cost": overtime, "total_cost": base + premium + overtime})
     return pd.DataFrame(rows, columns=columns)
+
+
+def tour_staffing(scenario: Scenario, data: ScheduleData, schedule: tuple[int, ...]
+                  ) -> tuple[list[dict[str, Any]], list[RosterShift]]:
+    """The staffing of a schedule with tours, and its roster: the named roster for contracted
+    groups, loose agent-shifts (as schedule.csv has them) for the others."""
+    from omnistaff.optimize.schedule import shifts_of
+
+    roster = build_roster(data, schedule)
+    tours = data.tours
+    loose = [0 if tours is not None and o.group in tours.groups else a
+             for o, a in zip(data.options, schedule[:len(data.options)], strict=True)]
+    return shifts_of(data, loose) + roster_shifts(scenario, roster), roster

@@ -4,11 +4,16 @@ none set (the default) paid cost is paid hours times the group's hourly cost, as
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field, model_validator
 
 from omnistaff.scenarios.base import Frozen
 from omnistaff.scenarios.limits import MAX_LIST, MAX_RATE
 from omnistaff.scenarios.units import WEEKDAYS, ClockTime, Seconds, clock_seconds
+
+if TYPE_CHECKING:
+    from omnistaff.scenarios.scenario import Scenario
 
 DAY = 86400.0
 HOUR = 3600.0
@@ -86,3 +91,27 @@ class PayRules(Frozen):
         by_day = self.holiday_premium if day in self.holidays else (
             self.weekend_premium if weekday in ("sat", "sun") else 0.0)
         return by_day + (self.night_premium if is_night and first != last else 0.0)
+
+
+def paid_stretches(length: float, breaks: tuple) -> list[tuple[float, float]]:
+    """The paid stretches of a shift (offsets from its start): the whole, less unpaid breaks
+    (each break as (offset, duration, paid))."""
+    stretches, at = [], 0.0
+    for offset, duration, paid in breaks:
+        if not paid:
+            stretches.append((at, offset))
+            at = offset + duration
+    stretches.append((at, length))
+    return [(a, b) for a, b in stretches if b > a]
+
+
+def shift_premium(scenario: Scenario, group: str, weekday: str, day: int, start: float,
+                  length: float, breaks: tuple) -> float:
+    """The premiums alone of one agent-shift on a day of the horizon: time premiums on the
+    paid stretches they cover, and the skill premium per extra skill on its paid hours."""
+    rate, pay = scenario.groups[group].hourly_cost, scenario.pay
+    worked = paid_stretches(length, breaks)
+    hours = sum(b - a for a, b in worked) / HOUR
+    extra = max(0, len(scenario.groups[group].skills) - 1)
+    return (pay.time_premium_hours(day, weekday, start, worked, scenario.horizon.days) * rate
+            + pay.skill_premium * extra * hours)
