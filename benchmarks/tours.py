@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from optimize import benchmark_spec
+
 from omnistaff.optimize import SolveSettings, build_model, channel_requirements, schedule_data
 from omnistaff.optimize import solve as solve_model
 from omnistaff.optimize.loop import _agents

@@ -255,3 +255,31 @@ def test_overtime_costs_the_hours_beyond_the_contract() -> None:
     report = solve(model, SolveSettings(mip_gap=1e-6))
     # Flat 3 a day: 5 people, each 40 paid hours (400) and 20 overtime.
     assert report.objective == pytest.approx(5 * 420)
+
+
+def test_the_loop_plans_people_and_writes_a_checked_roster(tmp_path) -> None:
+    from omnistaff.optimize import optimize
+    from omnistaff.ui.outputs import write_optimization
+
+    spec = days_off_scenario().model_dump(mode="json")
+    spec["channels"]["phone"]["arrivals"] = {
+        "weekly_volume": 400, "intraday": "business_hours",
+        "hours": {"open": "08:00", "close": "18:00", "days": "all"}}
+    spec["horizon"].update({"replications": 2, "seed": 3})
+    spec["pay"] = {"weekend_premium": 0.25}
+    spec["optimizer"].update({"max_iterations": 1, "replications": 3, "max_replications": 3,
+                              "templates": [{"name": "day", "earliest_start": "08:00",
+                                             "latest_start": "10:00", "start_step": "1h",
+                                             "lengths": ["8h"]}]})
+    scenario = scenario_from_dict(spec)
+    result = optimize(scenario)
+    roster = list(result.roster)
+    assert roster and roster_violations(scenario, roster) == []
+    # The optimized scenario runs the roster: one named entry per person and shift.
+    assert {s.agent for s in result.scenario.staffing.shifts} == {s.agent for s in roster}
+    assert sum(s.paid_seconds for s in roster) / 3600 == pytest.approx(
+        sum(result.final.paid_hours.values()))
+    paths = write_optimization(result, tmp_path)
+    assert tmp_path / "roster.csv" in paths
+    heads = __import__("pandas").read_csv(tmp_path / "headcount.csv")
+    assert heads["people"].sum() == len({s.agent for s in roster})

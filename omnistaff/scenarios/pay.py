@@ -4,6 +4,7 @@ none set (the default) paid cost is paid hours times the group's hourly cost, as
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
@@ -78,7 +79,7 @@ class PayRules(Frozen):
                     cuts.add(t)
         points = sorted(cuts)
         pieces = []
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in itertools.pairwise(points):
             offset = int(a // DAY)
             pieces.append((a, b, self._premium((day + offset) % days,
                                                WEEKDAYS[(WEEKDAYS.index(weekday) + offset) % 7],
