@@ -283,3 +283,22 @@ def test_the_loop_plans_people_and_writes_a_checked_roster(tmp_path) -> None:
     assert tmp_path / "roster.csv" in paths
     heads = __import__("pandas").read_csv(tmp_path / "headcount.csv")
     assert heads["people"].sum() == len({s.agent for s in roster})
+
+
+def test_cost_per_channel_shows_the_premiums() -> None:
+    from omnistaff.sim import simulate
+    from omnistaff.sim.costing import channel_costs, group_costs
+
+    spec = days_off_scenario().model_dump(mode="json")
+    spec["staffing"] = {"shifts": [{"group": "team", "days": ["sat"], "start": "08:00",
+                                    "length": "8h", "count": 2}]}
+    spec["pay"] = {"weekend_premium": 0.25}
+    scenario = scenario_from_dict(spec)
+    result = simulate(scenario, seed=1)
+    groups = group_costs(result, scenario)
+    # Two agents, 8 h on Saturday at 10 an hour and 25% more: 40 of premium.
+    assert groups.loc["team", "premium_cost"] == pytest.approx(40)
+    channels = channel_costs(result, scenario)
+    assert channels.loc["phone", "premium_cost"] == pytest.approx(40)
+    assert channels.loc["phone", "labour_cost"] == pytest.approx(
+        groups.loc["team", "paid_hours"] * 10 + 40)

@@ -25,7 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from omnistaff.scenarios.pay import shift_premium
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.scenarios.units import clock_seconds
 from omnistaff.sim.result import SimResult
 
 #: Paid hours per week of one full-time equivalent (FTE), for headcount and training.
@@ -45,10 +47,32 @@ def group_costs(result: SimResult, scenario: Scenario) -> pd.DataFrame:
     frame["fte"] = paid / (FTE_HOURS_PER_WEEK * scenario.horizon.days / 7)
     frame["hourly_cost"] = [scenario.groups[g].hourly_cost for g in groups.index]
     frame["labour_cost"] = paid * frame["hourly_cost"]
+    if _has_premiums(scenario):  # pay rules: their premiums on the shifts worked, in labour
+        frame["premium_cost"] = [_premiums(scenario, str(g)) for g in groups.index]
+        frame["labour_cost"] += frame["premium_cost"]
     frame["idle_share"] = np.where(paid > 0, 1 - np.minimum(busy / paid.where(paid > 0), 1), 0)
     frame["training_cost"] = [_training(scenario, g, f) for g, f in frame["fte"].items()]
     frame.index.name = "group"
     return frame
+
+
+def _has_premiums(scenario: Scenario) -> bool:
+    return scenario.pay.any_time_premium or bool(scenario.pay.skill_premium)
+
+
+def _premiums(scenario: Scenario, group: str) -> float:
+    """Premiums of a group's scheduled shifts over the horizon (weekend, night, holiday and
+    extra-skill pay), for the share of them worked (less absenteeism)."""
+    horizon, total = scenario.horizon, 0.0
+    for shift in (s for s in scenario.staffing.shifts if s.group == group and s.count):
+        breaks = tuple((b.after, b.duration, b.paid) for b in shift.breaks)
+        for day in range(horizon.days):
+            weekday = horizon.weekday(day)
+            if shift.worked_on(weekday, day // 7):
+                total += shift.count * shift_premium(scenario, group, weekday, day,
+                                                     clock_seconds(shift.start), shift.length,
+                                                     breaks)
+    return total * (1 - scenario.groups[group].absenteeism)
 
 
 def _training(scenario: Scenario, group: str, fte: float) -> float:
@@ -87,6 +111,8 @@ def channel_costs(result: SimResult, scenario: Scenario) -> pd.DataFrame:
     shares = work_shares(result, scenario)
     frame = pd.DataFrame(index=pd.Index(list(scenario.channels), name="channel"))
     frame["labour_cost"] = shares @ groups["labour_cost"]
+    if "premium_cost" in groups:
+        frame["premium_cost"] = shares @ groups["premium_cost"]
     frame["idle_cost"] = shares @ (groups["labour_cost"] * groups["idle_share"])
     frame["bot_cost"] = _automation_costs(result, scenario)
     frame["training_cost"] = _training_by_channel(groups, scenario)
