@@ -302,3 +302,14 @@ def test_cost_per_channel_shows_the_premiums() -> None:
     assert channels.loc["phone", "premium_cost"] == pytest.approx(40)
     assert channels.loc["phone", "labour_cost"] == pytest.approx(
         groups.loc["team", "paid_hours"] * 10 + 40)
+
+
+def test_too_few_people_is_explained() -> None:
+    from omnistaff.optimize import ScheduleInfeasible, optimize
+
+    spec = days_off_scenario(max_people=2).model_dump(mode="json")
+    spec["channels"]["phone"]["arrivals"] = {
+        "weekly_volume": 400, "intraday": "business_hours",
+        "hours": {"open": "08:00", "close": "16:00", "days": "all"}}
+    with pytest.raises(ScheduleInfeasible, match="max_headcount"):
+        optimize(scenario_from_dict(spec), max_iterations=1)

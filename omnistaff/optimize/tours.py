@@ -97,10 +97,13 @@ def tour_data(scenario: Scenario, options: list[ShiftOption]) -> TourData | None
     weekdays = tuple(scenario.horizon.weekday(d) for d in range(7))
     rules = {name: contract_rules(c, weekdays, weeks) for name, c in contracts.items()}
     lines = _lines(scenario, options)
+    offered: dict[LineKey, set[str]] = {}
+    for o in options:
+        offered.setdefault((o.group, o.start, o.length), set()).add(o.weekday)
     rota, cost = [], []
     for i, line in enumerate(lines):
         contract = contracts[line.contract]
-        usable = _usable_patterns(line, rules[line.contract], options, weekdays)
+        usable = _usable_patterns(rules[line.contract], offered[line.key], weekdays)
         overtime = _weekly_overtime(scenario, line, contract)
         for w in range(weeks):
             for m, (a, b) in enumerate(rules[line.contract].moves):
@@ -171,8 +174,11 @@ def _lines(scenario: Scenario, options: list[ShiftOption]) -> list[Line]:
     """Every (group, contract, shift) a contract allows: its template, a rest of 24 h less the
     length at least the contract's, weekly paid hours within its range."""
     seen: dict[tuple, Line] = {}
+    named = {g: group_contracts(scenario.contracts, g) for g in scenario.groups}
     for o in options:
-        for name in group_contracts(scenario.contracts, o.group):
+        for name in named[o.group]:
+            if (o.group, name, o.start, o.length) in seen:
+                continue
             contract = scenario.contracts[name]
             weekly = o.paid_seconds * contract.days_per_week
             if contract.templates and o.template not in contract.templates:
@@ -185,10 +191,9 @@ def _lines(scenario: Scenario, options: list[ShiftOption]) -> list[Line]:
     return sorted(seen.values(), key=lambda x: (x.group, x.contract, x.start, x.length))
 
 
-def _usable_patterns(line: Line, rules: Rules, options: list[ShiftOption],
-                     weekdays: tuple[str, ...]) -> set[int]:
-    """Patterns whose every working day has the line's shift among the options."""
-    offered = {o.weekday for o in options if (o.group, o.start, o.length) == line.key}
+def _usable_patterns(rules: Rules, offered: set[str], weekdays: tuple[str, ...]) -> set[int]:
+    """Patterns whose every working day has the line's shift offered (`offered`: the
+    weekdays it is)."""
     return {p for p, pattern in enumerate(rules.patterns)
             if all(weekdays[d] in offered for d in range(7) if pattern[d])}
 
@@ -253,6 +258,8 @@ def add_tours(m: pyo.ConcreteModel, tours: TourData, options: list[ShiftOption],
 
     @m.Constraint(m.PEOPLE_LIMITS, doc="people of a group (headcount) or on a contract")
     def people_limit(m, limit):
+        if m.elastic:  # what had to give is found in the agents' limits instead
+            return pyo.Constraint.Skip
         kind, name = limit.split(":", 1)
         if kind == "group":
             chosen, most = people(lambda x: x.group == name), tours.headcount[name]
