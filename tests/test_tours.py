@@ -115,8 +115,10 @@ def test_weekend_off_every_other_week() -> None:
     assert roster_violations(scenario, roster) == []
 
 
-def test_simulation_runs_the_roster() -> None:
-    _, roster, scenario, _ = least_workforce([3, 3, 3, 3, 3, 3, 3])
+@pytest.mark.parametrize("weeks", [1, 2])
+def test_simulation_runs_the_roster(weeks: int) -> None:
+    # Each person logs in on their own days, in each week of a rotation.
+    _, roster, scenario, _ = least_workforce([5, 5, 5, 5, 5, 3, 3], weeks=weeks)
     staffed = with_schedule(scenario, roster_shifts(scenario, roster))
     assert {s.agent for s in staffed.staffing.shifts} == {s.agent for s in roster}
     planned = planned_shifts(staffed)
