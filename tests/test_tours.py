@@ -285,6 +285,9 @@ def test_the_loop_plans_people_and_writes_a_checked_roster(tmp_path) -> None:
     assert tmp_path / "roster.csv" in paths
     heads = __import__("pandas").read_csv(tmp_path / "headcount.csv")
     assert heads["people"].sum() == len({s.agent for s in roster})
+    summary = __import__("json").loads((tmp_path / "summary.json").read_text())
+    assert summary["roster"]["rules_broken"] == []
+    assert summary["roster"]["people"] == heads["people"].sum()
 
 
 def test_cost_per_channel_shows_the_premiums() -> None:

@@ -110,6 +110,7 @@ def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
                    "gap": final.solve.gap, "mip_gap": final.solve.mip_gap,
                    "objective": final.solve.objective,
                    "bound": final.solve.bound, "options_searched": final.solve.options_searched},
+        "roster": _roster_summary(result) if result.roster else None,
         "seconds": {"total": result.seconds, **{
             phase: sum(i.seconds.get(phase, 0.0) for i in result.iterations)
             for phase in ("solve", "simulate")}},
@@ -121,3 +122,17 @@ _SLA_FIELDS = {"service_level": "service_level", "ci95": "service_level_ci95",
                "target": "target", "abandon_rate": "abandon_rate",
                "abandon_rate_ci95": "abandon_rate_ci95", "max_abandon_rate": "max_abandon_rate",
                "met": "met"}
+
+
+def _roster_summary(result: OptimizationResult) -> dict[str, Any]:
+    """People, FTE and cost of a plan in people, and every rule its roster breaks (none when
+    the optimizer is right: the roster is checked as it is written)."""
+    from omnistaff.optimize.roster_check import roster_violations
+    from omnistaff.optimize.roster_out import headcount_frame
+
+    roster = list(result.roster)
+    heads = headcount_frame(result.scenario, roster)
+    return {"people": int(heads["people"].sum()), "fte": float(heads["fte"].sum()),
+            "premium_cost": float(heads["premium_cost"].sum()),
+            "overtime_cost": float(heads["overtime_cost"].sum()),
+            "rules_broken": roster_violations(result.scenario, roster)}
