@@ -270,6 +270,7 @@ def test_the_loop_plans_people_and_writes_a_checked_roster(tmp_path) -> None:
     spec["horizon"].update({"replications": 2, "seed": 3})
     spec["pay"] = {"weekend_premium": 0.25}
     spec["optimizer"].update({"max_iterations": 1, "replications": 3, "max_replications": 3,
+                              "trim_evaluations": 4,
                               "templates": [{"name": "day", "earliest_start": "08:00",
                                              "latest_start": "10:00", "start_step": "1h",
                                              "lengths": ["8h"]}]})
@@ -318,3 +319,33 @@ def test_too_few_people_is_explained() -> None:
         "hours": {"open": "08:00", "close": "16:00", "days": "all"}}
     with pytest.raises(ScheduleInfeasible, match="max_headcount"):
         optimize(scenario_from_dict(spec), max_iterations=1)
+
+
+def test_the_trim_takes_whole_people_away() -> None:
+    # A stand-in simulation that meets every SLA while at least 4 people work: from the 5 of
+    # flat demand 3, the trim takes one person away with their five agent-shifts, and the
+    # plan left is still a roster that keeps every rule.
+    from types import SimpleNamespace
+
+    from omnistaff.optimize.tour_trim import trim_people
+
+    scenario = days_off_scenario()
+    count = scenario.horizon.intervals
+    required = np.zeros(count)
+    required[20::PER_DAY] = 3
+    requirements = Requirements(erlang={"phone": required}, required={"phone": required},
+                                open={"phone": np.zeros(count, bool)}, work={}, window={})
+    data = schedule_data(scenario, requirements)
+    model = build_model(data)
+    solve(model, SolveSettings(mip_gap=1e-6))
+    plan = _agents(model)
+
+    def judge(schedule: tuple[int, ...]) -> SimpleNamespace:
+        return SimpleNamespace(all_met=sum(schedule[len(data.options):]) >= 4)
+
+    trimmed, _, report = trim_people(data, plan, judge(plan), judge, 20,
+                                     [0] * len(data.options), judge)
+    assert sum(trimmed[len(data.options):]) == 4 and report.removed == 5
+    assert report.complete and report.cost_before - report.cost_after == pytest.approx(400)
+    roster = build_roster(data, trimmed)
+    assert len({s.agent for s in roster}) == 4 and roster_violations(scenario, roster) == []

@@ -33,6 +33,7 @@ from omnistaff.optimize.schedule import (
 )
 from omnistaff.optimize.schedule import with_schedule as staffed_by
 from omnistaff.optimize.solve import Agents, SolveReport, SolveSettings, load_schedule, solve
+from omnistaff.optimize.tour_trim import trim_people
 from omnistaff.optimize.tours import people_of
 from omnistaff.optimize.trim import TrimReport, trim
 from omnistaff.scenarios.scenario import Scenario
@@ -229,10 +230,11 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
             progress(done.iteration)
         requirements, previous = done.next_requirements, done.agents
     model, evaluation, report = done.model, done.evaluation, None
-    tours = model.schedule_data.tours is not None
-    if evaluation.all_met and plan.trim_evaluations > 0 and not tours:
-        model, evaluation, report = _trimmed(scenario, done, plan)
-    shifts, roster = tour_staffing(scenario, model.schedule_data, done.agents) if tours \
+    tours, agents = model.schedule_data.tours is not None, done.agents
+    if evaluation.all_met and plan.trim_evaluations > 0:
+        model, evaluation, report, agents = (_trimmed_people if tours else _trimmed)(
+            scenario, done, plan)
+    shifts, roster = tour_staffing(scenario, model.schedule_data, agents) if tours \
         else (schedule_shifts(model), [])
     staffed = staffed_by(scenario, shifts)
     coverage = _coverage(coverage_frame(model), evaluation)
@@ -307,8 +309,29 @@ def _agents(model: pyo.ConcreteModel) -> Agents:
     return agents + people_of(model, model.schedule_data.tours)
 
 
+def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan
+                    ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
+    """The last round's plan in people trimmed, person by person (`tour_trim.py`)."""
+    data: ScheduleData = done.model.schedule_data
+    rule = plan.judging.fixed(done.evaluation.replications)
+    fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
+
+    def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
+        return evaluate(staffed_by(on, tour_staffing(on, data, agents)[0]), rule, plan.workers)
+
+    floor = done.kept or [0] * len(data.options)
+    agents, evaluation, report = trim_people(data, done.agents, done.evaluation, judge,
+                                             plan.trim_evaluations, floor,
+                                             lambda agents: judge(agents, fresh))
+    if report.removed == 0:
+        return done.model, evaluation, report, done.agents
+    model = build_model(replace(data, kept=done.kept), elastic=True)
+    load_schedule(model, agents, plan.solve.solver, plan.solve.time_limit)
+    return model, evaluation, report, agents
+
+
 def _trimmed(scenario: Scenario, done: _Round, plan: Plan
-             ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport]:
+             ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
     """The last round's schedule trimmed, judged on the replications that judged it."""
     data: ScheduleData = done.model.schedule_data
     rule = plan.judging.fixed(done.evaluation.replications)
@@ -324,12 +347,12 @@ def _trimmed(scenario: Scenario, done: _Round, plan: Plan
     agents, evaluation, report = trim(data, done.agents, done.evaluation, judge,
                                       plan.trim_evaluations, done.kept, verify)
     if report.removed == 0:
-        return done.model, evaluation, report
+        return done.model, evaluation, report, agents
     # The trimmed schedule may fall short of the model's requirements, which simulation
     # showed to have room: its coverage is read from the elastic model.
     model = build_model(replace(data, kept=done.kept), elastic=True)
     load_schedule(model, agents, plan.solve.solver, plan.solve.time_limit)
-    return model, evaluation, report
+    return model, evaluation, report, agents
 
 
 def _raise(scenario: Scenario, requirements: Requirements, evaluation: Evaluation,
