@@ -41,7 +41,7 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
-from omnistaff.optimize.tours import people_of
+from omnistaff.optimize.tours import people_of, people_start
 
 Agents = tuple[int, ...]
 Strategy = Literal["restricted", "direct"]
@@ -199,7 +199,8 @@ def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep
                                        - set(keep)):
         start = {i: search.best[s] for i, s in enumerate(keep)}
     outcome = run(restricted, settings.solver, _left(settings, began), settings.mip_gap,
-                  nodes=settings.max_nodes, start=start)
+                  nodes=settings.max_nodes, start=start,
+                  start_people=people_start(restricted, data, search.best) if start else None)
     found = None
     if outcome.feasible and outcome.objective is not None:
         counts = [0] * len(data.options)

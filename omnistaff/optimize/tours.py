@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pyomo.environ as pyo
 
@@ -295,3 +296,15 @@ def people_of(model: pyo.ConcreteModel, full: TourData | None) -> tuple[int, ...
     for j, position in enumerate(tours.positions):
         counts[place[position]] = round(model.rota[j].value or 0)
     return tuple(counts)
+
+
+def people_start(model: pyo.ConcreteModel, full: Any, best: tuple[int, ...]
+                 ) -> dict[int, int] | None:
+    """A restricted model's people per rota variable in a schedule of the full data (for a
+    MIP start); None without tours."""
+    if full.tours is None:
+        return None
+    tail = best[len(full.options):]
+    place = {p: i for i, p in enumerate(full.tours.positions)}
+    tours: TourData = model.schedule_data.tours
+    return {j: tail[place[p]] for j, p in enumerate(tours.positions)}
