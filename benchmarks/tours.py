@@ -52,7 +52,8 @@ def run(weeks: int, gap: float, time_limit: float, step: str) -> None:
     print(f"shift options          {len(data.options):,}")
     print(f"tour variables         {len(data.tours.rota):,} ({len(data.tours.lines):,} lines)")
     print(f"data / build           {prepared - began:.1f} s / {built - prepared:.1f} s")
-    print(f"solve                  {report.seconds:.1f} s wall, status {report.status}"
+    print(f"solve                  {report.seconds:.1f} s wall, {report.cpu_seconds:.1f} s CPU, "
+          f"status {report.status}"
           f"{' (time limit)' if report.timed_out else ''}")
     print(f"total                  {wall:.1f} s wall, {cpu:.1f} s CPU (HiGHS on 1 thread)")
     if report.objective is None:
