@@ -280,6 +280,8 @@ def test_the_loop_plans_people_and_writes_a_checked_roster(tmp_path) -> None:
     assert roster and roster_violations(scenario, roster) == []
     # The optimized scenario runs the roster: one named entry per person and shift.
     assert {s.agent for s in result.scenario.staffing.shifts} == {s.agent for s in roster}
+    # The round's cost is the model's objective: base pay and the weekend premium.
+    assert result.final.cost == pytest.approx(result.final.solve.objective)
     assert sum(s.paid_seconds for s in roster) / 3600 == pytest.approx(
         sum(result.final.paid_hours.values()))
     paths = write_optimization(result, tmp_path)

@@ -8,6 +8,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from omnistaff.optimize.data import ScheduleData
+from omnistaff.scenarios.pay import staffing_premiums
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.units import WEEKDAYS
 from omnistaff.scenarios.variants import with_overrides
@@ -65,9 +66,13 @@ def paid_hours(scenario: Scenario) -> dict[str, float]:
 
 
 def paid_cost(scenario: Scenario) -> float:
-    """Scheduled paid cost over the horizon: paid hours times each group's hourly cost."""
-    return sum(hours * scenario.groups[group].hourly_cost
+    """Scheduled paid cost over the horizon: paid hours times each group's hourly cost, and
+    the pay rules' weekend, night, holiday and skill premiums if any."""
+    cost = sum(hours * scenario.groups[group].hourly_cost
                for group, hours in paid_hours(scenario).items())
+    if scenario.pay.any_time_premium or scenario.pay.skill_premium:
+        cost += sum(staffing_premiums(scenario).values())
+    return cost
 
 
 def agent_shifts(scenario: Scenario) -> int:

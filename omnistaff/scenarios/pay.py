@@ -116,3 +116,23 @@ def shift_premium(scenario: Scenario, group: str, weekday: str, day: int, start:
     extra = max(0, len(scenario.groups[group].skills) - 1)
     return (pay.time_premium_hours(day, weekday, start, worked, scenario.horizon.days) * rate
             + pay.skill_premium * extra * hours)
+
+
+def staffing_premiums(scenario: Scenario) -> dict[str, float]:
+    """Per group, the premiums of its scheduled shifts over the horizon (every agent-shift
+    worked); zero without pay rules."""
+    horizon = scenario.horizon
+    premiums = dict.fromkeys(scenario.groups, 0.0)
+    pay = scenario.pay
+    if not (pay.any_time_premium or pay.skill_premium):
+        return premiums
+    for shift in (s for s in scenario.staffing.shifts if s.count):
+        breaks = tuple((b.after, b.duration, b.paid) for b in shift.breaks)
+        hours, minutes = shift.start.split(":")
+        start = int(hours) * 3600 + int(minutes) * 60
+        for day in range(horizon.days):
+            weekday = horizon.weekday(day)
+            if shift.worked_on(weekday, day // 7):
+                premiums[shift.group] += shift.count * shift_premium(
+                    scenario, shift.group, weekday, day, start, shift.length, breaks)
+    return premiums

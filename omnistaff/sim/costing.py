@@ -25,9 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from omnistaff.scenarios.pay import shift_premium
+from omnistaff.scenarios.pay import staffing_premiums
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.scenarios.units import clock_seconds
 from omnistaff.sim.result import SimResult
 
 #: Paid hours per week of one full-time equivalent (FTE), for headcount and training.
@@ -48,7 +47,9 @@ def group_costs(result: SimResult, scenario: Scenario) -> pd.DataFrame:
     frame["hourly_cost"] = [scenario.groups[g].hourly_cost for g in groups.index]
     frame["labour_cost"] = paid * frame["hourly_cost"]
     if _has_premiums(scenario):  # pay rules: their premiums on the shifts worked, in labour
-        frame["premium_cost"] = [_premiums(scenario, str(g)) for g in groups.index]
+        premiums = staffing_premiums(scenario)
+        frame["premium_cost"] = [premiums[str(g)] * (1 - scenario.groups[str(g)].absenteeism)
+                                 for g in groups.index]
         frame["labour_cost"] += frame["premium_cost"]
     frame["idle_share"] = np.where(paid > 0, 1 - np.minimum(busy / paid.where(paid > 0), 1), 0)
     frame["training_cost"] = [_training(scenario, g, f) for g, f in frame["fte"].items()]
@@ -58,21 +59,6 @@ def group_costs(result: SimResult, scenario: Scenario) -> pd.DataFrame:
 
 def _has_premiums(scenario: Scenario) -> bool:
     return scenario.pay.any_time_premium or bool(scenario.pay.skill_premium)
-
-
-def _premiums(scenario: Scenario, group: str) -> float:
-    """Premiums of a group's scheduled shifts over the horizon (weekend, night, holiday and
-    extra-skill pay), for the share of them worked (less absenteeism)."""
-    horizon, total = scenario.horizon, 0.0
-    for shift in (s for s in scenario.staffing.shifts if s.group == group and s.count):
-        breaks = tuple((b.after, b.duration, b.paid) for b in shift.breaks)
-        for day in range(horizon.days):
-            weekday = horizon.weekday(day)
-            if shift.worked_on(weekday, day // 7):
-                total += shift.count * shift_premium(scenario, group, weekday, day,
-                                                     clock_seconds(shift.start), shift.length,
-                                                     breaks)
-    return total * (1 - scenario.groups[group].absenteeism)
 
 
 def _training(scenario: Scenario, group: str, fte: float) -> float:
