@@ -22,7 +22,10 @@ import numpy as np
 import pandas as pd
 
 from omnistaff.fit.arrivals import ArrivalFit
+from omnistaff.fit.fitting import LogFit
 from omnistaff.fit.mapping import LogError
+from omnistaff.fit.writer import Horizon
+from omnistaff.scenarios.units import WEEKDAYS
 
 #: Weeks of history the model needs (two seasons to start, one to learn from).
 MIN_WEEKS = 3
@@ -125,3 +128,18 @@ def _errors(actual: np.ndarray, forecast: np.ndarray) -> tuple[float, float]:
     total = actual.sum()
     wape = float(np.abs(forecast - actual).sum() / total) if total > 0 else math.nan
     return mape, wape
+
+
+def forecast_horizon(fit: LogFit, weeks: int) -> tuple[Horizon, dict[str, DailyForecast]]:
+    """The scenario's horizon over the next `weeks` weeks: forecast counts per interval and
+    the day-level CV each channel's prediction interval implies."""
+    if not 1 <= weeks <= MAX_FORECAST_WEEKS:
+        raise LogError(f"--weeks {weeks}: give 1 to {MAX_FORECAST_WEEKS} (a scenario covers "
+                       "at most 28 days)")
+    forecasts = {n: forecast_daily(c.arrivals.daily, 7 * weeks, n)
+                 for n, c in fit.channels.items()}
+    first = next(iter(forecasts.values())).frame["date"].iloc[0]
+    return (Horizon(WEEKDAYS[first.day_of_week], 7 * weeks,
+                    {n: forecast_counts(fit.channels[n].arrivals, f)
+                     for n, f in forecasts.items()},
+                    {n: f.day_cv for n, f in forecasts.items()}), forecasts)

@@ -76,6 +76,21 @@ def read_table(path: Path) -> pd.DataFrame:
     return _within_rows(frame, path)
 
 
+def column_names(path: Path) -> list[str]:
+    """The header of a CSV or Parquet log (to tell a contact log from an interval report)."""
+    if not path.is_file():
+        raise LogError(f"no such file '{path}'; check the path")
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            return [str(c).strip() for c in pq.ParquetFile(path).schema_arrow.names]
+        header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig")
+    except Exception:  # any unreadable file is reported by the full read that follows
+        return []
+    return [str(c).strip() for c in header.columns]
+
+
 def _read_parquet(path: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 

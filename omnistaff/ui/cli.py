@@ -19,6 +19,7 @@ from omnistaff.sim.erlang import agents_for_target, queue_metrics
 from omnistaff.sim.experiment import run_replications
 from omnistaff.ui import (
     cli_app,  # noqa: F401  (registers ui)
+    cli_fit,  # noqa: F401  (registers fit, forecast)
     cli_optimize,  # noqa: F401  (registers optimize)
     cli_study,  # noqa: F401  (registers compare, sweep)
 )

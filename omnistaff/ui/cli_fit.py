@@ -1,0 +1,231 @@
+"""`omnistaff fit` and `omnistaff forecast`: from a center's contact log or interval report
+to a scenario, each fit shown as a table here and as pictures in an HTML page."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from omnistaff.fit import (
+    LogError,
+    LogFit,
+    LogMapping,
+    fit_contact_log,
+    fit_interval_report,
+    read_contact_log,
+    read_interval_report,
+    read_mapping,
+)
+from omnistaff.fit.forecast import MAX_FORECAST_WEEKS, MODEL, backtest, forecast_horizon
+from omnistaff.fit.readers import column_names
+from omnistaff.fit.report import write_fit_report
+from omnistaff.fit.summary import (
+    arrivals_table,
+    backtest_table,
+    forecast_table,
+    handle_table,
+    patience_table,
+)
+from omnistaff.fit.writer import scenario_from_fit, scenario_yaml
+from omnistaff.scenarios import ScenarioError
+from omnistaff.ui.cli_common import app, console, errors, fail
+
+LogArg = Annotated[Path, typer.Argument(help="A contact log or interval report, CSV (may be "
+                                        ".gz) or Parquet.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="The scenario YAML to write.")]
+MappingOpt = Annotated[Path | None, typer.Option(help="A YAML file naming the columns, "
+                                                 "timestamp format, time zone and deferred "
+                                                 "channels (docs/fit.md).")]
+ColumnOpt = Annotated[list[str] | None, typer.Option(
+    "--column", help="ROLE=NAME: the log's name for a column role, e.g. "
+    "arrived_at=call_start (repeatable).")]
+FormatOpt = Annotated[str | None, typer.Option(help="strftime format of the timestamps, e.g. "
+                                               "'%d/%m/%Y %H:%M' (default: ISO 8601).")]
+ZoneOpt = Annotated[str | None, typer.Option(help="Time zone for timestamps that carry an "
+                                             "offset (default UTC), e.g. Europe/Paris.")]
+DeferredOpt = Annotated[list[str] | None, typer.Option(
+    "--deferred", help="A channel answered later (email, social), not live; repeatable.")]
+IntervalOpt = Annotated[int, typer.Option(help="Minutes per interval of a contact log's "
+                                          "scenario: 15 or 30.")]
+KindOpt = Annotated[str, typer.Option(help="contacts, intervals, or auto (intervals when "
+                                      "the file has an `offered` column).")]
+ReportOpt = Annotated[Path | None, typer.Option(help="The HTML page to write (default: beside "
+                                                "--out, named <out>-fit.html).")]
+HoldoutOpt = Annotated[int, typer.Option(min=0, max=8, help="Weeks held out for the backtest "
+                                         "(0: none).")]
+
+
+@app.command()
+def fit(
+    log: LogArg, out: OutOpt, mapping: MappingOpt = None, column: ColumnOpt = None,
+    timestamp_format: FormatOpt = None, timezone: ZoneOpt = None,
+    deferred: DeferredOpt = None, interval: IntervalOpt = 30, kind: KindOpt = "auto",
+    report: ReportOpt = None,
+    weeks: Annotated[int, typer.Option(min=0, max=MAX_FORECAST_WEEKS, help="Forecast this "
+                                       "many weeks ahead instead of the history's mean week "
+                                       "(as `omnistaff forecast`).")] = 0,
+    holdout: HoldoutOpt = 2,
+) -> None:
+    """Fit a contact log or interval report and write a scenario that validates."""
+    _run(log, out, _mapping(mapping, column, timestamp_format, timezone, deferred), interval,
+         kind, report, weeks, holdout)
+
+
+@app.command()
+def forecast(
+    log: LogArg, out: OutOpt,
+    weeks: Annotated[int, typer.Option(min=1, max=MAX_FORECAST_WEEKS, help="Weeks to "
+                                       "forecast (the scenario's horizon).")] = 1,
+    holdout: HoldoutOpt = 2, mapping: MappingOpt = None, column: ColumnOpt = None,
+    timestamp_format: FormatOpt = None, timezone: ZoneOpt = None,
+    deferred: DeferredOpt = None, interval: IntervalOpt = 30, kind: KindOpt = "auto",
+    report: ReportOpt = None,
+) -> None:
+    """Fit a log, forecast the next weeks (ETS, weekly and daily seasonality), backtest it
+    against seasonal naive, and write the forecast as a scenario."""
+    _run(log, out, _mapping(mapping, column, timestamp_format, timezone, deferred), interval,
+         kind, report, weeks, holdout)
+
+
+def _mapping(path: Path | None, columns: list[str] | None, timestamp_format: str | None,
+             timezone: str | None, deferred: list[str] | None) -> LogMapping:
+    try:
+        base = read_mapping(path) if path else LogMapping()
+        return base.with_options(columns or [], timestamp_format, timezone, deferred or [])
+    except LogError as exc:
+        fail(f"{'--mapping' if path else 'option'}: {exc}")
+
+
+def _run(log: Path, out: Path, mapping: LogMapping, interval: int, kind: str,
+         report: Path | None, weeks: int, holdout: int) -> None:
+    page = report or out.with_name(f"{out.stem}-fit.html")
+    for path, option in ((out, "--out"), (page, "--report")):
+        if path.is_dir() or not path.parent.is_dir():
+            fail(f"{option}: '{path}' is not a file in an existing folder; give a file path")
+    try:
+        fitted = _fit(log, mapping, interval, kind)
+        horizon = forecasts = None
+        tests = []
+        if weeks:
+            horizon, forecasts = forecast_horizon(fitted, weeks)
+            if holdout:
+                tests = [backtest(c.arrivals, holdout) for c in fitted.channels.values()]
+        scenario, notes = scenario_from_fit(fitted, horizon)
+    except LogError as exc:
+        fail(f"{log.name}: {exc}")
+    except ScenarioError as exc:
+        fail(f"the fitted scenario does not validate: {exc}")
+    notes = [*fitted.notes, *notes]
+    _print_fit(fitted)
+    if forecasts:
+        console.print(_table(forecast_table(forecasts), f"Forecast, {MODEL} on daily totals "
+                             "(day_cv from the 95% prediction interval)"))
+    if tests:
+        console.print(_table(backtest_table(tests), f"Backtest on the last {holdout} week(s), "
+                             "against seasonal naive (last week repeated)"))
+    for note in notes:
+        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    header = (f"{scenario.name}: written by omnistaff {'forecast' if weeks else 'fit'} "
+              f"from {log.name}.\n" + "\n".join(notes))
+    out.write_text(scenario_yaml(scenario, header), encoding="utf-8")
+    write_fit_report(fitted, page, notes, forecasts, tests)
+    console.print(f"Scenario written to [bold]{out}[/bold] ({scenario.horizon.days} days); "
+                  f"figures in [bold]{page}[/bold].")
+
+
+def _fit(log: Path, mapping: LogMapping, interval: int, kind: str) -> LogFit:
+    if kind not in ("auto", "contacts", "intervals"):
+        raise LogError(f"--kind {kind[:40]}: use contacts, intervals or auto")
+    if kind == "auto":
+        offered = mapping.interval_columns()["offered"]
+        kind = "intervals" if offered in column_names(log) else "contacts"
+    what = "contact log" if kind == "contacts" else "interval report"
+    errors.print(f"reading {log.name} as a {what}", highlight=False)
+    if kind == "intervals":
+        return fit_interval_report(read_interval_report(log, mapping), mapping.deferred)
+    return fit_contact_log(read_contact_log(log, mapping), interval, mapping.deferred)
+
+
+def _print_fit(fitted: LogFit) -> None:
+    a = arrivals_table(fitted)
+    arrivals = pd.DataFrame({
+        "channel": a["channel"], "mode": a["mode"], "days": a["days"],
+        "weekly volume": [f"{v:,.0f} ± {h:,.0f}" for v, h in zip(a["weekly_volume"],
+                                                                 a["volume_ci95"], strict=True)],
+        "day CV [95%]": [_range(v, lo, hi) for v, lo, hi in
+                         zip(a["day_cv"], a["day_cv_low"], a["day_cv_high"], strict=True)],
+        "answered": a["answered"], "abandoned": a["abandoned"]})
+    arrivals["days: observed / fitted"] = [
+        _spark(c.arrivals.daily.to_numpy(), c.arrivals.expected_daily.to_numpy())
+        for c in fitted.channels.values()]
+    console.print(_table(arrivals, f"Arrivals from {fitted.source}: weekly volume and "
+                         "day-level CV, 95% intervals"))
+    if fitted.shared is not None:
+        shared = fitted.shared
+        link = (f"busy days are shared (correlation's 95% interval above 0) by "
+                f"{', '.join('-'.join(p) for p in shared.linked)}; shared day CV "
+                f"{shared.shared_cv:.3f}" if shared.linked else "no two channels' busy days "
+                "are significantly correlated")
+        corr = shared.correlation.round(3).reset_index(names="channel")
+        console.print(_table(corr, f"Day levels: correlation between channels over "
+                             f"{shared.days} days"))
+        console.print(f"  {link}; each channel's day_cv is written on its own.",
+                      highlight=False)
+    h = handle_table(fitted)
+    handle = pd.DataFrame({
+        "channel": h["channel"], "contacts": h["contacts"],
+        "mean s": [f"{m:,.1f} ± {c:,.1f}" for m, c in zip(h["mean_seconds"], h["mean_ci95"],
+                                                         strict=True)],
+        "CV [95%]": [_range(v, lo, hi) for v, lo, hi in zip(h["cv"], h["cv_low"], h["cv_high"],
+                                                            strict=True)],
+        "chosen": h["chosen"]})
+    for family, short in (("lognormal", "logn"), ("gamma", "gamma"), ("exponential", "exp")):
+        if f"aic_{family}" in h:
+            handle[f"AIC {short}"] = h[f"aic_{family}"]
+            handle[f"KS {short}"] = h[f"ks_{family}"]
+    console.print(_table(handle, "Handle time: candidates by AIC (lower is "
+                         "better) and KS distance; empirical when the best is off by > 0.05"))
+    console.print(_table(patience_table(fitted), "Patience from censored waits (answered "
+                         "waits are censored): exponential MLE, 95% interval; medians, "
+                         "exponential vs Kaplan-Meier"))
+
+
+def _range(value: float, low: float, high: float) -> str:
+    if not math.isfinite(high):
+        return "n/a (one week per weekday)"
+    return f"{value:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def _spark(observed: np.ndarray, fitted: np.ndarray) -> str:
+    """Each day's observed volume over its fitted mean as a bar (▄ = as fitted)."""
+    bars = "▁▂▃▄▅▆▇█"
+    ratio = np.divide(observed, fitted, out=np.full(len(observed), np.nan), where=fitted > 0)
+    shown = ratio[np.isfinite(ratio)][-28:]
+    return "".join(bars[int(np.clip(round(3 + (r - 1) * 10), 0, 7))] for r in shown)
+
+
+def _table(frame: pd.DataFrame, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(str(column).replace("_", " "), justify="right" if numeric else "left",
+                         no_wrap=not numeric and column != "fitted")
+    for _, row in frame.iterrows():
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        if not math.isfinite(value):
+            return "" if math.isnan(value) else "∞"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}" if abs(value) >= 1 \
+            else f"{value:.3f}"
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else str(value)
