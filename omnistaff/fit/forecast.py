@@ -85,13 +85,14 @@ def _ets(values: np.ndarray, period: int, steps: int) -> pd.DataFrame:
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     seasonal = "mul" if period > 1 else None
-    model = ETSModel(np.clip(values, 1.0, None), error="mul", trend="add", damped_trend=True,
+    model = ETSModel(pd.Series(np.clip(values, 1.0, None)), error="mul", trend="add", damped_trend=True,
                      seasonal=seasonal, seasonal_periods=period if seasonal else None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; the backtest judges the fit
         result = model.fit(disp=False)
         prediction = result.get_prediction(start=len(values), end=len(values) + steps - 1,
-                                           simulate_repetitions=500, random_state=0)
+                                           simulate_repetitions=500,
+                                           rng=np.random.default_rng(0))
         frame = prediction.summary_frame(alpha=0.05)
     return frame.rename(columns={"pi_lower": "low", "pi_upper": "high"})
 

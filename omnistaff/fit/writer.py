@@ -41,12 +41,18 @@ def history_horizon(fit: LogFit) -> Horizon:
 
 
 def scenario_from_fit(fit: LogFit, horizon: Horizon | None = None,
-                      name: str | None = None) -> tuple[Scenario, list[str]]:
-    """The validated scenario and notes on what was assumed (SLA, estimated staffing)."""
+                      name: str | None = None, hourly_cost: float | None = None
+                      ) -> tuple[Scenario, list[str]]:
+    """The validated scenario and notes on what was assumed (SLA, cost, estimated staffing).
+    Without an hourly cost, every agent-hour costs 1 in the currency `agent-h`, so costs
+    read as paid agent-hours."""
     horizon = horizon or history_horizon(fit)
     notes = [f"SLA not in the log: live channels {LIVE_SLA['target']:.0%} within "
              f"{LIVE_SLA['threshold']:g} s, deferred {DEFERRED_SLA['target']:.0%} within 24 h; "
              "edit channels.*.sla"]
+    if hourly_cost is None:
+        notes.append("cost not in the log: 1 per agent-hour (currency agent-h, so costs are "
+                     "paid agent-hours); give --hourly-cost or edit groups.*.hourly_cost")
     channels = {n: _channel(c, horizon.counts[n], horizon.day_cv[n]) for n, c in
                 fit.channels.items()}
     staffing, note = _staffing(fit, horizon)
@@ -55,10 +61,12 @@ def scenario_from_fit(fit: LogFit, horizon: Horizon | None = None,
         "name": name or f"Fitted from {fit.source}"[:200],
         "description": (f"Fitted by omnistaff fit from {fit.source} ({fit.kind} log, "
                         f"{fit.interval_minutes}-minute intervals)."),
+        "currency": "agent-h" if hourly_cost is None else "USD",
         "horizon": {"start_weekday": horizon.start_weekday, "days": horizon.days,
                     "interval_minutes": fit.interval_minutes, "replications": 5},
         "channels": channels,
-        "groups": {g: {"skills": skills} for g, skills in fit.groups.items()},
+        "groups": {g: {"skills": skills, "hourly_cost": 1.0 if hourly_cost is None
+                       else hourly_cost} for g, skills in fit.groups.items()},
         "staffing": {"per_interval": staffing},
     }
     return scenario_from_dict(data, "fitted scenario"), notes

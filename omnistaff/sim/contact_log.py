@@ -50,4 +50,4 @@ def log_start(weekday: str, first: str = "2026-01-05") -> pd.Timestamp:
     """The first date on or after `first` (a Monday) that falls on `weekday` ('mon'..)."""
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     base = pd.Timestamp(first)
-    return base + pd.Timedelta(days=(days.index(weekday) - base.dayofweek) % 7)
+    return base + pd.Timedelta(days=(days.index(weekday) - base.day_of_week) % 7)

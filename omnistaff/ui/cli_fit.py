@@ -57,6 +57,9 @@ KindOpt = Annotated[str, typer.Option(help="contacts, intervals, or auto (interv
                                       "the file has an `offered` column).")]
 ReportOpt = Annotated[Path | None, typer.Option(help="The HTML page to write (default: beside "
                                                 "--out, named <out>-fit.html).")]
+CostOpt = Annotated[float | None, typer.Option(min=0, max=100_000, help="Paid cost per "
+                                              "agent-hour, in USD (default: 1 agent-h, so "
+                                              "costs read as paid agent-hours).")]
 HoldoutOpt = Annotated[int, typer.Option(min=0, max=8, help="Weeks held out for the backtest "
                                          "(0: none).")]
 
@@ -70,11 +73,11 @@ def fit(
     weeks: Annotated[int, typer.Option(min=0, max=MAX_FORECAST_WEEKS, help="Forecast this "
                                        "many weeks ahead instead of the history's mean week "
                                        "(as `omnistaff forecast`).")] = 0,
-    holdout: HoldoutOpt = 2,
+    holdout: HoldoutOpt = 2, hourly_cost: CostOpt = None,
 ) -> None:
     """Fit a contact log or interval report and write a scenario that validates."""
     _run(log, out, _mapping(mapping, column, timestamp_format, timezone, deferred), interval,
-         kind, report, weeks, holdout)
+         kind, report, weeks, holdout, hourly_cost)
 
 
 @app.command()
@@ -85,12 +88,12 @@ def forecast(
     holdout: HoldoutOpt = 2, mapping: MappingOpt = None, column: ColumnOpt = None,
     timestamp_format: FormatOpt = None, timezone: ZoneOpt = None,
     deferred: DeferredOpt = None, interval: IntervalOpt = 30, kind: KindOpt = "auto",
-    report: ReportOpt = None,
+    report: ReportOpt = None, hourly_cost: CostOpt = None,
 ) -> None:
     """Fit a log, forecast the next weeks (ETS, weekly and daily seasonality), backtest it
     against seasonal naive, and write the forecast as a scenario."""
     _run(log, out, _mapping(mapping, column, timestamp_format, timezone, deferred), interval,
-         kind, report, weeks, holdout)
+         kind, report, weeks, holdout, hourly_cost)
 
 
 def _mapping(path: Path | None, columns: list[str] | None, timestamp_format: str | None,
@@ -103,7 +106,7 @@ def _mapping(path: Path | None, columns: list[str] | None, timestamp_format: str
 
 
 def _run(log: Path, out: Path, mapping: LogMapping, interval: int, kind: str,
-         report: Path | None, weeks: int, holdout: int) -> None:
+         report: Path | None, weeks: int, holdout: int, hourly_cost: float | None) -> None:
     page = report or out.with_name(f"{out.stem}-fit.html")
     for path, option in ((out, "--out"), (page, "--report")):
         if path.is_dir() or not path.parent.is_dir():
@@ -116,7 +119,7 @@ def _run(log: Path, out: Path, mapping: LogMapping, interval: int, kind: str,
             horizon, forecasts = forecast_horizon(fitted, weeks)
             if holdout:
                 tests = [backtest(c.arrivals, holdout) for c in fitted.channels.values()]
-        scenario, notes = scenario_from_fit(fitted, horizon)
+        scenario, notes = scenario_from_fit(fitted, horizon, hourly_cost=hourly_cost)
     except LogError as exc:
         fail(f"{log.name}: {exc}")
     except ScenarioError as exc:
