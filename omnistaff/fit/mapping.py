@@ -89,7 +89,7 @@ class LogMapping:
         if pd.api.types.is_datetime64_any_dtype(column):
             return _naive(column, self.timezone)
         text = column.astype(str).str.strip()
-        empty = text.isin(["", "nan", "NaT", "None"])
+        empty = column.isna() | text.isin(["", "nan", "NaT", "None", "<NA>"])
         try:
             parsed = pd.to_datetime(text.where(~empty), format=self.timestamp_format or
                                     "ISO8601", errors="coerce", utc=_has_offset(text[~empty]))
