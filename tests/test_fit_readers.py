@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from omnistaff.fit import LogError, LogMapping, read_contact_log, read_interval_report
-from omnistaff.fit import readers
+from omnistaff.fit import LogError, LogMapping, read_contact_log, read_interval_report, readers
 from omnistaff.fit.mapping import mapping_from, read_mapping
 
 HEADER = "channel,arrived_at,answered_at,abandoned_at,handle_seconds\n"
@@ -67,7 +66,8 @@ def test_size_row_and_encoding_limits(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(readers, "MAX_LOG_BYTES", 100)
     assert "larger than" in error_of(path)
     latin = tmp_path / "latin.csv"
-    latin.write_bytes(HEADER.encode() + "t\xe9l\xe9phone,2026-03-02T08:00:00,,,\n".encode("latin-1"))
+    row = "t\xe9l\xe9phone,2026-03-02T08:00:00,,,\n"
+    latin.write_bytes(HEADER.encode() + row.encode("latin-1"))
     monkeypatch.setattr(readers, "MAX_LOG_BYTES", 10**9)
     assert "not UTF-8" in error_of(latin)
     assert "no such file" in error_of(tmp_path / "missing.csv")

@@ -12,13 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fit_helpers import BLOCKS, TRUTH, known_scenario, write_known_log
 
 from omnistaff.fit import fit_contact_log, read_contact_log
 from omnistaff.fit.writer import scenario_from_fit, scenario_yaml
 from omnistaff.scenarios.loader import parse_scenario
 from omnistaff.sim.contact_log import LOG_COLUMNS
-from fit_helpers import BLOCKS, TRUTH, known_scenario, write_known_log
-
 
 WIDEN = 2.81 / 1.96
 

@@ -85,8 +85,9 @@ def _ets(values: np.ndarray, period: int, steps: int) -> pd.DataFrame:
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     seasonal = "mul" if period > 1 else None
-    model = ETSModel(pd.Series(np.clip(values, 1.0, None)), error="mul", trend="add", damped_trend=True,
-                     seasonal=seasonal, seasonal_periods=period if seasonal else None)
+    model = ETSModel(pd.Series(np.clip(values, 1.0, None)), error="mul", trend="add",
+                     damped_trend=True, seasonal=seasonal,
+                     seasonal_periods=period if seasonal else None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; the backtest judges the fit
         result = model.fit(disp=False)

@@ -40,6 +40,7 @@ from omnistaff.ui.cli_common import (
     progress_bar,
     resolve_scenario,
 )
+from omnistaff.ui.cli_fit import ContactLogOpt, write_contact_log
 from omnistaff.ui.outputs import write_simulation
 from omnistaff.ui.tables import channel_table, contacts_table, group_table
 
@@ -86,6 +87,7 @@ def simulate(
                                              "omnistaff-out/<scenario>).")] = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     dask: DaskOpt = None,
+    contact_log: ContactLogOpt = None,
 ) -> None:
     """Simulate a scenario and print per-channel KPIs with 95% confidence intervals."""
     scenario = resolve_scenario(source, variant)
@@ -104,6 +106,8 @@ def simulate(
     console.print(group_table(runs.group_table(), "Agent groups"))
     write_simulation(runs, folder)
     console.print(f"Outputs written to [bold]{folder}[/bold] (summary.json, CSV frames).")
+    if contact_log:
+        write_contact_log(scenario, count, runs.seed, contact_log)
 
 
 @app.command()

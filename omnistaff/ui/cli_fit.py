@@ -33,7 +33,9 @@ from omnistaff.fit.summary import (
     patience_table,
 )
 from omnistaff.fit.writer import scenario_from_fit, scenario_yaml
-from omnistaff.scenarios import ScenarioError
+from omnistaff.scenarios import Scenario, ScenarioError
+from omnistaff.sim.contact_log import contact_log, log_start
+from omnistaff.sim.run import simulate
 from omnistaff.ui.cli_common import app, console, errors, fail
 
 LogArg = Annotated[Path, typer.Argument(help="A contact log or interval report, CSV (may be "
@@ -62,6 +64,25 @@ CostOpt = Annotated[float | None, typer.Option(min=0, max=100_000, help="Paid co
                                               "costs read as paid agent-hours).")]
 HoldoutOpt = Annotated[int, typer.Option(min=0, max=8, help="Weeks held out for the backtest "
                                          "(0: none).")]
+
+
+ContactLogOpt = Annotated[Path | None, typer.Option(
+    help="Also write every replication's contacts as one contact log (CSV, the format "
+    "`omnistaff fit` reads), replications one after another in time from Monday "
+    "2026-01-05 (re-runs each replication to keep its contacts).")]
+
+
+def write_contact_log(scenario: Scenario, replications: int, seed: int, path: Path) -> None:
+    """The contact log of replications 0..n-1, each placed after the one before."""
+    if path.is_dir() or not path.parent.is_dir():
+        fail(f"--contact-log: '{path}' is not a file in an existing folder; give a file path")
+    start = log_start(scenario.horizon.start_weekday)
+    days = pd.Timedelta(days=scenario.horizon.days)
+    logs = [contact_log(simulate(scenario, seed, r, contacts=True), start + r * days)
+            for r in range(replications)]
+    frame = pd.concat(logs, ignore_index=True)
+    frame.to_csv(path, index=False)
+    console.print(f"Contact log of {len(frame):,} contacts written to [bold]{path}[/bold].")
 
 
 @app.command()
