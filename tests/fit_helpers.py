@@ -3,6 +3,7 @@ ground truth the fit tests recover."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -51,3 +52,12 @@ def write_known_log(folder: Path) -> Path:
     path = folder / "contacts.csv"
     pd.concat(logs, ignore_index=True).to_csv(path, index=False)
     return path
+
+
+@functools.cache
+def shared_known_log(folder: Path) -> Path:
+    """The known scenario's log, written once per test process (`folder`: the session's
+    base temporary folder), for every test module that reads it."""
+    target = folder / "known-log"
+    target.mkdir(exist_ok=True)
+    return write_known_log(target)

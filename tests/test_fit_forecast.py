@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import seed_for
-from fit_helpers import write_known_log
+from fit_helpers import shared_known_log
 
 from omnistaff.fit import fit_contact_log, fit_interval_report, read_contact_log
 from omnistaff.fit.arrivals import fit_arrivals
@@ -18,6 +18,11 @@ from omnistaff.fit.readers import read_interval_report
 from omnistaff.fit.writer import scenario_from_fit
 
 SHAPE = np.array([1.2, 1.0, 1.0, 1.0, 0.9, 0.4, 0.0])
+
+
+@pytest.fixture(scope="module")
+def known_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_known_log(tmp_path_factory.getbasetemp())
 
 
 def history(weeks: int = 10, cv: float = 0.08, mean: float = 1000) -> pd.DataFrame:
@@ -68,11 +73,6 @@ def test_too_short_a_history_is_refused_clearly() -> None:
         forecast_daily(history(weeks=2).sum(axis=1), 7, "phone")
     with pytest.raises(LogError, match="needs at least 5 weeks"):
         backtest(fit_arrivals("phone", history(weeks=4), 30), 2)
-
-
-@pytest.fixture(scope="module")
-def known_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_known_log(tmp_path_factory.mktemp("forecast"))
 
 
 def test_forecast_scenario_covers_the_next_weeks(known_log: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from fit_helpers import BLOCKS, TRUTH, known_scenario, write_known_log
+from fit_helpers import BLOCKS, TRUTH, known_scenario, shared_known_log
 
 from omnistaff.fit import fit_contact_log, read_contact_log
 from omnistaff.fit.writer import scenario_from_fit, scenario_yaml
@@ -22,6 +22,11 @@ from omnistaff.sim.contact_log import LOG_COLUMNS
 WIDEN = 2.81 / 1.96
 
 
+@pytest.fixture(scope="module")
+def known_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_known_log(tmp_path_factory.getbasetemp())
+
+
 def within(truth: float, estimate: float, low: float, high: float) -> bool:
     """`truth` inside the interval [low, high] of `estimate`, widened to 99.5%."""
     return (estimate - WIDEN * (estimate - low) <= truth
@@ -29,17 +34,12 @@ def within(truth: float, estimate: float, low: float, high: float) -> bool:
 
 
 @pytest.fixture(scope="module")
-def log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_known_log(tmp_path_factory.mktemp("roundtrip"))
+def fitted(known_log: Path):
+    return fit_contact_log(read_contact_log(known_log), 30, deferred=("email",))
 
 
-@pytest.fixture(scope="module")
-def fitted(log_path: Path):
-    return fit_contact_log(read_contact_log(log_path), 30, deferred=("email",))
-
-
-def test_log_has_the_documented_columns_and_every_queued_contact(log_path: Path) -> None:
-    log = pd.read_csv(log_path)
+def test_log_has_the_documented_columns_and_every_queued_contact(known_log: Path) -> None:
+    log = pd.read_csv(known_log)
     assert tuple(log.columns) == LOG_COLUMNS
     answered = log["answered_at"].notna()
     assert not (answered & log["abandoned_at"].notna()).any()
