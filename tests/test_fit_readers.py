@@ -130,3 +130,13 @@ def test_interval_report_columns_grid_and_duplicates(tmp_path: Path) -> None:
         read_interval_report(write(tmp_path, head + "phone,2026-03-02 08:10,1,1,0,1,1\n"))
     with pytest.raises(LogError, match="'offered' is negative at row 2"):
         read_interval_report(write(tmp_path, head + "phone,2026-03-02 08:00,-1,1,0,1,1\n"))
+
+
+def test_names_become_scenario_names_and_say_so(tmp_path: Path) -> None:
+    text = ("channel,arrived_at,answered_at,abandoned_at,handle_seconds,group\n"
+            "Phone - Sales,2026-03-02T08:00:00,2026-03-02T08:00:10,,180,Team 1\n"
+            "24h chat,2026-03-02T08:00:00,2026-03-02T08:00:10,,180,Team 1\n")
+    log = read_contact_log(write(tmp_path, text))
+    assert log.channels == ["Phone_-_Sales", "c_24h_chat"]
+    assert set(log.frame["group"]) == {"Team_1"}
+    assert any("'Phone - Sales' renamed 'Phone_-_Sales'" in n for n in log.notes)

@@ -15,7 +15,7 @@ from omnistaff.fit.arrivals import ArrivalFit, SharedDays, binned_counts, fit_ar
 from omnistaff.fit.handle import HandleFit, fit_handle_times
 from omnistaff.fit.mapping import LogError
 from omnistaff.fit.patience import PatienceFit, fit_patience
-from omnistaff.fit.readers import ContactLog, IntervalReport
+from omnistaff.fit.readers import ContactLog, IntervalReport, plain_name
 from omnistaff.scenarios.distributions import Lognormal
 
 
@@ -57,7 +57,7 @@ def fit_contact_log(log: ContactLog, interval_minutes: int = 30,
                     deferred: tuple[str, ...] = ()) -> LogFit:
     """Fit a contact-level log."""
     _check_interval(interval_minutes)
-    _check_deferred(deferred, log.channels)
+    deferred = _check_deferred(deferred, log.channels)
     frame = log.frame
     end = frame[["arrived_at", "answered_at", "abandoned_at"]].max().max()
     days = (frame["arrived_at"].min(), frame["arrived_at"].max())
@@ -89,7 +89,7 @@ def fit_contact_log(log: ContactLog, interval_minutes: int = 30,
 
 def fit_interval_report(report: IntervalReport, deferred: tuple[str, ...] = ()) -> LogFit:
     """Fit an interval-level report (offered, answered, abandoned, AHT, agents)."""
-    _check_deferred(deferred, report.channels)
+    deferred = _check_deferred(deferred, report.channels)
     frame = report.frame
     minutes = report.interval_minutes
     fits = {}
@@ -120,11 +120,14 @@ def _check_interval(minutes: int) -> None:
         raise LogError(f"--interval {minutes}: give 15 or 30 (minutes per reporting interval)")
 
 
-def _check_deferred(deferred: tuple[str, ...], channels: list[str]) -> None:
+def _check_deferred(deferred: tuple[str, ...], channels: list[str]) -> tuple[str, ...]:
+    """The deferred channels, by their names in the fitted scenario."""
+    deferred = tuple(plain_name(name) for name in deferred)
     for name in deferred:
         if name not in channels:
             raise LogError(f"deferred: '{name[:64]}' is not a channel of the log (its "
                            f"channels: {', '.join(channels)}); check the spelling")
+    return deferred
 
 
 def _seconds(deltas: pd.Series) -> np.ndarray:
@@ -147,15 +150,11 @@ def _groups_from_log(frame: pd.DataFrame, channels: list[str]) -> dict[str, list
     counts = answered.groupby(["group", "channel"]).size().sort_values(ascending=False)
     groups: dict[str, list[str]] = {}
     for (group, channel), _ in counts.items():
-        groups.setdefault(_group_name(str(group)), []).append(str(channel))
+        groups.setdefault(str(group), []).append(str(channel))
     unanswered = [c for c in channels if not any(c in g for g in groups.values())]
     if unanswered:
         groups.setdefault("agents", []).extend(unanswered)
     return groups
-
-
-def _group_name(text: str) -> str:
-    return text.strip()[:64] or "agents"
 
 
 def _weekday_means(grid: pd.DataFrame) -> np.ndarray:

@@ -8,6 +8,7 @@ echoed at length).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,15 +129,18 @@ def read_contact_log(path: Path, mapping: LogMapping | None = None) -> ContactLo
         raise LogError(f"'{path.name}' has neither column '{names['answered_at']}' nor "
                        f"'{names['abandoned_at']}'; give at least one (answer time, "
                        "abandonment time), or map yours with --column answered_at=NAME")
-    frame = pd.DataFrame({"channel": _channels(raw[names["channel"]], names["channel"])})
+    channels, renamed = plain_names(_channels(raw[names["channel"]], names["channel"]))
+    frame = pd.DataFrame({"channel": channels})
     for key in ("arrived_at", "answered_at", "abandoned_at"):
         column = names[key]
         frame[key] = (mapping.timestamps(raw[column], column) if column in raw.columns
                       else pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"))
     frame["handle_seconds"] = _numbers(raw[names["handle_seconds"]], names["handle_seconds"])
     if names["group"] in raw.columns:
-        frame["group"] = raw[names["group"]].astype(str).str.strip().replace("", np.nan)
-    notes = _check_contacts(frame, names)
+        groups = raw[names["group"]].astype(str).str.strip()
+        frame["group"], renamed_groups = plain_names(groups.where(groups != "", None))
+        renamed += renamed_groups
+    notes = (*_check_contacts(frame, names), *renamed)
     _check_span(frame["arrived_at"], names["arrived_at"])
     return ContactLog(frame, path.name, notes)
 
@@ -148,7 +152,8 @@ def read_interval_report(path: Path, mapping: LogMapping | None = None) -> Inter
     raw = read_table(path)
     names = mapping.interval_columns()
     _require(raw, names, ("channel", "interval_start", "offered"), path.name, mapping)
-    frame = pd.DataFrame({"channel": _channels(raw[names["channel"]], names["channel"])})
+    channels, renamed = plain_names(_channels(raw[names["channel"]], names["channel"]))
+    frame = pd.DataFrame({"channel": channels})
     frame["interval_start"] = mapping.timestamps(raw[names["interval_start"]],
                                                  names["interval_start"])
     if frame["interval_start"].isna().any():
@@ -166,7 +171,8 @@ def read_interval_report(path: Path, mapping: LogMapping | None = None) -> Inter
         raise LogError(f"row {row} repeats a channel and '{names['interval_start']}' given "
                        "before; give each channel's interval once")
     _check_span(frame["interval_start"], names["interval_start"])
-    return IntervalReport(frame, _interval_minutes(frame, names["interval_start"]), path.name)
+    return IntervalReport(frame, _interval_minutes(frame, names["interval_start"]), path.name,
+                          tuple(renamed))
 
 
 def _require(raw: pd.DataFrame, names: dict[str, str], keys: tuple[str, ...], source: str,
@@ -177,6 +183,25 @@ def _require(raw: pd.DataFrame, names: dict[str, str], keys: tuple[str, ...], so
             raise LogError(f"'{source}' has no column '{names[key]}' (its columns: {listed}); "
                            f"rename it, or map yours with --column {key}=NAME or a mapping "
                            "file")
+
+
+def plain_name(text: str) -> str:
+    """`text` as a name a scenario accepts."""
+    plain = re.sub(r"[^A-Za-z0-9_-]+", "_", text.strip()).strip("_") or "unnamed"
+    return (plain if plain[0].isalpha() else f"c_{plain}")[:60]
+
+
+def plain_names(values: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Names a scenario accepts (a letter, then letters, digits, _ or -): other characters
+    become _, a leading non-letter gets `c_`; notes say what was renamed."""
+    names: dict[str, str] = {}
+    for original in values.dropna().unique():
+        plain = plain_name(str(original))
+        while plain in names.values():
+            plain += "_"
+        names[original] = plain
+    notes = [f"'{o[:40]}' renamed '{p}' (a scenario name)" for o, p in names.items() if o != p]
+    return values.map(names), notes
 
 
 def _channels(column: pd.Series, name: str) -> pd.Series:
