@@ -78,8 +78,9 @@ def daily_figure(channel: ChannelFit) -> go.Figure:
     mean = a.expected_daily
     sd = np.sqrt(mean + (a.day_cv.value * mean) ** 2)
     fig = go.Figure([
-        go.Scatter(x=mean.index, y=mean + 1.96 * sd, line={"width": 0}, showlegend=False),
-        go.Scatter(x=mean.index, y=(mean - 1.96 * sd).clip(lower=0), fill="tonexty",
+        go.Scatter(x=mean.index, y=mean + 1.96 * sd, line={"width": 0}, showlegend=False,
+                   mode="lines"),
+        go.Scatter(x=mean.index, y=(mean - 1.96 * sd).clip(lower=0), fill="tonexty", mode="lines",
                    line={"width": 0}, name="95% band (fitted)", fillcolor="rgba(76,120,168,.2)"),
         go.Scatter(x=mean.index, y=mean, name="fitted weekday mean", mode="lines"),
         go.Scatter(x=a.daily.index, y=a.daily, name="observed", mode="markers")])
@@ -136,8 +137,8 @@ def forecast_figure(channel: ChannelFit, forecast: DailyForecast) -> go.Figure:
     f = forecast.frame
     fig = go.Figure([
         go.Scatter(x=daily.index, y=daily, name="history", mode="lines+markers"),
-        go.Scatter(x=f["date"], y=f["high"], line={"width": 0}, showlegend=False),
-        go.Scatter(x=f["date"], y=f["low"], fill="tonexty", line={"width": 0},
+        go.Scatter(x=f["date"], y=f["high"], line={"width": 0}, showlegend=False, mode="lines"),
+        go.Scatter(x=f["date"], y=f["low"], fill="tonexty", line={"width": 0}, mode="lines",
                    name="95% prediction interval", fillcolor="rgba(228,87,86,.2)"),
         go.Scatter(x=f["date"], y=f["mean"], name="forecast", mode="lines+markers")])
     fig.update_layout(title=f"{channel.name}: forecast per day (day CV {forecast.day_cv:.3f})",
