@@ -246,6 +246,8 @@ def _table(frame: pd.DataFrame, title: str) -> Table:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return f"{value:,}"
     if isinstance(value, float | np.floating):
         if not math.isfinite(value):
             return "" if math.isnan(value) else "∞"
