@@ -148,7 +148,7 @@ def shared_days(fits: list[ArrivalFit]) -> SharedDays | None:
     """The correlation of day ratios between channels, over the days they share."""
     if len(fits) < 2:
         return None
-    ratios = pd.concat([f.ratios() for f in fits], axis=1).dropna()
+    ratios = pd.concat([f.ratios() for f in fits], axis=1, sort=True).dropna()
     if len(ratios) < 4:
         return None
     corr = ratios.corr()
