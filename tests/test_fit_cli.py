@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from fit_helpers import shared_known_log
 from typer.testing import CliRunner
@@ -85,3 +87,35 @@ def test_simulate_writes_a_contact_log_fit_reads(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert set(load_scenario(tmp_path / "f.yaml").channels) == {"phone", "chat", "email",
                                                                 "social"}
+
+
+def test_interval_report_with_staffing(tmp_path: Path) -> None:
+    """A two-week hourly report: counts split into half hours, agents staffed per weekday
+    and interval become the scenario's staffing."""
+    starts = pd.date_range("2026-03-02", periods=14 * 24, freq="h")
+    hour = starts.hour.to_numpy()
+    open_hours = (hour >= 8) & (hour < 18)
+    offered = np.where(open_hours, 40 + (starts.day % 3), 0)
+    report = pd.DataFrame({
+        "channel": "Phone Sales", "interval_start": starts.strftime("%Y-%m-%d %H:%M"),
+        "offered": offered, "answered": (offered * 0.9).round(),
+        "abandoned": offered - (offered * 0.9).round(),
+        "aht_seconds": np.where(open_hours, 180 + 10 * (hour % 2), np.nan),
+        "agents": np.where(open_hours, 4 + (hour >= 12), 0),
+        "mean_wait_seconds": np.where(open_hours, 30.0, np.nan)})
+    path = tmp_path / "report.csv"
+    report.to_csv(path, index=False)
+    out = tmp_path / "fitted.yaml"
+    result = runner.invoke(app, ["fit", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "renamed 'Phone_Sales'" in " ".join(result.output.split())
+    scenario = load_scenario(out)
+    staffing = scenario.staffing.per_interval["Phone_Sales_agents"]
+    assert len(staffing) == 7 * 48
+    assert staffing[16] == 4 and staffing[24] == 5 and staffing[0] == 0  # 08:00, 12:00, 00:00
+    counts = np.asarray(scenario.channels["Phone_Sales"].arrivals.counts)
+    assert counts.sum() == pytest.approx(offered.sum() / 2)  # two weeks -> one mean week
+    assert counts[16] == pytest.approx(counts[17])  # an hour split into two half hours
+    patience = scenario.channels["Phone_Sales"].patience.mean
+    waited = (report["mean_wait_seconds"].fillna(0) * offered).sum()
+    assert patience == pytest.approx(waited / report["abandoned"].sum(), rel=1e-3)
