@@ -28,6 +28,8 @@ def test_sample_fits_as_the_docs_say() -> None:
     assert chat.mean_low <= 420 <= chat.mean_high
     # a busy-day factor shared by every channel: every pair is linked
     assert len(fitted.shared.linked) == 3
+    (factor,) = fitted.shared.factors
+    assert factor.channels == ("chat", "email", "phone") and factor.low <= 0.10 <= factor.high
     assert fitted.groups == {"phone_team": ["phone"], "digital_team": ["chat", "email"]}
 
 

@@ -70,14 +70,25 @@ class ArrivalFit:
 
 
 @dataclass(frozen=True)
+class SharedFactor:
+    """Channels whose busy days coincide, and the CV of the day level they share (from the
+    covariance of their day ratios), with a 95% bootstrap interval over days."""
+
+    channels: tuple[str, ...]
+    cv: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class SharedDays:
-    """Whether channels' busy days coincide: the correlation of their day ratios and the
-    shared day-level CV their covariance implies."""
+    """Whether channels' busy days coincide: the correlation of their day ratios (each pair
+    over the days both are open), the linked pairs and the shared factors they form."""
 
     correlation: pd.DataFrame
-    shared_cv: float | None
     #: pairs whose correlation's 95% interval lies above 0.
     linked: tuple[tuple[str, str], ...]
+    factors: tuple[SharedFactor, ...]
     days: int
 
 
@@ -145,22 +156,44 @@ def day_cv(observed: pd.DataFrame) -> DayCV:
 
 
 def shared_days(fits: list[ArrivalFit]) -> SharedDays | None:
-    """The correlation of day ratios between channels, over the days they share."""
+    """The correlation of day ratios between channels, and the shared factors of the
+    channels linked (directly or through each other) by a correlation above 0."""
     if len(fits) < 2:
         return None
-    ratios = pd.concat([f.ratios() for f in fits], axis=1, sort=True).dropna()
-    if len(ratios) < 4:
-        return None
-    corr = ratios.corr()
+    ratios = pd.concat([f.ratios() for f in fits], axis=1, sort=True)
+    corr = ratios.corr(min_periods=4)
     linked = []
-    covariances = []
     for a, b in itertools.combinations(ratios.columns, 2):
-        r = float(corr.loc[a, b])
-        if _correlation_low(r, len(ratios)) > 0:
-            linked.append((a, b))
-            covariances.append(float(np.cov(ratios[a], ratios[b])[0, 1]))
-    shared = math.sqrt(max(float(np.mean(covariances)), 0.0)) if covariances else None
-    return SharedDays(corr, shared, tuple(linked), len(ratios))
+        both = int(ratios[[a, b]].dropna().shape[0])
+        if _correlation_low(float(corr.loc[a, b]), both) > 0:
+            linked.append((str(a), str(b)))
+    factors = tuple(_factor(ratios, component, linked) for component in _components(linked))
+    return SharedDays(corr, tuple(linked), factors, int(ratios.dropna().shape[0]))
+
+
+def _components(pairs: list[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """Channels joined by linked pairs, each group sorted, in order of their first pair."""
+    groups: list[set[str]] = []
+    for a, b in pairs:
+        touching = [g for g in groups if a in g or b in g]
+        merged = set().union(*touching, {a, b})
+        groups = [g for g in groups if g not in touching] + [merged]
+    return [tuple(sorted(g)) for g in groups]
+
+
+def _factor(ratios: pd.DataFrame, channels: tuple[str, ...],
+            linked: list[tuple[str, str]]) -> SharedFactor:
+    pairs = [(a, b) for a, b in linked if a in channels]
+    frame = ratios[list(channels)]
+
+    def shared(rows: pd.DataFrame) -> float:
+        covs = [rows[[a, b]].dropna().cov().iloc[0, 1] for a, b in pairs]
+        return math.sqrt(max(float(np.nanmean(covs)), 0.0))
+
+    rng = np.random.default_rng(0)
+    draws = [shared(frame.iloc[rng.integers(0, len(frame), len(frame))]) for _ in range(200)]
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return SharedFactor(channels, shared(frame), float(low), float(high))
 
 
 def _correlation_low(r: float, n: int) -> float:

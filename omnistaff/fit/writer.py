@@ -53,7 +53,9 @@ def scenario_from_fit(fit: LogFit, horizon: Horizon | None = None,
     if hourly_cost is None:
         notes.append("cost not in the log: 1 per agent-hour (currency agent-h, so costs are "
                      "paid agent-hours); give --hourly-cost or edit groups.*.hourly_cost")
-    channels = {n: _channel(c, horizon.counts[n], horizon.day_cv[n]) for n, c in
+    busyness, own_cv, note = _busyness(fit, horizon.day_cv)
+    notes.append(note)
+    channels = {n: _channel(c, horizon.counts[n], own_cv[n]) for n, c in
                 fit.channels.items()}
     staffing, note = _staffing(fit, horizon)
     notes.append(note)
@@ -69,7 +71,30 @@ def scenario_from_fit(fit: LogFit, horizon: Horizon | None = None,
                        else hourly_cost} for g, skills in fit.groups.items()},
         "staffing": {"per_interval": staffing},
     }
+    if busyness:
+        data["busyness"] = busyness
     return scenario_from_dict(data, "fitted scenario"), notes
+
+
+def _busyness(fit: LogFit, day_cv: dict[str, float]
+              ) -> tuple[dict[str, dict], dict[str, float], str]:
+    """Shared day-level factors where the log shows them and the scenario format has them
+    (`busyness`), each channel's own day_cv then the rest: (1 + c²) = (1 + s²)(1 + own²)."""
+    factors = fit.shared.factors if fit.shared is not None else ()
+    if not factors:
+        return {}, day_cv, "day_cv: each channel's own (no two channels' busy days linked)"
+    if "busyness" not in Scenario.model_fields:
+        return {}, day_cv, ("day_cv: each channel's own; busy days are shared (see the "
+                            "correlation table), which this scenario format cannot state")
+    busyness, own = {}, dict(day_cv)
+    for i, factor in enumerate(factors):
+        busyness["busy_days" if len(factors) == 1 else f"busy_days_{i + 1}"] = {
+            "cv": round(min(factor.cv, 1.0), 4), "channels": list(factor.channels)}
+        for name in factor.channels:
+            rest = (1 + day_cv[name] ** 2) / (1 + factor.cv**2) - 1
+            own[name] = math.sqrt(max(rest, 0.0))
+    return busyness, own, ("busyness: busy days shared by " + "; ".join(
+        ", ".join(f.channels) for f in factors) + ", each channel's day_cv the rest on top")
 
 
 def _channel(fit: ChannelFit, counts: np.ndarray, day_cv: float) -> dict:

@@ -192,15 +192,14 @@ def _print_fit(fitted: LogFit) -> None:
                          "day-level CV, 95% intervals"))
     if fitted.shared is not None:
         shared = fitted.shared
-        link = (f"busy days are shared (correlation's 95% interval above 0) by "
-                f"{', '.join('-'.join(p) for p in shared.linked)}; shared day CV "
-                f"{shared.shared_cv:.3f}" if shared.linked else "no two channels' busy days "
-                "are significantly correlated")
+        link = ("busy days are shared (correlation's 95% interval above 0): " + "; ".join(
+            f"{', '.join(f.channels)} with a shared day CV of {f.cv:.3f} [{f.low:.3f}, "
+            f"{f.high:.3f}]" for f in shared.factors) if shared.factors
+            else "no two channels' busy days are significantly correlated")
         corr = shared.correlation.round(3).reset_index(names="channel")
         console.print(_table(corr, f"Day levels: correlation between channels over "
                              f"{shared.days} days"))
-        console.print(f"  {link}; each channel's day_cv is written on its own.",
-                      highlight=False)
+        console.print(f"  {link}.", highlight=False)
     h = handle_table(fitted)
     handle = pd.DataFrame({
         "channel": h["channel"], "contacts": h["contacts"],
