@@ -16,8 +16,10 @@ from fit_helpers import BLOCKS, TRUTH, known_scenario, shared_known_log
 
 from omnistaff.fit import fit_contact_log, read_contact_log
 from omnistaff.fit.writer import scenario_from_fit, scenario_yaml
-from omnistaff.scenarios.loader import parse_scenario
-from omnistaff.sim.contact_log import LOG_COLUMNS
+from omnistaff.scenarios.loader import parse_scenario, scenario_from_dict
+from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.contact_log import LOG_COLUMNS, contact_log, log_start
+from omnistaff.sim.run import simulate
 
 WIDEN = 2.81 / 1.96
 
@@ -109,3 +111,31 @@ def test_written_scenario_validates_and_keeps_the_fit(fitted) -> None:
     assert again.channels["email"].mode == "deferred"
     assert set(again.staffing.per_interval) == {"phone_team", "email_team"}
     assert any("staffing estimated" in n for n in notes)
+
+
+@pytest.mark.skipif("busyness" not in Scenario.model_fields,
+                    reason="the scenario format has no shared busyness factor yet")
+def test_shared_busyness_recovered_and_written(tmp_path: Path) -> None:
+    """Phone and chat share a busy-day factor (CV 0.12), email does not: the fit links the
+    two, its interval holds 0.12, and the scenario written shares it the same way."""
+    data = known_scenario().model_dump(mode="json", exclude_none=True)
+    data["channels"]["chat"] = {**data["channels"]["phone"], "arrivals": {
+        **data["channels"]["phone"]["arrivals"], "weekly_volume": 1500, "day_cv": 0.03}}
+    data["channels"]["phone"]["arrivals"]["day_cv"] = 0.03
+    data["groups"]["phone_team"]["skills"] = [{"channel": "phone"}, {"channel": "chat"}]
+    data["staffing"]["per_interval"]["phone_team"] = [5] * 48
+    data["busyness"] = {"busy": {"cv": 0.12, "channels": ["phone", "chat"]}}
+    scenario = scenario_from_dict(data)
+    start = log_start("mon")
+    logs = [contact_log(simulate(scenario, replication=r, contacts=True),
+                        start + pd.Timedelta(days=28 * r)) for r in range(BLOCKS)]
+    path = tmp_path / "log.csv"
+    pd.concat(logs, ignore_index=True).to_csv(path, index=False)
+    fitted = fit_contact_log(read_contact_log(path), 30, deferred=("email",))
+    (factor,) = fitted.shared.factors
+    assert factor.channels == ("chat", "phone")
+    assert within(0.12, factor.cv, factor.low, factor.high)
+    written, _ = scenario_from_fit(fitted)
+    (busy,) = written.busyness.values()
+    assert set(busy.channels) == {"chat", "phone"} and busy.cv == pytest.approx(factor.cv,
+                                                                                 abs=1e-4)
