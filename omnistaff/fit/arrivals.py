@@ -187,13 +187,24 @@ def _factor(ratios: pd.DataFrame, channels: tuple[str, ...],
     frame = ratios[list(channels)]
 
     def shared(rows: pd.DataFrame) -> float:
-        covs = [rows[[a, b]].dropna().cov().iloc[0, 1] for a, b in pairs]
-        return math.sqrt(max(float(np.nanmean(covs)), 0.0))
+        return math.sqrt(max(float(np.nanmean([_covariance(rows, a, b) for a, b in pairs])),
+                             0.0))
 
     rng = np.random.default_rng(0)
     draws = [shared(frame.iloc[rng.integers(0, len(frame), len(frame))]) for _ in range(200)]
     low, high = np.quantile(draws, [0.025, 0.975])
     return SharedFactor(channels, shared(frame), float(low), float(high))
+
+
+def _covariance(ratios: pd.DataFrame, a: str, b: str) -> float:
+    """The covariance of two channels' day ratios over the days both are open: each ratio's
+    mean is 1 within a weekday by construction, so k weekday means were estimated and the
+    cross-products are divided by n - k."""
+    both = ratios[[a, b]].dropna()
+    dof = len(both) - both.index.day_of_week.nunique()
+    if dof <= 0:
+        return math.nan
+    return float(((both[a] - 1) * (both[b] - 1)).sum() / dof)
 
 
 def _correlation_low(r: float, n: int) -> float:
