@@ -3,6 +3,7 @@ row and the fix; mappings, formats, zones and Parquet are read as documented."""
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pandas as pd
@@ -72,6 +73,14 @@ def test_size_row_and_encoding_limits(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "not UTF-8" in error_of(latin)
     assert "no such file" in error_of(tmp_path / "missing.csv")
     assert "no rows" in error_of(write(tmp_path, HEADER, "empty.csv"))
+    packed = tmp_path / "log.csv.gz"
+    packed.write_bytes(gzip.compress((HEADER + GOOD * 2000).encode()))
+    monkeypatch.setattr(readers, "MAX_LOG_BYTES", 50_000)  # the file is far smaller packed
+    assert packed.stat().st_size < 50_000 and "unpacks to more than" in error_of(packed)
+    monkeypatch.setattr(readers, "MAX_LOG_BYTES", 10**9)
+    (tmp_path / "bad.csv.gz").write_bytes(b"not gzip")
+    assert "not a readable gzip" in error_of(tmp_path / "bad.csv.gz")
+    assert "compress a log with gzip" in error_of(write(tmp_path, "x", "log.csv.bz2"))
     garbage = tmp_path / "x.parquet"
     garbage.write_bytes(b"not parquet at all")
     assert "not a readable Parquet" in error_of(garbage)

@@ -90,11 +90,16 @@ class LogMapping:
             return _naive(column, self.timezone)
         text = column.astype(str).str.strip()
         empty = column.isna() | text.isin(["", "nan", "NaT", "None", "<NA>"])
+        form = self.timestamp_format or "ISO8601"
         try:
-            parsed = pd.to_datetime(text.where(~empty), format=self.timestamp_format or
-                                    "ISO8601", errors="coerce", utc=_has_offset(text[~empty]))
-        except (ValueError, TypeError):
-            parsed = pd.Series(pd.NaT, index=column.index)
+            parsed = pd.to_datetime(text.where(~empty), format=form, errors="coerce",
+                                    utc=_has_offset(text[~empty]))
+        except (ValueError, TypeError):  # offsets further down than the rows looked at
+            try:
+                parsed = pd.to_datetime(text.where(~empty), format=form, errors="coerce",
+                                        utc=True)
+            except (ValueError, TypeError):
+                parsed = pd.Series(pd.NaT, index=column.index)
         bad = np.flatnonzero((parsed.isna() & ~empty).to_numpy())
         if bad.size:
             form = (f"the format '{self.timestamp_format}'" if self.timestamp_format

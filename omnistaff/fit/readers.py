@@ -8,9 +8,14 @@ echoed at length).
 
 from __future__ import annotations
 
+import gzip
+import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -63,18 +68,58 @@ def read_table(path: Path) -> pd.DataFrame:
     if path.stat().st_size > MAX_LOG_BYTES:
         raise LogError(f"'{path.name}' is larger than {MAX_LOG_BYTES / 1e9:g} GB; split it "
                        "by month and fit a shorter history")
-    if path.suffix.lower() in (".parquet", ".pq"):
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
         return _read_parquet(path)
+    if suffix in (".bz2", ".xz", ".zip", ".zst", ".tar"):
+        raise LogError(f"'{path.name}': compress a log with gzip (.csv.gz), or give it as "
+                       "plain CSV or Parquet")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, nrows=MAX_LOG_ROWS + 1,
-                            encoding="utf-8-sig", on_bad_lines="error")
-    except UnicodeDecodeError:
+        with _opened(path) as source:
+            frame = pd.read_csv(source, dtype=str, keep_default_na=False,
+                                nrows=MAX_LOG_ROWS + 1, encoding="utf-8-sig",
+                                on_bad_lines="error")
+    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise LogError(f"'{path.name}' is not a readable gzip file; compress it again, "
+                           "or give it as plain CSV") from None
         raise LogError(f"'{path.name}' is not UTF-8 text; save it as CSV (UTF-8) or Parquet"
                        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise LogError(f"'{path.name}' is not a readable CSV ({str(exc).splitlines()[0][:120]});"
                        " save it as comma-separated values with one header line") from None
     return _within_rows(frame, path)
+
+
+class _Bounded(io.RawIOBase):
+    """A decompressed stream that stops past MAX_LOG_BYTES (a small .gz can unpack to
+    terabytes)."""
+
+    def __init__(self, raw: IO[bytes], name: str) -> None:
+        self.raw, self.name, self.read_bytes = raw, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        self.read_bytes += len(data)
+        if self.read_bytes > MAX_LOG_BYTES:
+            raise LogError(f"'{self.name}' unpacks to more than {MAX_LOG_BYTES / 1e9:g} GB; "
+                           "split it by month and fit a shorter history")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[IO[bytes]]:
+    """The file's bytes, gunzipped (bounded) when it ends in .gz."""
+    if path.suffix.lower() != ".gz":
+        with path.open("rb") as plain:
+            yield plain
+        return
+    with gzip.open(path, "rb") as packed:
+        yield io.BufferedReader(_Bounded(packed, path.name))
 
 
 def column_names(path: Path) -> list[str]:
@@ -86,7 +131,8 @@ def column_names(path: Path) -> list[str]:
             import pyarrow.parquet as pq
 
             return [str(c).strip() for c in pq.ParquetFile(path).schema_arrow.names]
-        header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig")
+        with _opened(path) as source:
+            header = pd.read_csv(source, dtype=str, nrows=0, encoding="utf-8-sig")
     except Exception:  # any unreadable file is reported by the full read that follows
         return []
     return [str(c).strip() for c in header.columns]
