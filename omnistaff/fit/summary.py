@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from omnistaff.fit.fitting import LogFit
 from omnistaff.fit.forecast import Backtest, DailyForecast
+from omnistaff.fit.handle import Fitted
+from omnistaff.scenarios.distributions import Exponential, Gamma, Lognormal
 
 
 def arrivals_table(fit: LogFit) -> pd.DataFrame:
@@ -29,6 +33,10 @@ def handle_table(fit: LogFit) -> pd.DataFrame:
         row = {"channel": name, "contacts": h.count, "mean_seconds": h.mean,
                "mean_ci95": h.mean_ci95, "cv": h.cv, "cv_low": h.cv_ci[0],
                "cv_high": h.cv_ci[1], "chosen": h.family}
+        if h.values.size:
+            for q in (0.5, 0.9):
+                row[f"p{q * 100:.0f}_observed"] = float(np.quantile(h.values, q))
+                row[f"p{q * 100:.0f}_fitted"] = fitted_quantile(h.chosen, q)
         for _, cand in h.candidates.iterrows():
             row[f"aic_{cand['family']}"] = cand["aic"]
             row[f"ks_{cand['family']}"] = cand["ks_distance"]
@@ -47,17 +55,41 @@ def patience_table(fit: LogFit) -> pd.DataFrame:
         if p is None:
             rows.append({"channel": name, "fitted": "nobody abandoned: no patience"})
             continue
-        km_median = _km_median(p.curve)
-        rows.append({"channel": name, "fitted": "exponential", "abandoned": p.abandoned,
-                     "censored": p.censored, "mean_seconds": p.mean, "mean_low": p.mean_low,
-                     "mean_high": p.mean_high, "exp_median": p.mean * math.log(2),
-                     "km_median": km_median})
+        row = {"channel": name, "fitted": "exponential", "abandoned": p.abandoned,
+               "censored": p.censored, "mean_seconds": p.mean, "mean_low": p.mean_low,
+               "mean_high": p.mean_high, "exp_median": p.mean * math.log(2),
+               "km_median": _km_median(p.curve)}
+        if not p.curve.empty:
+            for t in (60, 180):
+                row[f"waiting_{t}s_km"] = _km_at(p.curve, t)
+                row[f"waiting_{t}s_exp"] = math.exp(-t / p.mean)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
 def _km_median(curve: pd.DataFrame) -> float:
     below = curve[curve["survival"] <= 0.5]
     return float(below["seconds"].iloc[0]) if not below.empty else math.nan
+
+
+def _km_at(curve: pd.DataFrame, seconds: float) -> float:
+    """The Kaplan-Meier share still waiting at a time (its curve is a step function)."""
+    before = curve[curve["seconds"] <= seconds]
+    return 1.0 if before.empty else float(before["survival"].iloc[-1])
+
+
+def fitted_quantile(dist: Fitted, q: float) -> float:
+    """A quantile of a fitted handle-time distribution."""
+    if isinstance(dist, Lognormal):
+        sigma2 = math.log1p(dist.cv**2)
+        return float(stats.lognorm.ppf(q, math.sqrt(sigma2),
+                                       scale=dist.mean * math.exp(-sigma2 / 2)))
+    if isinstance(dist, Gamma):
+        shape = 1 / dist.cv**2
+        return float(stats.gamma.ppf(q, shape, scale=dist.mean / shape))
+    if isinstance(dist, Exponential):
+        return float(stats.expon.ppf(q, scale=dist.mean))
+    return float(np.quantile(dist.samples, q))
 
 
 def shared_table(fit: LogFit) -> pd.DataFrame | None:

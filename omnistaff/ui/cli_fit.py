@@ -208,15 +208,49 @@ def _print_fit(fitted: LogFit) -> None:
         "CV [95%]": [_range(v, lo, hi) for v, lo, hi in zip(h["cv"], h["cv_low"], h["cv_high"],
                                                             strict=True)],
         "chosen": h["chosen"]})
-    for family, short in (("lognormal", "logn"), ("gamma", "gamma"), ("exponential", "exp")):
-        if f"aic_{family}" in h:
-            handle[f"AIC {short}"] = h[f"aic_{family}"]
-            handle[f"KS {short}"] = h[f"ks_{family}"]
-    console.print(_table(handle, "Handle time: candidates by AIC (lower is "
-                         "better) and KS distance; empirical when the best is off by > 0.05"))
-    console.print(_table(patience_table(fitted), "Patience from censored waits (answered "
-                         "waits are censored): exponential MLE, 95% interval; medians, "
-                         "exponential vs Kaplan-Meier"))
+    if "p50_observed" in h:
+        handle["median s: seen / fit"] = [
+            f"{o:.0f} / {f:.0f}" for o, f in zip(h["p50_observed"], h["p50_fitted"], strict=True)]
+        handle["p90 s: seen / fit"] = [
+            f"{o:.0f} / {f:.0f}" for o, f in zip(h["p90_observed"], h["p90_fitted"], strict=True)]
+    console.print(_table(handle, "Handle time: mean with its 95% interval, CV, the family "
+                         "chosen; quantiles observed against fitted"))
+    if h.get("aic_lognormal", pd.Series(dtype=float)).notna().any():
+        console.print(_table(_candidates(fitted), "Handle-time candidates: the lowest AIC is "
+                             "chosen unless its KS distance exceeds 0.05 (then empirical)"))
+    console.print(_table(_patience_view(patience_table(fitted)), "Patience from censored "
+                         "waits (answered waits are censored): exponential MLE, 95% "
+                         "interval; share still waiting, exponential / Kaplan-Meier"))
+
+
+def _candidates(fitted: LogFit) -> pd.DataFrame:
+    rows = []
+    for name, channel in fitted.channels.items():
+        for _, c in channel.handle.candidates.iterrows():
+            rows.append({"channel": name, "family": c["family"], "AIC": c["aic"],
+                         "KS distance": c["ks_distance"],
+                         "chosen": "yes" if c["family"] == channel.handle.family else ""})
+    return pd.DataFrame(rows)
+
+
+def _patience_view(p: pd.DataFrame) -> pd.DataFrame:
+    view = p[["channel", "fitted"]].copy()
+    if "mean_seconds" not in p:
+        return view
+    fitted = p["mean_seconds"].notna()
+    view["abandoned / censored"] = [f"{a:,.0f} / {c:,.0f}" if f else "" for a, c, f in
+                                    zip(p["abandoned"], p["censored"], fitted, strict=True)]
+    view["mean s [95%]"] = [f"{m:.0f} [{lo:.0f}, {hi:.0f}]" if f else "" for m, lo, hi, f in
+                            zip(p["mean_seconds"], p["mean_low"], p["mean_high"], fitted,
+                                strict=True)]
+    view["median s"] = [f"{e:.0f} / {k:.0f}" if f else "" for e, k, f in
+                                  zip(p["exp_median"], p["km_median"], fitted, strict=True)]
+    for t in (60, 180):
+        if f"waiting_{t}s_km" in p:
+            view[f"at {t} s"] = [
+                f"{e:.3f} / {k:.3f}" if pd.notna(k) else "" for e, k in
+                zip(p[f"waiting_{t}s_exp"], p[f"waiting_{t}s_km"], strict=True)]
+    return view
 
 
 def _range(value: float, low: float, high: float) -> str:
