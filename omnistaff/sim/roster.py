@@ -37,7 +37,8 @@ def planned_shifts(scenario: Scenario) -> list[tuple[str, float, float, tuple]]:
     planned: list[tuple[str, float, float, tuple]] = []
     for shift in scenario.staffing.shifts:
         for day in range(first_day, horizon.days):
-            if horizon.weekday(day) not in shift.days:  # the warm-up repeats the horizon
+            # the warm-up repeats the horizon
+            if not shift.worked_on(horizon.weekday(day), day % horizon.days // 7):
                 continue
             login = day * 86400.0 + clock_seconds(shift.start)
             breaks = tuple((login + b.after, b.duration, b.paid) for b in shift.breaks)
