@@ -131,8 +131,8 @@ def _print_fit(fitted: LogFit) -> None:
             f"{f.high:.3f}]" for f in shared.factors) if shared.factors
             else "no two channels' busy days are significantly correlated")
         corr = shared.correlation.round(3).reset_index(names="channel")
-        console.print(_table(corr, f"Day levels: correlation between channels over "
-                             f"{shared.days} days"))
+        console.print(_table(corr, "Day levels: correlation between channels, each pair "
+                             f"over the days both are open ({shared.days} days all are)"))
         console.print(f"  {link}.", highlight=False)
     h = handle_table(fitted)
     handle = pd.DataFrame({
