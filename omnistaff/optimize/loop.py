@@ -299,6 +299,11 @@ def _no_schedule(data: ScheduleData, report: SolveReport, settings: SolveSetting
     if report.infeasible:
         raise ScheduleInfeasible(infeasibility_reasons(data, settings.solver,
                                                        settings.time_limit))
+    if report.timed_out:
+        raise ScheduleInfeasible([
+            f"the safety net (optimizer.time_limit, {settings.time_limit:,.0f} s) stopped the "
+            "solver before it found a schedule, so the machine's speed decided: raise "
+            "optimizer.time_limit, or run on a less busy machine"])
     raise ScheduleInfeasible([
         f"the solver found no schedule within {settings.max_nodes:,} nodes per MIP "
         f"({report.status}); raise optimizer.max_nodes"])
