@@ -26,7 +26,7 @@ class Contract(Frozen):
         "contract; empty = every group. A group with a contract is planned in people on tours; "
         "one without keeps loose agent-shifts.")
     days_per_week: int = Field(default=5, ge=1, le=7, description="Days worked in every week "
-                               "(Monday to Sunday) of the horizon.")
+                               "of the horizon (days 0 to 6, 7 to 13, ...).")
     days_off_together: bool = Field(
         default=True, description="Whether a week's days off are consecutive days (on a "
         "one-week horizon, which repeats, Sunday and Monday count as consecutive).")
