@@ -16,12 +16,15 @@ from omnistaff.sim.kpis import (
     group_intervals,
     paid_seconds,
 )
-from omnistaff.sim.records import ANSWERED, ContactRecords
+from omnistaff.sim.pooled import pooled_channels
+from omnistaff.sim.records import ABANDONED, ANSWERED, EXPIRED, ContactRecords
 from omnistaff.sim.roster import AgentShift
 
 CHANNEL_COUNTS = ("offered", "answered", "abandoned", "expired", "deflected", "balked",
                   "blocked", "triaged_out", "waiting", "escalated", "answered_within_sla",
                   "sla_base")
+#: Outcomes of contacts that joined a queue and left it before the end.
+LEFT_QUEUE_OUTCOMES = (ANSWERED, ABANDONED, EXPIRED)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class SimResult:
     #: Handled work-seconds (after proficiency, with wrap-up), channels x groups, for contacts
     #: taken in the observation window: what costing splits each group's paid time by.
     work_seconds: pd.DataFrame | None = None
+    #: The channels pooled: counts summed, ratios over summed parts (`pooled.pooled_channels`).
+    total: pd.Series | None = None
 
 
 def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
@@ -49,18 +54,26 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
     by_group = group_intervals([group.load for group in model.groups],
                                exclusive_work(records, model.alone_rates()), scenario)
     paid = paid_seconds(roster, worked, scenario)
+    channels = channel_summary(by_interval, records, scenario)
     return SimResult(
         scenario_name=scenario.name,
         seed=seed,
         replication=replication,
         channel_intervals=by_interval,
         group_intervals=by_group,
-        channels=channel_summary(by_interval, records, scenario),
+        channels=channels,
         groups=group_summary(by_group, paid),
         contacts=contact_frame(records, scenario) if keep_contacts else None,
         work_seconds=pd.DataFrame(records.work_seconds, index=pd.Index(
             list(scenario.channels), name="channel"), columns=list(scenario.groups)),
+        total=pooled_channels(channels, _pooled_p90(records)),
     )
+
+
+def _pooled_p90(records: ContactRecords) -> float:
+    """The 90th percentile of every answered contact's wait, over all channels."""
+    answered = (records.arrival >= 0) & (records.outcome == ANSWERED)
+    return float(np.quantile(records.wait[answered], 0.9)) if answered.any() else np.nan
 
 
 def channel_summary(by_interval: pd.DataFrame, records: ContactRecords,
@@ -81,7 +94,19 @@ def channel_summary(by_interval: pd.DataFrame, records: ContactRecords,
     frame["response_mean_seconds"] = frame["asa_seconds"]
     frame["response_p90_seconds"] = waits.quantile(0.9).reindex(channels).to_numpy()
     frame["backlog_end"] = _per_row(by_interval["backlog_end"], len(names))[:, -1].astype(float)
+    frame["mean_wait_seconds"] = _mean_wait(records, len(names))
     return frame
+
+
+def _mean_wait(records: ContactRecords, channels: int) -> np.ndarray:
+    """Per channel: the mean time in queue of every contact that arrived in the horizon and
+    left the queue (answered, abandoned or expired; an abandoned one waited until it left),
+    the E[W] over all customers that Erlang A tables quote. Contacts still waiting at the
+    end are left out (their wait is censored)."""
+    left = (records.arrival >= 0) & np.isin(records.outcome, LEFT_QUEUE_OUTCOMES)
+    count = np.bincount(records.channel[left], minlength=channels)
+    total = np.bincount(records.channel[left], weights=records.wait[left], minlength=channels)
+    return _ratio(total, count)
 
 
 def group_summary(by_group: pd.DataFrame, paid: dict[str, float]) -> pd.DataFrame:
