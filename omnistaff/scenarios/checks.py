@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from omnistaff.scenarios.busyness import busyness_problems
 from omnistaff.scenarios.limits import (
     MAX_CONTACTS,
     MAX_NAME,
@@ -33,6 +34,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *_variant_name_problems(scenario),
         *_arrival_problems(scenario),
         *_size_problems(scenario),
+        *busyness_problems(scenario),
     ]
 
 

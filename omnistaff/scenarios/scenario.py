@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.busyness import Busyness
 from omnistaff.scenarios.channel import Channel
 from omnistaff.scenarios.checks import reference_problems
 from omnistaff.scenarios.limits import (
@@ -126,6 +127,12 @@ class Scenario(Frozen):
     groups: dict[str, AgentGroup] = Field(min_length=1, max_length=MAX_GROUPS,
                                           description="Agent groups by name (at most 200).")
     staffing: Staffing = Field(default_factory=Staffing)
+    busyness: dict[str, Busyness] = Field(
+        default_factory=dict, max_length=MAX_CHANNELS,
+        description="Day-level busyness factors by name, each shared by several channels: "
+        "one random multiplier per day (mean 1) applied to all of them, so a busy day is "
+        "busy on every channel, e.g. {all: {cv: 0.1, channels: [phone, chat]}}.",
+    )
     routing: Routing = Field(default_factory=Routing)
     reporting: Reporting = Field(default_factory=Reporting)
     optimizer: OptimizerSettings = Field(

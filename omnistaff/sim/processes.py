@@ -12,6 +12,7 @@ from typing import Any
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.busyness import shared_day_levels
 from omnistaff.sim.demand import draw_arrival_times, minute_rates
 from omnistaff.sim.engine import Model
 from omnistaff.sim.opening import opening_delay
@@ -126,11 +127,12 @@ class ArrivalStream:
 def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float], DrawColumns]]:
     """Per channel, the arrival times and attributes of its fresh contacts."""
     index = {name: i for i, name in enumerate(scenario.channels)}
+    shared = shared_day_levels(scenario, streams)
     plan = []
     for name, spec in scenario.channels.items():
         rates = minute_rates(spec.arrivals, scenario.horizon)
         times = draw_arrival_times(rates, scenario.horizon, spec.arrivals.day_cv,
-                                   streams.rng(f"channel:{name}", "arrivals"))
+                                   streams.rng(f"channel:{name}", "arrivals"), shared.get(name))
         draws = ContactDraws(name, spec, "arrivals", streams, index).draw(times.size)
         plan.append((column(times), draws))
     return plan
