@@ -13,6 +13,7 @@ from omnistaff.scenarios.limits import (
     MAX_TOTAL_AGENTS,
 )
 from omnistaff.scenarios.size import agents_at_once, expected_contacts
+from omnistaff.scenarios.start_state import start_state_problems
 from omnistaff.scenarios.units import WEEKDAYS
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *_arrival_problems(scenario),
         *_size_problems(scenario),
         *busyness_problems(scenario),
+        *start_state_problems(scenario),
     ]
 
 

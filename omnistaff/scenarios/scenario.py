@@ -19,6 +19,7 @@ from omnistaff.scenarios.limits import (
     MAX_TITLE,
     MAX_VARIANTS,
 )
+from omnistaff.scenarios.start_state import StartState
 from omnistaff.scenarios.templates import OptimizerSettings
 from omnistaff.scenarios.units import WEEKDAYS, Seconds, Weekday
 from omnistaff.scenarios.workforce import AgentGroup, Staffing
@@ -133,6 +134,9 @@ class Scenario(Frozen):
         "one random multiplier per day (mean 1) applied to all of them, so a busy day is "
         "busy on every channel, e.g. {all: {cv: 0.1, channels: [phone, chat]}}.",
     )
+    start_state: StartState | None = Field(
+        default=None, description="Contacts already waiting and deferred backlog at the "
+        "start, by channel and age, for a re-plan from now (none: the run starts empty).")
     routing: Routing = Field(default_factory=Routing)
     reporting: Reporting = Field(default_factory=Reporting)
     optimizer: OptimizerSettings = Field(

@@ -21,6 +21,7 @@ from omnistaff.sim.records import DEFLECTED, TRIAGED
 from omnistaff.sim.roster import AgentShift
 from omnistaff.sim.scheduling import NORMAL, reusable_event
 from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
+from omnistaff.sim.start_state import fresh_from
 from omnistaff.sim.state import ChannelState, Contact
 from omnistaff.sim.streams import Draws, Streams
 
@@ -140,6 +141,8 @@ def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float
         rates = minute_rates(spec.arrivals, scenario.horizon)
         times = draw_arrival_times(rates, scenario.horizon, spec.arrivals.day_cv,
                                    streams.rng(f"channel:{name}", "arrivals"), shared.get(name))
+        if scenario.start_state is not None:  # a re-plan from now: nothing arrives before
+            times = times[times >= fresh_from(scenario)]
         draws = ContactDraws(name, spec, "arrivals", streams, index).draw(
             times.size, period_of(spec, times, scenario.horizon))
         plan.append((column(times), draws))

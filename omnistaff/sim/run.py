@@ -15,6 +15,7 @@ from omnistaff.sim.processes import (
 )
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
+from omnistaff.sim.start_state import enqueue_start_state
 from omnistaff.sim.streams import Streams
 
 
@@ -35,6 +36,7 @@ def simulate(
     for channel, (times, draws) in zip(model.channels, arrival_plan(scenario, streams),
                                        strict=True):
         ArrivalStream(env, feeder, channel, times, draws)
+    enqueue_start_state(scenario, model, streams)
     roster = draw_roster(scenario, streams)
     worked: list[tuple[str, float, float, float, float]] = []
     for shift in roster:
