@@ -37,7 +37,23 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *_size_problems(scenario),
         *busyness_problems(scenario),
         *start_state_problems(scenario),
+        *_first_free_problems(scenario),
     ]
+
+
+def _first_free_problems(scenario: Scenario) -> list[Problem]:
+    """Under `first_free` the counts are agents on the queue: no shrinkage or absence."""
+    if scenario.staffing.per_interval_drop != "first_free":
+        return []
+    problems = []
+    for gname in scenario.staffing.per_interval:
+        group = scenario.groups.get(gname)
+        for field in ("shrinkage", "absenteeism"):
+            if group is not None and getattr(group, field) > 0:
+                problems.append((f"groups.{gname}.{field}", f"staffing.per_interval_drop "
+                                 f"first_free counts agents on the queue; set {field} to 0 "
+                                 "(fold it into the counts) or use per_interval_drop: levels"))
+    return problems
 
 
 def _name_problems(scenario: Scenario) -> list[Problem]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
@@ -146,4 +146,16 @@ class Staffing(Frozen):
         default_factory=dict, max_length=200,
         description="Agents logged in per interval, per group: one day's intervals "
         "(repeated every day) or the whole horizon's; at most 5,000 in one interval.",
+    )
+    per_interval_drop: Literal["levels", "first_free"] = Field(
+        default="levels", description="Who leaves when a group's `per_interval` count drops. "
+        "`levels` (default): the count is stacked agent-shifts, agent k working while the "
+        "count exceeds k, so the agents above the new count leave, finishing the contact in "
+        "hand, even while others sit idle; each is one person's run of intervals, paid for "
+        "it, as the optimizer's shifts are, and results stay as before. `first_free`: the "
+        "count is agents on the queue (an ACD report's agents staffed, ContactCenters' "
+        "semantics): idle agents leave at once, longest idle first, and if too few are idle "
+        "the next agents to finish a contact take no more and leave once they hold nothing; "
+        "a rise first cancels departures still pending. Under `first_free` the group's "
+        "shrinkage and absenteeism must be 0: the counts are agents on the queue already.",
     )
