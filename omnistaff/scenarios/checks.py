@@ -12,6 +12,7 @@ from omnistaff.scenarios.limits import (
     MAX_OVERRIDES,
     MAX_TOTAL_AGENTS,
 )
+from omnistaff.scenarios.observation import observation_problems
 from omnistaff.scenarios.size import agents_at_once, expected_contacts
 from omnistaff.scenarios.start_state import start_state_problems
 from omnistaff.scenarios.units import WEEKDAYS
@@ -38,6 +39,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *busyness_problems(scenario),
         *start_state_problems(scenario),
         *_first_free_problems(scenario),
+        *observation_problems(scenario),
     ]
 
 

@@ -8,12 +8,13 @@ from pydantic import Field, model_validator
 
 from omnistaff.scenarios.base import Frozen
 from omnistaff.scenarios.busyness import Busyness
-from omnistaff.scenarios.channel import Channel
+from omnistaff.scenarios.channel import Channel, Hours
 from omnistaff.scenarios.checks import reference_problems
 from omnistaff.scenarios.limits import (
     MAX_CHANNELS,
     MAX_DESCRIPTION,
     MAX_GROUPS,
+    MAX_LIST,
     MAX_REPLICATIONS,
     MAX_SEED,
     MAX_TITLE,
@@ -112,6 +113,19 @@ class Reporting(Frozen):
             "work still waiting past T at the end count as abandoned.",
         )
     )
+    open_hours: tuple[Hours, ...] = Field(
+        default=(), max_length=MAX_LIST,
+        description="Opening hours per weekday, e.g. [{days: weekdays, open: '08:00', close: "
+        "'20:00'}, {days: [sat], open: '09:00', close: '13:00'}]: the per-run summaries "
+        "(service level, waits and counts of contacts arriving while open; occupancy, "
+        "staffed and busy hours) cover these hours only, not the whole 24-hour day. Times "
+        "on interval boundaries; none (the default): the whole day. Per-interval frames and "
+        "paid hours are unchanged.")
+    drain: Seconds = Field(
+        default=0, le=86400, description="With open_hours: also count this long after each "
+        "closing (rounded up to whole intervals) in occupancy, staffed and busy hours, for "
+        "the agents finishing the contacts that arrived before closing; 0 (default): open "
+        "hours only.")
 
 
 class Scenario(Frozen):

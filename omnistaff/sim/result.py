@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from omnistaff.scenarios.observation import open_intervals
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.engine import Model
 from omnistaff.sim.kpis import (
@@ -62,11 +63,12 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
         channel_intervals=by_interval,
         group_intervals=by_group,
         channels=channels,
-        groups=group_summary(by_group, paid),
+        groups=group_summary(by_group, paid, _observed(scenario, scenario.reporting.drain)),
         contacts=contact_frame(records, scenario) if keep_contacts else None,
         work_seconds=pd.DataFrame(records.work_seconds, index=pd.Index(
             list(scenario.channels), name="channel"), columns=list(scenario.groups)),
-        total=pooled_channels(channels, _pooled_p90(records)),
+        total=pooled_channels(channels, _pooled_p90(
+            _arrived_while_open(records, scenario, _observed(scenario)))),
     )
 
 
@@ -78,9 +80,12 @@ def _pooled_p90(records: ContactRecords) -> float:
 
 def channel_summary(by_interval: pd.DataFrame, records: ContactRecords,
                     scenario: Scenario) -> pd.DataFrame:
-    """One row per channel: totals over the horizon and the KPIs derived from them."""
+    """One row per channel: totals over the horizon (its opening hours, when
+    `reporting.open_hours` says) and the KPIs derived from them."""
     names = list(scenario.channels)
-    sums = {c: _per_row(by_interval[c], len(names)).sum(axis=1) for c in CHANNEL_COUNTS}
+    mask = _observed(scenario)
+    sums = {c: _per_row(by_interval[c], len(names))[:, mask].sum(axis=1) for c in CHANNEL_COUNTS}
+    records = _arrived_while_open(records, scenario, mask)
     frame = pd.DataFrame({"handled" if c == "answered" else c: sums[c].astype(float)
                           for c in CHANNEL_COUNTS}, index=pd.Index(names, name="channel"))
     frame["service_level"] = _ratio(sums["answered_within_sla"], sums["sla_base"])
@@ -109,10 +114,13 @@ def _mean_wait(records: ContactRecords, channels: int) -> np.ndarray:
     return _ratio(total, count)
 
 
-def group_summary(by_group: pd.DataFrame, paid: dict[str, float]) -> pd.DataFrame:
-    """One row per group: hours staffed, busy and paid; occupancy; mean concurrency."""
+def group_summary(by_group: pd.DataFrame, paid: dict[str, float],
+                  observed: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per group: hours staffed, busy (over the `observed` intervals, default all)
+    and paid; occupancy; mean concurrency."""
     names = list(paid)  # the scenario's groups, in order, as in by_group
-    staffed, busy, held = (_per_row(by_group[c], len(names)).sum(axis=1)
+    mask = slice(None) if observed is None else observed
+    staffed, busy, held = (_per_row(by_group[c], len(names))[:, mask].sum(axis=1)
                            for c in ("staffed_seconds", "busy_seconds", "held_seconds"))
     return pd.DataFrame({
         "staffed_hours": staffed / 3600,
@@ -121,6 +129,27 @@ def group_summary(by_group: pd.DataFrame, paid: dict[str, float]) -> pd.DataFram
         "occupancy": _ratio(busy, staffed),
         "mean_concurrency": _ratio(held, busy),
     }, index=pd.Index(names, name="group"))
+
+
+def _observed(scenario: Scenario, drain: float = 0.0) -> np.ndarray:
+    """The reporting intervals the summaries cover: the opening hours (and `drain` after
+    each closing) when `reporting.open_hours` is given, else every one."""
+    return open_intervals(scenario.reporting.open_hours, scenario.horizon, drain)
+
+
+def _arrived_while_open(records: ContactRecords, scenario: Scenario,
+                        mask: np.ndarray) -> ContactRecords:
+    """The records of contacts that arrived in an observed interval, warm-up and contacts
+    from before the horizon kept out by `arrival >= 0` where they are read; all of them
+    when every interval is observed."""
+    if mask.all():
+        return records
+    k = (records.arrival // scenario.horizon.interval_seconds).astype(np.int64)
+    inside = (k >= 0) & (k < len(mask))
+    keep = np.zeros(len(k), dtype=bool)
+    keep[inside] = mask[k[inside]]
+    return replace(records, **{name: getattr(records, name)[keep] for name in (
+        "channel", "arrival", "outcome", "left_queue", "group", "priority", "work")})
 
 
 def _per_row(column: pd.Series, rows: int) -> np.ndarray:
