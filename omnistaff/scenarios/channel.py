@@ -95,7 +95,12 @@ class Arrivals(Frozen):
         description="Expected contacts per interval over the whole horizon (or per interval "
         "of one day, repeated), e.g. a forecast; in YAML a list or `{csv: file}` with a "
         "column `count` (a file beside the scenario). Overrides weekly_volume and the shapes. "
-        "At most 100,000 in one interval, beyond any real center.",
+        "At most 100,000 in one interval, beyond any real center. File options: `column` "
+        "(the values, default `count`), `start` (the column of interval start times, "
+        "default `start`: HH:MM for one day, or a date and time whose first date is day 0; "
+        "missing intervals are 0; without the column, the rows in order) and `where` "
+        "(keep rows whose columns hold these values, e.g. {channel: phone}); two rows for "
+        "one interval are refused as ambiguous.",
     )
     hours: Hours | None = Field(default=None, description="Hours of operation; none = 24/7.")
     day_cv: float = Field(

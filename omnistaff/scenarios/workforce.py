@@ -145,7 +145,11 @@ class Staffing(Frozen):
     per_interval: dict[str, tuple[Annotated[int, Field(ge=0, le=MAX_AGENTS)], ...]] = Field(
         default_factory=dict, max_length=200,
         description="Agents logged in per interval, per group: one day's intervals "
-        "(repeated every day) or the whole horizon's; at most 5,000 in one interval.",
+        "(repeated every day) or the whole horizon's; at most 5,000 in one interval. In YAML "
+        "a list or `{csv: file, column: agents, start: start, where: {group: x}}`: the "
+        "column of agents (default `agents`), keyed by the interval start times of column "
+        "`start` (HH:MM, or a date and time from day 0; missing intervals are 0) or, without "
+        "one, the rows in order; `where` keeps the rows of one group or channel.",
     )
     per_interval_drop: Literal["levels", "first_free"] = Field(
         default="levels", description="Who leaves when a group's `per_interval` count drops. "
