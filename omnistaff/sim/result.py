@@ -84,7 +84,8 @@ def channel_summary(by_interval: pd.DataFrame, records: ContactRecords,
     `reporting.open_hours` says) and the KPIs derived from them."""
     names = list(scenario.channels)
     mask = _observed(scenario)
-    sums = {c: _per_row(by_interval[c], len(names))[:, mask].sum(axis=1) for c in CHANNEL_COUNTS}
+    sums = {c: _within(_per_row(by_interval[c], len(names)), mask).sum(axis=1)
+            for c in CHANNEL_COUNTS}
     records = _arrived_while_open(records, scenario, mask)
     frame = pd.DataFrame({"handled" if c == "answered" else c: sums[c].astype(float)
                           for c in CHANNEL_COUNTS}, index=pd.Index(names, name="channel"))
@@ -119,8 +120,7 @@ def group_summary(by_group: pd.DataFrame, paid: dict[str, float],
     """One row per group: hours staffed, busy (over the `observed` intervals, default all)
     and paid; occupancy; mean concurrency."""
     names = list(paid)  # the scenario's groups, in order, as in by_group
-    mask = slice(None) if observed is None else observed
-    staffed, busy, held = (_per_row(by_group[c], len(names))[:, mask].sum(axis=1)
+    staffed, busy, held = (_within(_per_row(by_group[c], len(names)), observed).sum(axis=1)
                            for c in ("staffed_seconds", "busy_seconds", "held_seconds"))
     return pd.DataFrame({
         "staffed_hours": staffed / 3600,
@@ -150,6 +150,12 @@ def _arrived_while_open(records: ContactRecords, scenario: Scenario,
     keep[inside] = mask[k[inside]]
     return replace(records, **{name: getattr(records, name)[keep] for name in (
         "channel", "arrival", "outcome", "left_queue", "group", "priority", "work")})
+
+
+def _within(values: np.ndarray, observed: np.ndarray | None) -> np.ndarray:
+    """The columns (intervals) of `values` that are observed; all of them, untouched (so
+    sums are added in the same order as ever), when every one is."""
+    return values if observed is None or observed.all() else values[:, observed]
 
 
 def _per_row(column: pd.Series, rows: int) -> np.ndarray:
