@@ -115,3 +115,13 @@ def test_a_staffing_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "scen").mkdir()
     found = problem(scenario_with(tmp_path / "scen", [1.0] * 48, {"csv": "../private.csv"}))
     assert "staffing.per_interval.g.csv" in found and "leaves the scenario's folder" in found
+
+
+def test_an_intraday_file_takes_no_options(tmp_path: Path) -> None:
+    (tmp_path / "shape.csv").write_text("start,share\n08:00,1\n")
+    file = scenario_with(tmp_path, [1.0] * 48)
+    data = yaml.safe_load(file.read_text())
+    data["channels"]["phone"]["arrivals"] = {"weekly_volume": 100,
+                                             "intraday": {"csv": "shape.csv", "column": "x"}}
+    file.write_text(yaml.safe_dump(data))
+    assert "takes no options" in problem(file)

@@ -85,12 +85,13 @@ def keyed_values(rows: list[dict[str, str]], name: str, ref: dict[str, Any], gri
 def _by_start(lines: list[tuple[int, dict[str, str]]], name: str, column: str, start: str,
               grid: Grid) -> list[float]:
     stamps = [(line, _stamp(row.get(start), line, start, name)) for line, row in lines]
-    dated = {isinstance(stamp, dt.datetime) for _, stamp in stamps}
-    if len(dated) > 1:
+    forms = {isinstance(stamp, dt.datetime) for _, stamp in stamps}
+    if len(forms) > 1:
         raise FileProblem(f"'{name}': column '{start}' mixes times of day (HH:MM) and dates "
                           "with times; use one form throughout")
     slots = _slots(stamps, name, grid)
-    values = [0.0] * (grid.days * grid.per_day if True in dated else grid.per_day)
+    dated = forms == {True}  # dates: the whole horizon; times of day: one day, repeated
+    values = [0.0] * (grid.days * grid.per_day if dated else grid.per_day)
     seen: dict[int, int] = {}
     for (line, row), slot in zip(lines, slots, strict=True):
         if slot in seen:
