@@ -5,7 +5,7 @@ and the same seed gives the same frames on one worker or two."""
 from __future__ import annotations
 
 import pandas as pd
-from conftest import HALF_HOURS, deferred, live, scenario
+from conftest import deferred, live, scenario
 
 from omnistaff.scenarios import Scenario
 from omnistaff.sim import simulate
