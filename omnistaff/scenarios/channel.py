@@ -40,7 +40,8 @@ MAX_PERIODS = 96
 
 
 class Hours(Frozen):
-    """Hours of operation: no contacts arrive outside them."""
+    """Hours of operation: a channel's (no contacts arrive outside them) or, under
+    `reporting.open_hours`, the center's (the window the summaries cover)."""
 
     open: ClockTime = Field(description="Opening time, HH:MM.")
     close: ClockTime = Field(description="Closing time, HH:MM; 00:00 means midnight (end).")
