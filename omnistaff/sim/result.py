@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from omnistaff.scenarios.observation import open_intervals
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.engine import Model
 from omnistaff.sim.kpis import (
@@ -18,14 +17,13 @@ from omnistaff.sim.kpis import (
     paid_seconds,
 )
 from omnistaff.sim.pooled import pooled_channels
-from omnistaff.sim.records import ABANDONED, ANSWERED, EXPIRED, ContactRecords
+from omnistaff.sim.records import ANSWERED, ContactRecords
 from omnistaff.sim.roster import AgentShift
+from omnistaff.sim.window import arrived_while_open, mean_wait, observed, pooled_p90, within
 
 CHANNEL_COUNTS = ("offered", "answered", "abandoned", "expired", "deflected", "balked",
                   "blocked", "triaged_out", "waiting", "escalated", "answered_within_sla",
                   "sla_base")
-#: Outcomes of contacts that joined a queue and left it before the end.
-LEFT_QUEUE_OUTCOMES = (ANSWERED, ABANDONED, EXPIRED)
 
 
 @dataclass(frozen=True)
@@ -63,19 +61,13 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
         channel_intervals=by_interval,
         group_intervals=by_group,
         channels=channels,
-        groups=group_summary(by_group, paid, _observed(scenario, scenario.reporting.drain)),
+        groups=group_summary(by_group, paid, observed(scenario, scenario.reporting.drain)),
         contacts=contact_frame(records, scenario) if keep_contacts else None,
         work_seconds=pd.DataFrame(records.work_seconds, index=pd.Index(
             list(scenario.channels), name="channel"), columns=list(scenario.groups)),
-        total=pooled_channels(channels, _pooled_p90(
-            _arrived_while_open(records, scenario, _observed(scenario)))),
+        total=pooled_channels(channels, pooled_p90(
+            arrived_while_open(records, scenario, observed(scenario)))),
     )
-
-
-def _pooled_p90(records: ContactRecords) -> float:
-    """The 90th percentile of every answered contact's wait, over all channels."""
-    answered = (records.arrival >= 0) & (records.outcome == ANSWERED)
-    return float(np.quantile(records.wait[answered], 0.9)) if answered.any() else np.nan
 
 
 def channel_summary(by_interval: pd.DataFrame, records: ContactRecords,
@@ -83,10 +75,10 @@ def channel_summary(by_interval: pd.DataFrame, records: ContactRecords,
     """One row per channel: totals over the horizon (its opening hours, when
     `reporting.open_hours` says) and the KPIs derived from them."""
     names = list(scenario.channels)
-    mask = _observed(scenario)
-    sums = {c: _within(_per_row(by_interval[c], len(names)), mask).sum(axis=1)
+    mask = observed(scenario)
+    sums = {c: within(_per_row(by_interval[c], len(names)), mask).sum(axis=1)
             for c in CHANNEL_COUNTS}
-    records = _arrived_while_open(records, scenario, mask)
+    records = arrived_while_open(records, scenario, mask)
     frame = pd.DataFrame({"handled" if c == "answered" else c: sums[c].astype(float)
                           for c in CHANNEL_COUNTS}, index=pd.Index(names, name="channel"))
     frame["service_level"] = _ratio(sums["answered_within_sla"], sums["sla_base"])
@@ -100,27 +92,16 @@ def channel_summary(by_interval: pd.DataFrame, records: ContactRecords,
     frame["response_mean_seconds"] = frame["asa_seconds"]
     frame["response_p90_seconds"] = waits.quantile(0.9).reindex(channels).to_numpy()
     frame["backlog_end"] = _per_row(by_interval["backlog_end"], len(names))[:, -1].astype(float)
-    frame["mean_wait_seconds"] = _mean_wait(records, len(names))
+    frame["mean_wait_seconds"] = mean_wait(records, len(names))
     return frame
 
 
-def _mean_wait(records: ContactRecords, channels: int) -> np.ndarray:
-    """Per channel: the mean time in queue of every contact that arrived in the horizon and
-    left the queue (answered, abandoned or expired; an abandoned one waited until it left),
-    the E[W] over all customers that Erlang A tables quote. Contacts still waiting at the
-    end are left out (their wait is censored)."""
-    left = (records.arrival >= 0) & np.isin(records.outcome, LEFT_QUEUE_OUTCOMES)
-    count = np.bincount(records.channel[left], minlength=channels)
-    total = np.bincount(records.channel[left], weights=records.wait[left], minlength=channels)
-    return _ratio(total, count)
-
-
 def group_summary(by_group: pd.DataFrame, paid: dict[str, float],
-                  observed: np.ndarray | None = None) -> pd.DataFrame:
-    """One row per group: hours staffed, busy (over the `observed` intervals, default all)
+                  mask: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per group: hours staffed, busy (over the intervals of `mask`, default all)
     and paid; occupancy; mean concurrency."""
     names = list(paid)  # the scenario's groups, in order, as in by_group
-    staffed, busy, held = (_within(_per_row(by_group[c], len(names)), observed).sum(axis=1)
+    staffed, busy, held = (within(_per_row(by_group[c], len(names)), mask).sum(axis=1)
                            for c in ("staffed_seconds", "busy_seconds", "held_seconds"))
     return pd.DataFrame({
         "staffed_hours": staffed / 3600,
@@ -129,33 +110,6 @@ def group_summary(by_group: pd.DataFrame, paid: dict[str, float],
         "occupancy": _ratio(busy, staffed),
         "mean_concurrency": _ratio(held, busy),
     }, index=pd.Index(names, name="group"))
-
-
-def _observed(scenario: Scenario, drain: float = 0.0) -> np.ndarray:
-    """The reporting intervals the summaries cover: the opening hours (and `drain` after
-    each closing) when `reporting.open_hours` is given, else every one."""
-    return open_intervals(scenario.reporting.open_hours, scenario.horizon, drain)
-
-
-def _arrived_while_open(records: ContactRecords, scenario: Scenario,
-                        mask: np.ndarray) -> ContactRecords:
-    """The records of contacts that arrived in an observed interval, warm-up and contacts
-    from before the horizon kept out by `arrival >= 0` where they are read; all of them
-    when every interval is observed."""
-    if mask.all():
-        return records
-    k = (records.arrival // scenario.horizon.interval_seconds).astype(np.int64)
-    inside = (k >= 0) & (k < len(mask))
-    keep = np.zeros(len(k), dtype=bool)
-    keep[inside] = mask[k[inside]]
-    return replace(records, **{name: getattr(records, name)[keep] for name in (
-        "channel", "arrival", "outcome", "left_queue", "group", "priority", "work")})
-
-
-def _within(values: np.ndarray, observed: np.ndarray | None) -> np.ndarray:
-    """The columns (intervals) of `values` that are observed; all of them, untouched (so
-    sums are added in the same order as ever), when every one is."""
-    return values if observed is None or observed.all() else values[:, observed]
 
 
 def _per_row(column: pd.Series, rows: int) -> np.ndarray:
