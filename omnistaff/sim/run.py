@@ -15,7 +15,7 @@ from omnistaff.sim.processes import (
 )
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
-from omnistaff.sim.staff_pool import PooledModel, pooled, staff_pools
+from omnistaff.sim.staff_pool import attach_pools, pooled, staff_pools
 from omnistaff.sim.start_state import enqueue_start_state
 from omnistaff.sim.streams import Streams
 
@@ -32,7 +32,8 @@ def simulate(
     seed = scenario.horizon.seed if seed is None else seed
     streams = Streams(seed, replication)
     env = simpy.Environment(initial_time=-scenario.horizon.warmup)
-    model = PooledModel(scenario, env) if pooled(scenario) else Model(scenario, env)
+    model = Model(scenario, env)
+    pools = attach_pools(model, scenario) if pooled(scenario) else {}
     feeder = Feeder(model, scenario, streams)
     for channel, (times, draws) in zip(model.channels, arrival_plan(scenario, streams),
                                        strict=True):
@@ -43,11 +44,10 @@ def simulate(
     for shift in roster:
         if not shift.absent:
             env.process(work_shift(env, model, shift, worked))
-    if isinstance(model, PooledModel):
-        staff_pools(env, model, scenario)
+    staff_pools(env, pools, scenario)
     env.process(file_records(env, model, scenario.horizon.interval_seconds))
     env.run(until=scenario.horizon.seconds)
     model.close()
-    if isinstance(model, PooledModel):  # pooled agents are paid for their time on
-        roster = roster + [s for pool in model.pools.values() for s in pool.close(env.now)]
+    if pools:  # pooled agents are paid for their time on
+        roster = roster + [s for pool in pools.values() for s in pool.close(env.now)]
     return build_result(scenario, seed, replication, model, roster, worked, contacts)

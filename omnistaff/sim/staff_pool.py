@@ -77,20 +77,26 @@ class StaffPool:
         self.spells.append((self.login[agent], self.model.env.now))
 
 
-class PooledModel(Model):
-    """The model with pooled groups: a pooled agent finishing a contact while its pool has a
-    departure pending is the one that leaves."""
+def attach_pools(model: Model, scenario: Scenario) -> dict[str, StaffPool]:
+    """One pool per group with per-interval staffing, hooked into `model`: a pooled agent
+    finishing a contact while its pool has a departure pending is the one that leaves.
 
-    def __init__(self, scenario: Scenario, env: simpy.Environment) -> None:
-        super().__init__(scenario, env)
-        self.pools = {name: StaffPool(self, self.groups[self.group_index[name]])
-                      for name in scenario.staffing.per_interval}
+    The hook wraps this model's `release` (the engine calls `self.release` whenever an
+    agent gains capacity) rather than subclassing `Model`, so it composes with any model
+    class, a routing policy's included, and costs nothing where no pool is set.
+    """
+    pools = {name: StaffPool(model, model.groups[model.group_index[name]])
+             for name in scenario.staffing.per_interval}
+    release = model.release
 
-    def release(self, agent: Agent, now: float) -> None:
-        pool = self.pools.get(agent.group.name)
+    def pooled_release(agent: Agent, now: float) -> None:
+        pool = pools.get(agent.group.name)
         if pool is not None and pool.departures and agent.accepting and agent in pool.login:
             pool.leave_when_free(agent)
-        super().release(agent, now)
+        release(agent, now)
+
+    model.release = pooled_release  # type: ignore[method-assign]
+    return pools
 
 
 def pooled(scenario: Scenario) -> bool:
@@ -99,12 +105,13 @@ def pooled(scenario: Scenario) -> bool:
     return staffing.per_interval_drop == "first_free" and bool(staffing.per_interval)
 
 
-def staff_pools(env: simpy.Environment, model: PooledModel, scenario: Scenario) -> None:
-    """Start one process per pooled group that adjusts its count at every interval start."""
-    for name, counts in scenario.staffing.per_interval.items():
+def staff_pools(env: simpy.Environment, pools: dict[str, StaffPool],
+                scenario: Scenario) -> None:
+    """Start one process per pool that adjusts its group's count at every interval start."""
+    for name, pool in pools.items():
+        counts = scenario.staffing.per_interval[name]
         index, targets = interval_counts(np.asarray(counts), scenario)
-        env.process(_keep_count(env, model.pools[name], index, targets,
-                                scenario.horizon.interval_seconds))
+        env.process(_keep_count(env, pool, index, targets, scenario.horizon.interval_seconds))
 
 
 def _keep_count(env: simpy.Environment, pool: StaffPool, index: np.ndarray,
