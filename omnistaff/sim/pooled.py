@@ -79,8 +79,7 @@ def pooled_groups(groups: pd.DataFrame) -> pd.Series:
 def with_totals(result: SimResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A replication's channels and groups frames, each with a `total` row."""
     channels = result.channels.copy()
-    channels.loc[TOTAL] = (result.total if result.total is not None
-                           else pooled_channels(result.channels))
+    channels.loc[TOTAL] = result.total
     groups = result.groups.copy()
     groups.loc[TOTAL] = pooled_groups(result.groups)
     return channels, groups

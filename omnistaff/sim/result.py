@@ -41,8 +41,14 @@ class SimResult:
     #: Handled work-seconds (after proficiency, with wrap-up), channels x groups, for contacts
     #: taken in the observation window: what costing splits each group's paid time by.
     work_seconds: pd.DataFrame | None = None
-    #: The channels pooled: counts summed, ratios over summed parts (`pooled.pooled_channels`).
-    total: pd.Series | None = None
+    #: The 90th percentile of every answered contact's wait, all channels pooled: the one
+    #: figure of the pooled total (`pooled.pooled_total`) the frames cannot give.
+    pooled_p90: float = float("nan")
+
+    @property
+    def total(self) -> pd.Series:
+        """The channels pooled: counts summed, ratios over the summed parts."""
+        return pooled_channels(self.channels, self.pooled_p90)
 
 
 def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
@@ -65,8 +71,7 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
         contacts=contact_frame(records, scenario) if keep_contacts else None,
         work_seconds=pd.DataFrame(records.work_seconds, index=pd.Index(
             list(scenario.channels), name="channel"), columns=list(scenario.groups)),
-        total=pooled_channels(channels, pooled_p90(
-            arrived_while_open(records, scenario, observed(scenario)))),
+        pooled_p90=pooled_p90(arrived_while_open(records, scenario, observed(scenario))),
     )
 
 
