@@ -15,6 +15,7 @@ from omnistaff.sim.processes import (
 )
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
+from omnistaff.sim.scheduling import run_until
 from omnistaff.sim.staff_pool import attach_pools, pooled, staff_pools
 from omnistaff.sim.start_state import enqueue_start_state
 from omnistaff.sim.streams import Streams
@@ -46,7 +47,7 @@ def simulate(
             env.process(work_shift(env, model, shift, worked))
     staff_pools(env, pools, scenario)
     env.process(file_records(env, model, scenario.horizon.interval_seconds))
-    env.run(until=scenario.horizon.seconds)
+    run_until(env, scenario.horizon.seconds)
     model.close()
     if pools:  # pooled agents are paid for their time on
         roster = roster + [s for pool in pools.values() for s in pool.close(env.now)]

@@ -1,4 +1,8 @@
-"""The `omnistaff` command line: thin wrappers that turn arguments into library calls."""
+"""The `omnistaff` command line: thin wrappers that turn arguments into library calls.
+
+Each command imports what it uses when it runs: `omnistaff --help`, `validate` and `erlang`
+start without pandas, Pyomo or the simulation (`benchmarks/startup.py` times them).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,7 @@ from typing import Annotated
 
 import typer
 
-from omnistaff.scenarios import bundled_scenarios
-from omnistaff.scenarios import load_scenario as load_file
 from omnistaff.scenarios.limits import MAX_SEED
-from omnistaff.scenarios.reference import scenario_format_markdown
-from omnistaff.scenarios.scenario import Scenario as ScenarioModel
-from omnistaff.sim.erlang import agents_for_target, queue_metrics
-from omnistaff.sim.experiment import run_replications
 from omnistaff.ui import (
     cli_app,  # noqa: F401  (registers ui)
     cli_optimize,  # noqa: F401  (registers optimize)
@@ -39,8 +37,6 @@ from omnistaff.ui.cli_common import (
     progress_bar,
     resolve_scenario,
 )
-from omnistaff.ui.outputs import write_simulation
-from omnistaff.ui.tables import channel_table, contacts_table, group_table
 
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
@@ -51,6 +47,9 @@ def schema(
                                            "(docs/scenario-format.md) instead.")] = False,
 ) -> None:
     """Print the scenario JSON Schema."""
+    from omnistaff.scenarios.reference import scenario_format_markdown
+    from omnistaff.scenarios.scenario import Scenario as ScenarioModel
+
     if markdown:
         typer.echo(scenario_format_markdown(), nl=False)
         return
@@ -60,6 +59,9 @@ def schema(
 @app.command()
 def library() -> None:
     """List the bundled scenarios."""
+    from omnistaff.scenarios import bundled_scenarios
+    from omnistaff.scenarios import load_scenario as load_file
+
     for name, path in bundled_scenarios().items():
         scenario = load_file(path)
         console.print(f"[bold]{name}[/bold]: {scenario.description or scenario.name}")
@@ -87,6 +89,10 @@ def simulate(
     dask: DaskOpt = None,
 ) -> None:
     """Simulate a scenario and print per-channel KPIs with 95% confidence intervals."""
+    from omnistaff.sim.experiment import run_replications
+    from omnistaff.ui.outputs import write_simulation
+    from omnistaff.ui.tables import channel_table, contacts_table, group_table
+
     scenario = resolve_scenario(source, variant)
     check_dask(dask)
     folder = check_out(out or default_out(source, variant))
@@ -123,6 +129,8 @@ def erlang(
     = False,
 ) -> None:
     """Erlang C / Erlang A: P(wait), service level, ASA, abandonment, occupancy."""
+    from omnistaff.sim.erlang import agents_for_target, queue_metrics
+
     for name, value in (("--rate", rate), ("--aht", aht), ("--patience", patience),
                         ("--threshold", threshold), ("--target", target)):
         if value is not None and not math.isfinite(value):
