@@ -55,3 +55,10 @@ def test_the_cli_total_is_costing_total() -> None:
     from omnistaff.ui.cli_study import TOTAL as CLI_TOTAL
 
     assert CLI_TOTAL == TOTAL
+
+
+def test_the_fit_commands_limit_matches_the_forecast_module() -> None:
+    from omnistaff.fit.forecast import MAX_FORECAST_WEEKS
+    from omnistaff.ui import cli_fit
+
+    assert cli_fit.MAX_FORECAST_WEEKS == MAX_FORECAST_WEEKS

@@ -31,7 +31,9 @@ from omnistaff.sim.state import LOAD_CHANGES, LoadLog
 
 
 def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
-    """One row per contact, warm-up included: channel, arrival, outcome, left, wait, group."""
+    """One row per contact, warm-up included: channel, arrival, outcome, left, wait, group,
+    priority, and work (agent-seconds of an answered contact, after proficiency, with
+    wrap-up; 0 otherwise)."""
     return pd.DataFrame({
         "channel": pd.Categorical.from_codes(records.channel, categories=list(scenario.channels)),
         "arrival": records.arrival,
@@ -40,6 +42,7 @@ def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
         "wait": records.wait,
         "group": pd.Categorical.from_codes(records.group, categories=list(scenario.groups)),
         "priority": records.priority,
+        "work": records.work,
     })
 
 

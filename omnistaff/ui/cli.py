@@ -17,6 +17,7 @@ import typer
 from omnistaff.scenarios.limits import MAX_SEED
 from omnistaff.ui import (
     cli_app,  # noqa: F401  (registers ui)
+    cli_fit,  # noqa: F401  (registers fit, forecast)
     cli_optimize,  # noqa: F401  (registers optimize)
     cli_study,  # noqa: F401  (registers compare, sweep)
 )
@@ -37,6 +38,7 @@ from omnistaff.ui.cli_common import (
     progress_bar,
     resolve_scenario,
 )
+from omnistaff.ui.cli_fit import ContactLogOpt
 
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
@@ -87,6 +89,7 @@ def simulate(
                                              "omnistaff-out/<scenario>).")] = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     dask: DaskOpt = None,
+    contact_log: ContactLogOpt = None,
 ) -> None:
     """Simulate a scenario and print per-channel KPIs with 95% confidence intervals."""
     from omnistaff.sim.experiment import run_replications
@@ -109,6 +112,10 @@ def simulate(
     console.print(group_table(runs.group_table(), "Agent groups"))
     write_simulation(runs, folder)
     console.print(f"Outputs written to [bold]{folder}[/bold] (summary.json, CSV frames).")
+    if contact_log:
+        from omnistaff.ui.fit_run import write_contact_log
+
+        write_contact_log(scenario, count, runs.seed, contact_log)
 
 
 @app.command()
