@@ -20,6 +20,7 @@ from omnistaff.scenarios.limits import (
     MAX_TITLE,
     MAX_WEEKLY_VOLUME,
 )
+from omnistaff.scenarios.periods import Period, overlap_problem
 from omnistaff.scenarios.profiles import INTRADAY_SHAPES, WEEKLY_SHAPES
 from omnistaff.scenarios.units import (
     WEEKDAYS,
@@ -35,10 +36,12 @@ Weight = Annotated[float, Field(ge=0, le=1e9)]
 #: Total throughput of an agent holding n contacts, relative to one (n = 1..5): an industry
 #: rule of thumb for chat. Each held contact progresses at f(n) / n.
 DEFAULT_EFFICIENCY: tuple[float, ...] = (1.0, 1.7, 2.5, 2.9, 3.5)
+MAX_PERIODS = 96
 
 
 class Hours(Frozen):
-    """Hours of operation: no contacts arrive outside them."""
+    """Hours of operation: a channel's (no contacts arrive outside them) or, under
+    `reporting.open_hours`, the center's (the window the summaries cover)."""
 
     open: ClockTime = Field(description="Opening time, HH:MM.")
     close: ClockTime = Field(description="Closing time, HH:MM; 00:00 means midnight (end).")
@@ -93,7 +96,12 @@ class Arrivals(Frozen):
         description="Expected contacts per interval over the whole horizon (or per interval "
         "of one day, repeated), e.g. a forecast; in YAML a list or `{csv: file}` with a "
         "column `count` (a file beside the scenario). Overrides weekly_volume and the shapes. "
-        "At most 100,000 in one interval, beyond any real center.",
+        "At most 100,000 in one interval, beyond any real center. File options: `column` "
+        "(the values, default `count`), `start` (the column of interval start times, "
+        "default `start`: HH:MM for one day, or a date and time whose first date is day 0; "
+        "missing intervals are 0; without the column, the rows in order) and `where` "
+        "(keep rows whose columns hold these values, e.g. {channel: phone}); two rows for "
+        "one interval are refused as ambiguous.",
     )
     hours: Hours | None = Field(default=None, description="Hours of operation; none = 24/7.")
     day_cv: float = Field(
@@ -262,6 +270,11 @@ class Channel(Frozen):
         default=None, ge=0, le=1_000_000, description="Live only: most waiting; beyond it, "
         "a busy signal."
     )
+    periods: tuple[Period, ...] = Field(
+        default=(), max_length=MAX_PERIODS, description="Handle time and patience by period "
+        "of the day (by hour or interval): a contact arriving in a period's window gets its "
+        "distributions, elsewhere the channel's own; escalated contacts by the time they "
+        "arrive on this channel. At most 96 periods (one per quarter-hour).")
     concurrency: Concurrency = Field(default_factory=Concurrency)
     priority_classes: tuple[PriorityClass, ...] = Field(default=(), max_length=MAX_LIST)
     deflection: Deflection | None = None
@@ -297,6 +310,9 @@ class Channel(Frozen):
                     )
             if self.balking:
                 raise ValueError("balking applies to live channels only; remove it")
+            if any(p.patience is not None for p in self.periods):
+                raise ValueError("periods set patience, which applies to live channels "
+                                 "only; remove it (deferred work uses expiry)")
         elif self.expiry is not None:
             raise ValueError(
                 "expiry applies to deferred channels only; use patience for live channels"
@@ -305,4 +321,7 @@ class Channel(Frozen):
             raise ValueError("priority_classes shares add up to more than 1; lower them")
         if sum(e.share for e in self.escalation) > 1 + 1e-9:
             raise ValueError("escalation shares add up to more than 1; lower them")
+        overlap = overlap_problem(self.periods)
+        if overlap:
+            raise ValueError(overlap)
         return self

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from omnistaff.scenarios.busyness import busyness_problems
 from omnistaff.scenarios.limits import (
     MAX_CONTACTS,
     MAX_NAME,
     MAX_OVERRIDES,
     MAX_TOTAL_AGENTS,
 )
+from omnistaff.scenarios.observation import observation_problems
 from omnistaff.scenarios.size import agents_at_once, expected_contacts
+from omnistaff.scenarios.start_state import start_state_problems
 from omnistaff.scenarios.units import WEEKDAYS
 
 if TYPE_CHECKING:
@@ -33,7 +36,26 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *_variant_name_problems(scenario),
         *_arrival_problems(scenario),
         *_size_problems(scenario),
+        *busyness_problems(scenario),
+        *start_state_problems(scenario),
+        *_first_free_problems(scenario),
+        *observation_problems(scenario),
     ]
+
+
+def _first_free_problems(scenario: Scenario) -> list[Problem]:
+    """Under `first_free` the counts are agents on the queue: no shrinkage or absence."""
+    if scenario.staffing.per_interval_drop != "first_free":
+        return []
+    problems = []
+    for gname in scenario.staffing.per_interval:
+        group = scenario.groups.get(gname)
+        for field in ("shrinkage", "absenteeism"):
+            if group is not None and getattr(group, field) > 0:
+                problems.append((f"groups.{gname}.{field}", f"staffing.per_interval_drop "
+                                 f"first_free counts agents on the queue; set {field} to 0 "
+                                 "(fold it into the counts) or use per_interval_drop: levels"))
+    return problems
 
 
 def _name_problems(scenario: Scenario) -> list[Problem]:

@@ -90,3 +90,8 @@ def _number(text: str | None, line: int, column: str, name: str) -> float:
         raise FileProblem(f"'{name}' line {line}: column '{column}' must be a finite number "
                           "of 0 or more")
     return value
+
+
+def number(text: str | None, line: int, column: str, name: str) -> float:
+    """A finite, non-negative number from a cell; the error names the line, not the value."""
+    return _number(text, line, column, name)

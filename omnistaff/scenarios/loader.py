@@ -9,10 +9,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from omnistaff.scenarios.csv_keyed import Grid, check_options, keyed_values
 from omnistaff.scenarios.fields import unknown_key_message
 from omnistaff.scenarios.files import (
     FileProblem,
-    counts_from_rows,
     csv_rows,
     inside,
     shares_from_rows,
@@ -186,34 +186,57 @@ def _with_fix(err: Any, message: str) -> str:
 
 
 def _resolve_csv(data: Any, base_dir: Path | None, problems: list[Problem]) -> Any:
-    """Replace {csv: file} under channels.*.arrivals.{intraday,counts} by the file's data."""
-    channels = data.get("channels") if isinstance(data, dict) else None
-    if not isinstance(channels, dict):
+    """Replace {csv: file, ...} under channels.*.arrivals.{intraday,counts} and
+    staffing.per_interval.* by the file's data (see `csv_keyed` for the options)."""
+    if not isinstance(data, dict):
         return data
-    for cname, channel in channels.items():
+    grid = Grid(data.get("horizon"))
+    channels = data.get("channels")
+    for cname, channel in (channels.items() if isinstance(channels, dict) else ()):
         arrivals = channel.get("arrivals") if isinstance(channel, dict) else None
         if not isinstance(arrivals, dict):
             continue
         for key in ("intraday", "counts"):
             ref = arrivals.get(key)
-            if isinstance(ref, dict) and set(ref) == {"csv"}:
+            if isinstance(ref, dict) and "csv" in ref:
                 path = f"channels.{cname}.arrivals.{key}.csv"
                 try:
-                    arrivals[key] = _read_csv(base_dir, ref["csv"], key)
+                    arrivals[key] = _read_csv(base_dir, ref, key, grid)
                 except FileProblem as exc:
                     problems.append(Problem(path, str(exc)))
+    staffing = data.get("staffing")
+    per_interval = staffing.get("per_interval") if isinstance(staffing, dict) else None
+    for gname, ref in (per_interval.items() if isinstance(per_interval, dict) else ()):
+        if isinstance(ref, dict) and "csv" in ref:
+            try:
+                per_interval[gname] = _whole(_read_csv(base_dir, ref, "agents", grid))
+            except FileProblem as exc:
+                problems.append(Problem(f"staffing.per_interval.{gname}.csv", str(exc)))
     return data
 
 
-def _read_csv(base_dir: Path | None, name: Any, key: str) -> list[float]:
+def _read_csv(base_dir: Path | None, ref: dict[str, Any], key: str,
+              grid: Grid) -> list[float]:
+    name = ref["csv"]
     if not isinstance(name, str):
         raise FileProblem("give the file name as text, e.g. {csv: counts.csv}")
+    check_options(ref)
     if base_dir is None:
         raise FileProblem("this scenario was given as text, with no folder to read files from;"
                           " write the values inline as a list")
     file = inside(base_dir, name)
     rows = csv_rows(file, name)
-    return shares_from_rows(rows, name) if key == "intraday" else counts_from_rows(rows, name)
+    if key == "intraday":
+        if len(ref) > 1:
+            raise FileProblem("an intraday file takes no options: it has columns start "
+                              "(HH:MM) and share; remove the others")
+        return shares_from_rows(rows, name)
+    return keyed_values(rows, name, ref, grid, "count" if key == "counts" else "agents")
+
+
+def _whole(values: list[float]) -> list[float | int]:
+    """Agents as whole numbers where they are (the schema refuses the others by line)."""
+    return [int(v) if float(v).is_integer() else v for v in values]
 
 
 def _variant_problems(scenario: Scenario) -> list[Problem]:

@@ -7,19 +7,22 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from omnistaff.scenarios.base import Frozen
-from omnistaff.scenarios.channel import Channel
+from omnistaff.scenarios.busyness import Busyness
+from omnistaff.scenarios.channel import Channel, Hours
 from omnistaff.scenarios.checks import reference_problems
 from omnistaff.scenarios.contracts import Contract, contract_problems
 from omnistaff.scenarios.limits import (
     MAX_CHANNELS,
     MAX_DESCRIPTION,
     MAX_GROUPS,
+    MAX_LIST,
     MAX_REPLICATIONS,
     MAX_SEED,
     MAX_TITLE,
     MAX_VARIANTS,
 )
 from omnistaff.scenarios.pay import PayRules
+from omnistaff.scenarios.start_state import StartState
 from omnistaff.scenarios.templates import OptimizerSettings
 from omnistaff.scenarios.units import WEEKDAYS, Seconds, Weekday
 from omnistaff.scenarios.workforce import AgentGroup, Staffing
@@ -112,6 +115,19 @@ class Reporting(Frozen):
             "work still waiting past T at the end count as abandoned.",
         )
     )
+    open_hours: tuple[Hours, ...] = Field(
+        default=(), max_length=MAX_LIST,
+        description="Opening hours per weekday, e.g. [{days: weekdays, open: '08:00', close: "
+        "'20:00'}, {days: [sat], open: '09:00', close: '13:00'}]: the per-run summaries "
+        "(service level, waits and counts of contacts arriving while open; occupancy, "
+        "staffed and busy hours) cover these hours only, not the whole 24-hour day. Times "
+        "on interval boundaries; none (the default): the whole day. Per-interval frames and "
+        "paid hours are unchanged.")
+    drain: Seconds = Field(
+        default=0, le=86400, description="With open_hours: also count this long after each "
+        "closing (rounded up to whole intervals) in occupancy, staffed and busy hours, for "
+        "the agents finishing the contacts that arrived before closing; 0 (default): open "
+        "hours only.")
 
 
 class Scenario(Frozen):
@@ -128,6 +144,15 @@ class Scenario(Frozen):
     groups: dict[str, AgentGroup] = Field(min_length=1, max_length=MAX_GROUPS,
                                           description="Agent groups by name (at most 200).")
     staffing: Staffing = Field(default_factory=Staffing)
+    busyness: dict[str, Busyness] = Field(
+        default_factory=dict, max_length=MAX_CHANNELS,
+        description="Day-level busyness factors by name, each shared by several channels: "
+        "one random multiplier per day (mean 1) applied to all of them, so a busy day is "
+        "busy on every channel, e.g. {all: {cv: 0.1, channels: [phone, chat]}}.",
+    )
+    start_state: StartState | None = Field(
+        default=None, description="Contacts already waiting and deferred backlog at the "
+        "start, by channel and age, for a re-plan from now (none: the run starts empty).")
     routing: Routing = Field(default_factory=Routing)
     reporting: Reporting = Field(default_factory=Reporting)
     optimizer: OptimizerSettings = Field(

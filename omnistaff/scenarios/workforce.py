@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
@@ -154,5 +154,21 @@ class Staffing(Frozen):
     per_interval: dict[str, tuple[Annotated[int, Field(ge=0, le=MAX_AGENTS)], ...]] = Field(
         default_factory=dict, max_length=200,
         description="Agents logged in per interval, per group: one day's intervals "
-        "(repeated every day) or the whole horizon's; at most 5,000 in one interval.",
+        "(repeated every day) or the whole horizon's; at most 5,000 in one interval. In YAML "
+        "a list or `{csv: file, column: agents, start: start, where: {group: x}}`: the "
+        "column of agents (default `agents`), keyed by the interval start times of column "
+        "`start` (HH:MM, or a date and time from day 0; missing intervals are 0) or, without "
+        "one, the rows in order; `where` keeps the rows of one group or channel.",
+    )
+    per_interval_drop: Literal["levels", "first_free"] = Field(
+        default="levels", description="Who leaves when a group's `per_interval` count drops. "
+        "`levels` (default): the count is stacked agent-shifts, agent k working while the "
+        "count exceeds k, so the agents above the new count leave, finishing the contact in "
+        "hand, even while others sit idle; each is one person's run of intervals, paid for "
+        "it, as the optimizer's shifts are, and results stay as before. `first_free`: the "
+        "count is agents on the queue (an ACD report's agents staffed, ContactCenters' "
+        "semantics): idle agents leave at once, longest idle first, and if too few are idle "
+        "the next agents to finish a contact take no more and leave once they hold nothing; "
+        "a rise first cancels departures still pending. Under `first_free` the group's "
+        "shrinkage and absenteeism must be 0: the counts are agents on the queue already.",
     )

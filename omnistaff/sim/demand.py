@@ -75,23 +75,38 @@ def _surge_factors(arrivals: Arrivals, horizon: Horizon) -> np.ndarray:
 
 
 def draw_arrival_times(
-    rates: np.ndarray, horizon: Horizon, day_cv: float, rng: np.random.Generator
+    rates: np.ndarray, horizon: Horizon, day_cv: float, rng: np.random.Generator,
+    shared_levels: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sorted arrival times in seconds from -warm-up to the horizon's end.
 
     Poisson within each minute at the given rates (the warm-up replays the end of the horizon),
-    times a gamma day-level multiplier with mean 1 and CV `day_cv` for each simulated day.
+    times a gamma day-level multiplier with mean 1 and CV `day_cv` for each simulated day,
+    times `shared_levels` (one per day of `simulated_days`: a busyness factor several
+    channels share) when given.
     """
     warm_minutes = int(np.ceil(horizon.warmup / 60))
     minutes = np.arange(-warm_minutes, len(rates))
     lam = rates[minutes % len(rates)]
+    days = minutes // MINUTES_PER_DAY
     if day_cv > 0:
-        days = minutes // MINUTES_PER_DAY
-        shape = 1 / day_cv**2
-        levels = rng.gamma(shape, 1 / shape, days.max() - days.min() + 1)
-        lam = lam * levels[days - days.min()]
+        lam = lam * gamma_levels(day_cv, days.max() - days.min() + 1, rng)[days - days.min()]
+    if shared_levels is not None:
+        lam = lam * shared_levels[days - days.min()]
     counts = rng.poisson(lam)
     starts = np.repeat(minutes, counts) * 60.0
     times = starts + rng.uniform(0, 60, starts.size)
     times.sort()
     return times[times >= -horizon.warmup]
+
+
+def simulated_days(horizon: Horizon) -> range:
+    """The day indices the simulation touches, the warm-up's (negative) days first."""
+    warm_minutes = int(np.ceil(horizon.warmup / 60))
+    return range(-warm_minutes // MINUTES_PER_DAY, horizon.days)
+
+
+def gamma_levels(cv: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n day-level multipliers, gamma with mean 1 and CV `cv`."""
+    shape = 1 / cv**2
+    return rng.gamma(shape, 1 / shape, n)

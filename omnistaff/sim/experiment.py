@@ -26,7 +26,7 @@ BATCHES_PER_WORKER = 4
 SUMMARY_CHANNEL_KPIS = ["offered", "handled", "abandoned", "expired", "deflected",
                         "triaged_out", "balked", "blocked", "waiting", "escalated",
                         "service_level", "asa_seconds", "abandon_rate", "response_mean_seconds",
-                        "response_p90_seconds", "backlog_end"]
+                        "response_p90_seconds", "backlog_end", "mean_wait_seconds"]
 SUMMARY_GROUP_KPIS = ["occupancy", "paid_hours", "staffed_hours", "busy_hours",
                       "mean_concurrency"]
 

@@ -14,14 +14,17 @@ import numpy as np
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.busyness import shared_day_levels
 from omnistaff.sim.demand import draw_arrival_times, minute_rates
 from omnistaff.sim.engine import Model
 from omnistaff.sim.opening import opening_delay
+from omnistaff.sim.periods import PeriodDraws, period_of
 from omnistaff.sim.records import DEFLECTED, TRIAGED
 from omnistaff.sim.reuse import per_scenario
 from omnistaff.sim.roster import AgentShift
 from omnistaff.sim.scheduling import NORMAL, reusable_event
 from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
+from omnistaff.sim.start_state import fresh_from
 from omnistaff.sim.state import ChannelState, Contact
 from omnistaff.sim.streams import Draws, Streams
 
@@ -53,6 +56,9 @@ class Feeder:
         self.direct = [spec.deflection is None and spec.triage is None
                        for spec in scenario.channels.values()]
         model.spawn = [self._escalation_of(i) for i in range(len(model.channels))]
+        self.by_period = [PeriodDraws(f"channel:{name}:escalated", spec, streams,
+                                      scenario.horizon) if spec.periods else None
+                          for name, spec in scenario.channels.items()]
 
     def offer(self, contact: Contact, deflected: bool, actionable: bool, balk: float) -> None:
         """A contact appears on its channel (its arrival time is now)."""
@@ -80,8 +86,11 @@ class Feeder:
 
     def _offer_escalated(self, target: int) -> None:
         draw = next(self.escalated[target])
-        contact = Contact(self.model.channels[target], self.model.env.now, draw.work,
-                          draw.patience, draw.priority, draw.escalate)
+        work, patience = draw.work, draw.patience
+        if self.by_period[target] is not None:
+            work, patience = self.by_period[target].at(self.model.env.now, work, patience)
+        contact = Contact(self.model.channels[target], self.model.env.now, work,
+                          patience, draw.priority, draw.escalate)
         self.offer(contact, draw.deflected, draw.actionable, draw.balk)
 
 
@@ -130,12 +139,16 @@ class ArrivalStream:
 def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float], DrawColumns]]:
     """Per channel, the arrival times and attributes of its fresh contacts."""
     index = {name: i for i, name in enumerate(scenario.channels)}
+    shared = shared_day_levels(scenario, streams)
     plan = []
     for name, spec in scenario.channels.items():
         rates = _rates_of(scenario, name)
         times = draw_arrival_times(rates, scenario.horizon, spec.arrivals.day_cv,
-                                   streams.rng(f"channel:{name}", "arrivals"))
-        draws = ContactDraws(name, spec, "arrivals", streams, index).draw(times.size)
+                                   streams.rng(f"channel:{name}", "arrivals"), shared.get(name))
+        if scenario.start_state is not None:  # a re-plan from now: nothing arrives before
+            times = times[times >= fresh_from(scenario)]
+        draws = ContactDraws(name, spec, "arrivals", streams, index).draw(
+            times.size, period_of(spec, times, scenario.horizon))
         plan.append((column(times), draws))
     return plan
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +19,10 @@ from omnistaff.sim.kpis import (
     labelled,
     paid_seconds,
 )
+from omnistaff.sim.pooled import pooled_channels
 from omnistaff.sim.records import ANSWERED, ContactRecords
 from omnistaff.sim.roster import AgentShift
+from omnistaff.sim.window import arrived_while_open, mean_wait, observed, pooled_p90, within
 
 CHANNEL_COUNTS = ("offered", "answered", "abandoned", "expired", "deflected", "balked",
                   "blocked", "triaged_out", "waiting", "escalated", "answered_within_sla",
@@ -58,11 +61,15 @@ class SimResult:
                  channels: pd.DataFrame | None = None, groups: pd.DataFrame | None = None,
                  contacts: pd.DataFrame | None = None,
                  work_seconds: pd.DataFrame | None = None, *,
-                 numbers: ResultNumbers | None = None) -> None:
+                 numbers: ResultNumbers | None = None,
+                 pooled_p90: float = math.nan) -> None:
         self.scenario_name = scenario_name
         self.seed = seed
         self.replication = replication
         self.numbers = numbers
+        #: The 90th percentile of every answered contact's wait, all channels pooled: the
+        #: one figure of the pooled `total` the frames cannot give.
+        self.pooled_p90 = pooled_p90
         self._frames = {"channel_intervals": channel_intervals,
                         "group_intervals": group_intervals, "channels": channels,
                         "groups": groups, "contacts": contacts, "work_seconds": work_seconds}
@@ -104,6 +111,11 @@ class SimResult:
         return self._frame("contacts")
 
     @property
+    def total(self) -> pd.Series:
+        """The channels pooled: counts summed, ratios over the summed parts."""
+        return pooled_channels(self.channels, self.pooled_p90)
+
+    @property
     def work_seconds(self) -> pd.DataFrame | None:
         """Handled work-seconds (after proficiency, with wrap-up), channels x groups, for
         contacts taken in the observation window: what costing splits paid time by."""
@@ -120,17 +132,23 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
     paid = paid_seconds(roster, worked, scenario)
     numbers = ResultNumbers(scenario, by_interval, by_group,
                             channel_summary(by_interval, records, scenario),
-                            group_summary(by_group, paid), records.work_seconds,
-                            records if keep_contacts else None)
-    return SimResult(scenario.name, seed, replication, numbers=numbers)
+                            group_summary(by_group, paid,
+                                          observed(scenario, scenario.reporting.drain)),
+                            records.work_seconds, records if keep_contacts else None)
+    p90 = pooled_p90(arrived_while_open(records, scenario, observed(scenario)))
+    return SimResult(scenario.name, seed, replication, numbers=numbers, pooled_p90=p90)
 
 
 def channel_summary(by_interval: dict[str, np.ndarray], records: ContactRecords,
                     scenario: Scenario) -> dict[str, np.ndarray]:
-    """Per channel: totals over the horizon and the KPIs derived from them (the columns of
+    """Per channel: totals over the horizon (its opening hours, when
+    `reporting.open_hours` says) and the KPIs derived from them (the columns of
     `SimResult.channels`)."""
     count = len(scenario.channels)
-    sums = {c: _per_row(by_interval[c], count).sum(axis=1) for c in CHANNEL_COUNTS}
+    mask = observed(scenario)
+    sums = {c: within(_per_row(by_interval[c], count), mask).sum(axis=1)
+            for c in CHANNEL_COUNTS}
+    records = arrived_while_open(records, scenario, mask)
     frame = {"handled" if c == "answered" else c: sums[c].astype(float)
              for c in CHANNEL_COUNTS}
     frame["service_level"] = _ratio(sums["answered_within_sla"], sums["sla_base"])
@@ -146,15 +164,16 @@ def channel_summary(by_interval: dict[str, np.ndarray], records: ContactRecords,
     frame["response_mean_seconds"] = frame["asa_seconds"]
     frame["response_p90_seconds"] = group_quantile(waits, channel, count, 0.9)
     frame["backlog_end"] = _per_row(by_interval["backlog_end"], count)[:, -1].astype(float)
+    frame["mean_wait_seconds"] = mean_wait(records, count)
     return frame
 
 
-def group_summary(by_group: dict[str, np.ndarray],
-                  paid: dict[str, float]) -> dict[str, np.ndarray]:
-    """Per group: hours staffed, busy and paid; occupancy; mean concurrency (the columns of
-    `SimResult.groups`)."""
+def group_summary(by_group: dict[str, np.ndarray], paid: dict[str, float],
+                  mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Per group: hours staffed, busy (over the intervals of `mask`, default all) and paid;
+    occupancy; mean concurrency (the columns of `SimResult.groups`)."""
     names = list(paid)  # the scenario's groups, in order, as in by_group
-    staffed, busy, held = (_per_row(by_group[c], len(names)).sum(axis=1)
+    staffed, busy, held = (within(_per_row(by_group[c], len(names)), mask).sum(axis=1)
                            for c in ("staffed_seconds", "busy_seconds", "held_seconds"))
     return {
         "staffed_hours": staffed / 3600,

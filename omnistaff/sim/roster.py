@@ -44,7 +44,8 @@ def planned_shifts(scenario: Scenario) -> list[tuple[str, float, float, tuple]]:
             breaks = tuple((login + b.after, b.duration, b.paid) for b in shift.breaks)
             planned += [(shift.group, login, login + shift.length, breaks)] * shift.count
     for group, counts in scenario.staffing.per_interval.items():
-        planned += _runs(group, np.asarray(counts), scenario)
+        if scenario.staffing.per_interval_drop == "levels":  # first_free: see staff_pool
+            planned += _runs(group, np.asarray(counts), scenario)
     end = horizon.seconds
     return sorted(p for p in planned if p[2] > -horizon.warmup and p[1] < end)
 
@@ -108,3 +109,14 @@ def _aux_blocks(
     count = min(len(free), int(wanted) + int(rng.random() < wanted - int(wanted)))
     chosen = rng.choice(len(free), size=count, replace=False) if count else []
     return [(float(free[i]), AUX_BLOCK_SECONDS) for i in chosen]
+
+
+def interval_counts(counts: np.ndarray, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """(interval index, count) for every interval the simulation touches, the warm-up's
+    (negative indices, replaying the horizon's end) first."""
+    horizon = scenario.horizon
+    if len(counts) == horizon.intervals_per_day:
+        counts = np.tile(counts, horizon.days)
+    warm = math.ceil(horizon.warmup / horizon.interval_seconds)
+    index = np.arange(-warm, horizon.intervals)
+    return index, counts[index % len(counts)]

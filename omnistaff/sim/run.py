@@ -16,6 +16,8 @@ from omnistaff.sim.processes import (
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
 from omnistaff.sim.scheduling import run_until
+from omnistaff.sim.staff_pool import attach_pools, pooled, staff_pools
+from omnistaff.sim.start_state import enqueue_start_state
 from omnistaff.sim.streams import Streams
 
 
@@ -32,16 +34,21 @@ def simulate(
     streams = Streams(seed, replication)
     env = simpy.Environment(initial_time=-scenario.horizon.warmup)
     model = Model(scenario, env)
+    pools = attach_pools(model, scenario) if pooled(scenario) else {}
     feeder = Feeder(model, scenario, streams)
     for channel, (times, draws) in zip(model.channels, arrival_plan(scenario, streams),
                                        strict=True):
         ArrivalStream(env, feeder, channel, times, draws)
+    enqueue_start_state(scenario, model, streams)
     roster = draw_roster(scenario, streams)
     worked: list[tuple[str, float, float, float, float]] = []
     for shift in roster:
         if not shift.absent:
             env.process(work_shift(env, model, shift, worked))
+    staff_pools(env, pools, scenario)
     env.process(file_records(env, model, scenario.horizon.interval_seconds))
     run_until(env, scenario.horizon.seconds)
     model.close()
+    if pools:  # pooled agents are paid for their time on
+        roster = roster + [s for pool in pools.values() for s in pool.close(env.now)]
     return build_result(scenario, seed, replication, model, roster, worked, contacts)

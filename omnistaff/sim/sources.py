@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from omnistaff.scenarios.channel import Channel
+from omnistaff.sim.periods import PeriodStreams
 from omnistaff.sim.state import DEFAULT_PRIORITY
 from omnistaff.sim.streams import Streams
 
@@ -67,17 +68,22 @@ class ContactDraws:
         self.cum_escalation = np.cumsum([e.share for e in spec.escalation])
         self.cum_classes = np.cumsum([c.share for c in spec.priority_classes])
         self.class_priority = [c.priority for c in spec.priority_classes] + [DEFAULT_PRIORITY]
+        self.periods = (PeriodStreams(f"channel:{name}:{kind}", spec, streams)
+                        if spec.periods else None)
 
-    def draw(self, n: int) -> DrawColumns:
+    def draw(self, n: int, period: np.ndarray | None = None) -> DrawColumns:
         """Attributes for the next n contacts (CRN: each quantity from its own stream).
 
         A quantity that cannot matter (no priority classes, no deflection, no triage, no
         escalation, no balking) is not drawn: its stream is its own, so the others are the
-        same either way.
+        same either way. `period` (see `periods.period_of`) says which period of the day
+        each contact arrives in: those in a period get its handle time and patience.
         """
         spec, rng = self.spec, self.rng
         work = spec.handle_time.sample(rng["handle"], n)
         patience = self._patience(n)
+        if period is not None and self.periods is not None:
+            work, patience = self.periods.apply(work, patience, period)
         priority = self._priority(n)
         deflected = self._deflected(n)
         actionable = self._actionable(n)

@@ -39,6 +39,7 @@ CHANNEL_CATALOGUE = _catalogue(
     Kpi("response_p90_seconds", "90% answered within", "seconds"),
     Kpi("asa_seconds", "mean wait / response", "seconds"),
     Kpi("response_mean_seconds", "mean wait / response", "seconds"),
+    Kpi("mean_wait_seconds", "mean wait, every contact", "seconds"),
     Kpi("abandon_rate", "abandoned or expired", "share"),
     Kpi("backlog_end", "backlog at end", "count"),
     Kpi("offered", "offered", "count", None),

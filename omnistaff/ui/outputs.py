@@ -11,28 +11,51 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
-from omnistaff.sim.experiment import Replications
+from omnistaff.sim.experiment import SUMMARY_CHANNEL_KPIS, Replications
 from omnistaff.sim.plain import plain_dict, plain_value
+from omnistaff.sim.pooled import TOTAL, ratio_table, replication_table
+from omnistaff.sim.stats import mean_half_width
 
 if TYPE_CHECKING:  # the optimizer (Pyomo) is imported only by the commands that use it
     from omnistaff.optimize.loop import OptimizationResult
 
 
 def write_simulation(runs: Replications, out: Path) -> list[Path]:
-    """summary.json plus per-channel, per-group and per-interval CSVs; the paths written."""
+    """summary.json plus per-channel, per-group, per-interval and per-replication CSVs and
+    the ratio estimators; the paths written."""
     out.mkdir(parents=True, exist_ok=True)
+    ratios = ratio_table(runs.results)
     files = {
         "summary.json": None,
         "channels.csv": runs.channel_table(),
         "groups.csv": runs.group_table(),
         "channel_intervals.csv": runs.channel_intervals(),
         "group_intervals.csv": runs.group_intervals(),
+        "replications.csv": replication_table(runs.results),
+        "ratios.csv": ratios,
     }
-    (out / "summary.json").write_text(json.dumps(runs.summary(), indent=2))
+    summary = {**runs.summary(), "total": pooled_summary(runs, ratios)}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
     for name, frame in files.items():
         if frame is not None:
             frame.to_csv(out / name, index=name in ("channels.csv", "groups.csv"))
     return [out / name for name in files]
+
+
+def pooled_summary(runs: Replications, ratios: pd.DataFrame) -> dict[str, Any]:
+    """The channels pooled, per replication then averaged ({"mean", "ci95"} per KPI), and
+    each ratio KPI's ratio of means beside it (`ratio_of_means`, `ratio_of_means_ci95`)."""
+    table = replication_table(runs.results)
+    pooled = table[(table["scope"] == "channel") & (table["name"] == TOTAL)]
+    kpis = [k for k in SUMMARY_CHANNEL_KPIS if k in pooled]
+    summary: dict[str, Any] = {
+        k: {"mean": plain_value(pooled[k].mean()),
+            "ci95": plain_value(mean_half_width(pooled[k].to_numpy()))} for k in kpis}
+    rows = ratios[(ratios["scope"] == "channel") & (ratios["name"] == TOTAL)]
+    for row in rows.itertuples(index=False):
+        summary[row.kpi].update(ratio_of_means=plain_value(row.ratio_of_means),
+                                ratio_of_means_ci95=plain_value(row.ratio_of_means_ci95))
+    return summary
 
 
 OUTPUT_COLUMNS = ["group", "day", "start", "end", "breaks", "count", "template",
