@@ -21,6 +21,7 @@ from omnistaff.scenarios.limits import (
     MAX_WEEKLY_VOLUME,
 )
 from omnistaff.scenarios.profiles import INTRADAY_SHAPES, WEEKLY_SHAPES
+from omnistaff.scenarios.routing import Callback, Redial
 from omnistaff.scenarios.units import (
     WEEKDAYS,
     ClockTime,
@@ -267,6 +268,10 @@ class Channel(Frozen):
     deflection: Deflection | None = None
     triage: Triage | None = None
     escalation: tuple[Escalation, ...] = Field(default=(), max_length=MAX_LIST)
+    callback: Callback | None = Field(default=None, description="Live only: virtual hold, "
+                                      "a call-back offered when the expected wait is long.")
+    redial: Redial | None = Field(default=None, description="Live only: a share of those "
+                                  "who abandon call again after a delay.")
     sla: ServiceLevel
 
     @field_validator("handle_time")
@@ -297,6 +302,9 @@ class Channel(Frozen):
                     )
             if self.balking:
                 raise ValueError("balking applies to live channels only; remove it")
+            for name in ("callback", "redial"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name} applies to live channels only; remove it")
         elif self.expiry is not None:
             raise ValueError(
                 "expiry applies to deferred channels only; use patience for live channels"

@@ -11,6 +11,7 @@ from omnistaff.scenarios.limits import (
     MAX_OVERRIDES,
     MAX_TOTAL_AGENTS,
 )
+from omnistaff.scenarios.routing_checks import routing_problems
 from omnistaff.scenarios.size import agents_at_once, expected_contacts
 from omnistaff.scenarios.units import WEEKDAYS
 
@@ -33,6 +34,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *_variant_name_problems(scenario),
         *_arrival_problems(scenario),
         *_size_problems(scenario),
+        *routing_problems(scenario),
     ]
 
 

@@ -18,6 +18,7 @@ from omnistaff.scenarios.limits import (
     MAX_TITLE,
     MAX_VARIANTS,
 )
+from omnistaff.scenarios.routing import RoutingPolicy
 from omnistaff.scenarios.templates import OptimizerSettings
 from omnistaff.scenarios.units import WEEKDAYS, Seconds, Weekday
 from omnistaff.scenarios.workforce import AgentGroup, Staffing
@@ -89,8 +90,8 @@ class Horizon(Frozen):
         return text if self.days <= 7 else f"{text} (day {day})"
 
 
-class Routing(Frozen):
-    """How a free agent chooses among waiting contacts."""
+class Routing(RoutingPolicy):
+    """How contacts reach agents: the standing rule, and the policies that change it."""
 
     live_first: bool = Field(
         default=True, description="A free agent takes live contacts before deferred ones; "

@@ -16,6 +16,7 @@ from omnistaff.sim.kpis import (
     group_intervals,
     paid_seconds,
 )
+from omnistaff.sim.policy_kpis import add_channel_policies, add_group_caps
 from omnistaff.sim.records import ANSWERED, ContactRecords
 from omnistaff.sim.roster import AgentShift
 
@@ -55,8 +56,9 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
         replication=replication,
         channel_intervals=by_interval,
         group_intervals=by_group,
-        channels=channel_summary(by_interval, records, scenario),
-        groups=group_summary(by_group, paid),
+        channels=add_channel_policies(channel_summary(by_interval, records, scenario),
+                                      by_interval, model, scenario),
+        groups=add_group_caps(group_summary(by_group, paid), by_group, scenario),
         contacts=contact_frame(records, scenario) if keep_contacts else None,
         work_seconds=pd.DataFrame(records.work_seconds, index=pd.Index(
             list(scenario.channels), name="channel"), columns=list(scenario.groups)),
