@@ -26,8 +26,8 @@ class Reservation(Frozen):
     agents: int | None = Field(
         default=None, ge=1, le=1000, description="Agents the group keeps idle for this "
         "channel: its agents take other channels' contacts only while more than this many "
-        "of them hold nothing (ContactCenters' agents-reservation router; Avaya and Genesys "
-        "'reserve agents' for a skill).")
+        "of them hold nothing (trunk reservation; ContactCenters' reserved-agents router; an "
+        "Avaya vector's `check skill ... if available-agents > N`).")
     share: float | None = Field(
         default=None, gt=0, lt=1, description="Instead of `agents`: the share of the group's "
         "staffed agents kept idle (rounded up).")
@@ -48,14 +48,15 @@ class ChannelRouting(Frozen):
         "contact tries, in this order (within a group: fewest held, then longest idle). It "
         "replaces the groups' own skill order for this channel's arrivals only; skilled "
         "groups not listed come after, in their skill order. Empty: by skill order (the "
-        "standing rule). Skill-based routing's 'agent group order' (Cisco UCCE, Avaya "
-        "vectors, Genesys target lists).")
+        "standing rule). The order of `queue-to skill` steps in an Avaya vector; "
+        "ContactCenters' agents' preference router.")
     overflow_after: Distribution | None = Field(
         default=None, description="Overflow after a delay: only the first `first_groups` of "
         "`groups` may take a contact at once; the others only once it has waited this long "
         "(a duration, or a distribution drawn per contact; then a free agent of those groups "
-        "takes the first waiting contact whose delay has passed). Cisco 'queue to skill "
-        "group, wait T, add next group'; ContactCenters' overflow router.")
+        "takes the first waiting contact whose delay has passed). An Avaya vector's "
+        "`queue-to skill A`, `wait-time T`, `check skill B`; Amazon Connect's routing-profile "
+        "queue delay; ContactCenters' router with delays.")
     first_groups: int = Field(default=1, ge=1, le=MAX_LIST, description="With "
                               "`overflow_after`: how many of `groups` take contacts at once.")
     reserve: tuple[Reservation, ...] = Field(
@@ -65,9 +66,8 @@ class ChannelRouting(Frozen):
     queue_threshold: dict[str, int] = Field(
         default_factory=dict, max_length=MAX_LIST, description="Group name -> m: that group "
         "takes this channel's contacts only while more than m of them are waiting (the "
-        "arriving one included): a backup group called in when the queue builds (Genesys "
-        "'queue depth' and Avaya 'queue length' thresholds; ContactCenters' queue-ratio "
-        "overflow with one queue).")
+        "arriving one included): a backup group called in when the queue builds (an Avaya "
+        "vector branching on `calls-queued`; ContactCenters' queue-ratio overflow).")
     weight: float = Field(default=1.0, gt=0, le=1e6, description="With selection "
                           "`longest_weighted_wait`: the weight of this channel's waits.")
 
@@ -83,7 +83,8 @@ class ChannelRouting(Frozen):
 
 
 class Callback(Frozen):
-    """Virtual hold: a caller facing a long wait is offered a call back and may hang up."""
+    """Virtual hold: a caller facing a long wait is offered a call back and may hang up
+    (in-queue callback, e.g. Amazon Connect's queued callbacks)."""
 
     to: str = Field(max_length=MAX_NAME, description="The deferred channel that holds "
                     "call-backs: its SLA threshold is the promised window (a call-back made "
@@ -111,13 +112,16 @@ class RoutingPolicy(Frozen):
         default="priority", description="What a free agent takes next. `priority`: the "
         "standing rule (live first, priority, oldest or earliest due; most ACDs' default). "
         "`longest_weighted_wait`: across its skills, the channel whose next contact has "
-        "waited longest times the channel's `weight` (ContactCenters' LWWT router; Genesys "
-        "and NICE 'longest waiting' with skill weights); live_first no longer applies.")
+        "waited longest times the channel's `weight` (ContactCenters' longest weighted "
+        "waiting time router; 'oldest call waiting' agent selection in ACDs, with "
+        "weights); live_first no longer applies.")
     preemption: bool = Field(
         default=False, description="A live contact finding no free agent interrupts an "
         "agent holding only deferred work (email, social); that work goes back to the head "
         "of its queue with its remaining work and resumes with the next free agent "
-        "(Genesys and NICE 'interruptible' digital work).")
+        "(preemptive-resume priority: unified queues that let a call interrupt an email "
+        "in progress). The interrupted contact's record, and so its cost, stays with the "
+        "group that first took it.")
     channels: dict[str, ChannelRouting] = Field(
         default_factory=dict, max_length=MAX_LIST,
         description="Per channel routing: group order, overflow after a delay, reserved "
