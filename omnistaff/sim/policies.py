@@ -101,7 +101,8 @@ class PolicyModel(Model):
         policy = ChannelPolicy()
         order = spec.groups if spec is not None else ()
         position = {self.group_index[g]: i for i, g in enumerate(order)}
-        first = spec.first_groups if spec is not None and spec.overflow_after else MAX_HELD
+        overflow = spec is not None and spec.overflow_after is not None
+        first = spec.first_groups if overflow else math.inf  # type: ignore[union-attr]
         primary, secondary = [], []
         for rank, group, limit, proficiency in channel.routes:
             place = position.get(group.index, len(order) + rank)
