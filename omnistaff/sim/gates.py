@@ -17,8 +17,10 @@ class Gates:
     """Reservations and queue thresholds of a scenario, checked against the live state."""
 
     def __init__(self, scenario: Scenario, channels: list[ChannelState],
-                 groups: list[GroupState], members: list[dict[Agent, None]]) -> None:
+                 groups: list[GroupState], members: list[dict[Agent, None]],
+                 idle: list[int]) -> None:
         self.members = members
+        self.idle_agents = idle  # per group, kept by `PolicyModel`
         channel_index = {c.name: c.index for c in channels}
         group_index = {g.name: g.index for g in groups}
         #: per channel: {group: m}, the group takes it only while more than m wait
@@ -58,7 +60,7 @@ class Gates:
 
     def idle(self, group: GroupState) -> int:
         """Agents of the group on the queue holding nothing."""
-        return sum(1 for a in self.members[group.index] if a.accepting and a.held == 0)
+        return self.idle_agents[group.index]
 
     def _size(self, group: GroupState, agents: int | None, share: float | None) -> int:
         if agents is not None:

@@ -70,7 +70,8 @@ class PolicyModel(Preemption):
         self.members: list[dict[Agent, None]] = [{} for _ in self.groups]  # staffed, in order
         self.holding: dict[Agent, list[Contact]] = {}  # with preemption: what each holds
         self.interruptions: list[tuple[int, float]] = []  # (channel, time) of each
-        self.gates = Gates(scenario, self.channels, self.groups, self.members)
+        self.idle = [0] * len(self.groups)  # per group: agents on the queue holding nothing
+        self.gates = Gates(scenario, self.channels, self.groups, self.members, self.idle)
         self.policy = [self._channel_policy(c, scenario, streams) for c in self.channels]
         self.returns = Returns(self, scenario, streams)
 
@@ -228,12 +229,32 @@ class PolicyModel(Preemption):
         return None
 
     # -- shifts and the end ----------------------------------------------------------------
+    # -- agents idle per group: counted where `held` or `accepting` changes ----------------
+    def start(self, agent: Agent, contact: Contact, limit: int, proficiency: float,
+              now: float) -> None:
+        if agent.held == 0:
+            self.idle[agent.group.index] -= 1
+        super().start(agent, contact, limit, proficiency, now)
+
+    def finish(self, contact: Contact) -> None:
+        agent = contact.agent
+        if agent.held == 1 and agent.accepting:
+            self.idle[agent.group.index] += 1
+        super().finish(contact)
+
+    def stop_accepting(self, agent: Agent) -> simpy.Event | None:
+        if agent.accepting and agent.held == 0:
+            self.idle[agent.group.index] -= 1
+        return super().stop_accepting(agent)
+
     def set_staffed(self, agent: Agent, staffed: bool) -> None:
         members = self.members[agent.group.index]
         if staffed:
             members[agent] = None
         else:
             members.pop(agent, None)
+        if agent.held == 0 and staffed != agent.accepting:
+            self.idle[agent.group.index] += 1 if staffed else -1
         super().set_staffed(agent, staffed)
 
     def leave(self, contact: Contact, outcome: int, when: float, group: int = -1) -> None:

@@ -48,6 +48,7 @@ class Preemption(Model):
     holding: dict[Agent, list[Contact]]
     interruptions: list[tuple[int, float]]
     members: list[dict[Agent, None]]
+    idle: list[int]
 
     def interrupt_for(self, channel: ChannelState,
                       policy: ChannelPolicy) -> tuple[Agent | None, int, float]:
@@ -82,6 +83,7 @@ class Preemption(Model):
         agent.exclusive = False
         agent.rated += 1  # a completion scheduled by an earlier re-rating is void
         agent.token += 1
+        self.idle[agent.group.index] += 1  # holds nothing now, until it takes the live one
 
     def start(self, agent: Agent, contact: Contact, limit: int, proficiency: float,
               now: float) -> None:
@@ -91,6 +93,8 @@ class Preemption(Model):
 
     def resume(self, agent: Agent, contact: Contact, limit: int, now: float) -> None:
         """`start` for interrupted work: its record stands, its remaining work is kept."""
+        if agent.held == 0:
+            self.idle[agent.group.index] -= 1
         agent.token += 1
         if limit == 1:
             agent.exclusive = True
