@@ -70,3 +70,19 @@ def test_removals_the_fresh_replications_refuse_are_put_back() -> None:
     assert agents[0] + agents[1] >= 4 and agents[2] >= 2
     assert evaluation.all_met and report.restored >= 1
     assert "put back" in report.describe("USD")
+
+
+def test_a_large_surplus_goes_in_growing_steps_down_to_the_same_lean_schedule() -> None:
+    judged: list[Agents] = []
+
+    def judge(agents: Agents) -> Evaluation:
+        judged.append(agents)
+        return verdicts(agents, (3, 2))
+
+    start = (40, 2, 35)
+    agents, evaluation, report = trim(data(), start, verdicts(start, (3, 2)), judge, 200)
+    assert agents == (1, 2, 2) and evaluation.all_met and report.complete
+    assert report.removed == 39 + 33
+    # One at a time would take at least one simulation per removal on the busier day (39);
+    # doubling steps, refused tries retried with one, need far fewer.
+    assert report.evaluations == len(judged) < 25

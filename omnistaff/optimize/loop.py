@@ -84,7 +84,8 @@ class Iteration:
             "solver_status": self.solve.status, "gap": self.solve.gap,
             "bound": self.solve.bound, "proven": self.solve.proven,
             "timed_out": self.solve.timed_out,
-            "solve_seconds": self.solve.seconds, "replications": self.replications,
+            "solve_seconds": self.solve.seconds,
+            "solve_cpu_seconds": self.solve.cpu_seconds, "replications": self.replications,
             "simulate_seconds": self.seconds.get("simulate"), "all_met": self.all_met,
         }
         for c in self.service_level:

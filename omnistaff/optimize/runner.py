@@ -76,9 +76,11 @@ def check_solver(solver: str) -> None:
 
 
 def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float | None = None,
-        relaxed: bool = False, nodes: int | None = None) -> Outcome:
+        relaxed: bool = False, nodes: int | None = None,
+        start: dict[int, int] | None = None) -> Outcome:
     """Solve `model` once (its integers relaxed if `relaxed`, a MIP stopped after `nodes`
-    branch-and-bound nodes); load the solution if any."""
+    branch-and-bound nodes, starting from the schedule `start`, agents per option, where the
+    solver takes a start); load the solution if any."""
     options = dict(DETERMINISTIC.get(solver, {}))
     if relaxed:
         options.update(LP_OPTIONS.get(solver, {}))
@@ -92,7 +94,7 @@ def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float
             var.domain = pyo.NonNegativeReals
     try:
         if solver.startswith("appsi_"):
-            return _run_appsi(model, solver, options, time_limit, relaxed)
+            return _run_appsi(model, solver, options, time_limit, relaxed, start)
         return _run_legacy(model, solver, options, time_limit)
     finally:
         if relaxed:
@@ -107,9 +109,18 @@ def _factory(solver: str) -> Any:
 
 
 def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
-               time_limit: float, relaxed: bool) -> Outcome:
+               time_limit: float, relaxed: bool, start: dict[int, int] | None = None) -> Outcome:
     opt = _factory(solver)
     opt.config.load_solution = False
+    if start is not None and not relaxed and opt.warm_start_capable():
+        # A MIP start: the solver fixes these agents, fills in the rest by LP, and searches
+        # from that schedule's cost, so it can only return a cheaper one.
+        for var in model.component_data_objects(pyo.Var):
+            if not var.fixed:
+                var.set_value(None)
+        for s, var in model.agents.items():
+            var.set_value(start.get(s, 0))
+        opt.config.warmstart = True
     opt.config.time_limit = max(time_limit, 1.0)
     for name in ("highs_options", "gurobi_options", "cplex_options", "cbc_options"):
         if hasattr(opt, name):

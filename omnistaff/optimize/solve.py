@@ -15,7 +15,9 @@ The `restricted` strategy (the default, `solve`):
 4. **prove**: still wider than asked, a MIP over every option within `max_nodes`: its bound
    (the LP's raised by HiGHS's cuts and branching) holds for the whole model.
 
-The `direct` strategy is one MIP over every option, for comparison.
+Each MIP after the first starts from the best schedule so far (a MIP start), so a wider MIP
+stopped by its node limit returns that schedule or a cheaper one. The `direct` strategy is one
+MIP over every option, for comparison.
 
 Where the horizon falls into independent parts (days no shift spans, nothing carried or
 limited across them, `parts.py`), each part goes through the strategy on its own model, and
@@ -72,7 +74,8 @@ class SolveReport:
     """How a solve ended: `status` (`proven`: within the gap asked; `unproven`: a schedule,
     gap wider; otherwise the solver's word, e.g. `infeasible`), the best schedule's objective,
     the bound proven for the whole model and their relative gap, time, options the last MIP
-    searched, and whether the safety net stopped it."""
+    searched, whether the safety net stopped it, and the CPU seconds this process spent (the
+    solver runs in it, so this is the solve's work whatever else the machine is doing)."""
 
     solver: str
     status: str
@@ -84,6 +87,7 @@ class SolveReport:
     options_searched: int = 0
     mip_gap: float = 0.01
     timed_out: bool = False
+    cpu_seconds: float = 0.0
 
     @property
     def infeasible(self) -> bool:
@@ -136,7 +140,7 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None) -> So
     model."""
     settings = settings or SolveSettings()
     check_solver(settings.solver)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     data: ScheduleData = model.schedule_data
     parts = [] if model.elastic else independent_parts(data)
     if len(parts) > 1:
@@ -145,7 +149,7 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None) -> So
         search = _strategy(model, settings, began)
     if search.best is not None:
         load_schedule(model, search.best, settings.solver)
-    return _report(settings, search, began)
+    return replace(_report(settings, search, began), cpu_seconds=time.process_time() - cpu)
 
 
 def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float) -> Search:
@@ -189,8 +193,12 @@ def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep
     model."""
     data: ScheduleData = model.schedule_data
     restricted = build_model(data.restricted(keep))
+    start = None
+    if search.best is not None and all(search.best[s] == 0 for s in set(range(len(data.options)))
+                                       - set(keep)):
+        start = {i: search.best[s] for i, s in enumerate(keep)}
     outcome = run(restricted, settings.solver, _left(settings, began), settings.mip_gap,
-                  nodes=settings.max_nodes)
+                  nodes=settings.max_nodes, start=start)
     found = None
     if outcome.feasible and outcome.objective is not None:
         counts = [0] * len(data.options)

@@ -8,7 +8,10 @@ put back until the fresh replications agree. When SLAs are judged per day, candi
 no other candidate's shift touches are tried together: one simulation judges several removals, each
 kept where its own days still meet every SLA; the removals kept are then judged together once
 more, and tried one by one if that fails. A candidate refused is not tried again: taking more
-staff away elsewhere only makes its removal harder.
+staff away elsewhere only makes its removal harder. Where staff can go, it goes faster: each
+time an option's removal is kept, its next try takes twice as many of its agents, and a refused
+try of several agents is tried again with one, so the trim still ends only where no single
+agent-shift can go.
 """
 
 from __future__ import annotations
@@ -81,32 +84,43 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
     removals: list[list[int]] = []
     queue = _candidates(data, agents, floor)
     alone: set[int] = set()
+    steps: dict[int, int] = {}
     runs = 0
+
+    def taken(batch: list[int]) -> list[int]:
+        """The agents a batch takes away: each option's step, within its floor."""
+        return [s for s in batch for _ in range(min(steps.get(s, 1), current[s] - floor[s]))]
+
     while queue and runs < max_evaluations:
         together = evaluation.period == "day" and queue[0] not in alone
         batch = _batch(data, [s for s in queue if s not in alone]) if together else [queue[0]]
-        judged, runs = judge(_less(current, batch)), runs + 1
+        judged, runs = judge(_less(current, taken(batch))), runs + 1
         kept = batch if judged.all_met else _spared(data, batch, judged) if len(batch) > 1 \
             else []
         if kept and not judged.all_met:
             # Some days missed; those whose own days passed are judged again without the rest
             # (when every day missed was one no candidate touches, each is tried alone).
             if kept != batch:
-                judged, runs = judge(_less(current, kept)), runs + 1
+                judged, runs = judge(_less(current, taken(kept))), runs + 1
             if kept == batch or not judged.all_met:
                 alone |= set(kept)
                 queue = [s for s in queue if s not in batch or s in kept]
                 continue
-        queue = [s for s in queue if s not in batch]
+        # A refused try of several agents is tried again with one.
+        retry = [s for s in batch if s not in kept and steps.get(s, 1) > 1]
+        steps.update({s: 1 for s in retry})
+        queue = [s for s in queue if s not in batch or s in retry]
         if kept:
-            current, best = _less(current, kept), judged
-            removals.append(list(kept))
+            removal = taken(kept)
+            current, best = _less(current, removal), judged
+            removals.append(removal)
+            steps.update({s: 2 * steps.get(s, 1) for s in kept})
             queue = _dearest_first(data, [*queue, *(s for s in kept if current[s] > floor[s])])
     return current, best, removals, runs, not queue
 
 
 def _less(agents: Agents, options: list[int]) -> Agents:
-    """The schedule with one agent fewer on each of `options`."""
+    """The schedule with one agent fewer for each time an option is in `options`."""
     counts = list(agents)
     for s in options:
         counts[s] -= 1
