@@ -9,7 +9,7 @@ with the real routing systems it stands for.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -63,7 +63,7 @@ class ChannelRouting(Frozen):
         default=(), max_length=MAX_LIST, description="Groups that keep agents idle for this "
         "channel: each takes other channels' contacts only while more of its agents than "
         "the reservation hold nothing.")
-    queue_threshold: dict[str, int] = Field(
+    queue_threshold: dict[str, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(
         default_factory=dict, max_length=MAX_LIST, description="Group name -> m: that group "
         "takes this channel's contacts only while more than m of them are waiting (the "
         "arriving one included): a backup group called in when the queue builds (an Avaya "
