@@ -10,19 +10,24 @@ Scenarios:
 - a classic SimPy M/M/c+M model on workload (a) for reference: a process per customer, a
   `Resource` request raced against a patience timeout with `AnyOf`.
 
-Run: `python benchmarks/engine.py [--repeat N]`. Each scenario runs N times (seeds 1..N) and
-the fastest run is reported. Seconds are this process's CPU time, which is what one core did
-whatever else the machine runs; wall-clock seconds are shown beside them (on an idle machine
-the two agree). Peak memory of (b) comes from one further run under tracemalloc (not timed).
+Run: `python benchmarks/engine.py [--repeat N]`. Each scenario runs N times (seeds 1..N), the
+scenarios taking turns, and the fastest run is reported, with the machine it ran on and,
+beside each figure, its ratio to the classic design measured in the same run. Seconds are
+this process's CPU time, which is what one core did whatever else the machine runs;
+wall-clock seconds are shown beside them (on an idle machine the two agree). Peak memory
+of (b) comes from one further run under tracemalloc (not timed).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import resource
 import time
 import tracemalloc
 from collections.abc import Callable, Generator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +42,7 @@ MMC_AHT = 300.0
 MMC_PATIENCE = 180.0
 MMC_ARRIVALS = 200_000
 TARGETS = {"(a) M/M/c+M": 250_000.0, "(b) multichannel week": 150_000.0}
+CLASSIC = "classic SimPy on (a)"
 
 
 def mmc_scenario() -> Scenario:
@@ -174,16 +180,35 @@ def engine_run(scenario: Scenario) -> Callable[[int], int]:
     return run
 
 
-def best_of(run: Callable[[int], int], repeat: int) -> tuple[int, float, float]:
-    """Contacts, CPU and wall seconds of the fastest of `repeat` runs (seeds 1..repeat)."""
-    best = (0, float("inf"), float("inf"))
+def interleaved_best(cases: list[tuple[str, Callable[[int], int]]],
+                     repeat: int) -> dict[str, tuple[int, float, float]]:
+    """Per case, (contacts, CPU s, wall s) of its fastest of `repeat` runs (seeds 1..repeat).
+    The cases take turns within each round, so each figure and the classic reference beside
+    it are measured under the same conditions."""
+    best = {name: (0, float("inf"), float("inf")) for name, _ in cases}
     for seed in range(1, repeat + 1):
-        cpu, wall = time.process_time(), time.perf_counter()
-        contacts = run(seed)
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        if cpu < best[1]:
-            best = (contacts, cpu, wall)
+        for name, run in cases:
+            cpu, wall = time.process_time(), time.perf_counter()
+            contacts = run(seed)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            if cpu < best[name][1]:
+                best[name] = (contacts, cpu, wall)
     return best
+
+
+def machine() -> str:
+    """The CPU model, cores and load average this run had."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{model}, {os.cpu_count()} CPU(s), load average {load:.2f}, "
+            f"Python {platform.python_version()}")
 
 
 def peak_memory(scenario: Scenario) -> int:
@@ -202,21 +227,23 @@ def main() -> None:
     cases = [
         ("(a) M/M/c+M", engine_run(mmc_scenario())),
         ("(b) multichannel week", engine_run(multichannel_scenario())),
-        ("classic SimPy on (a)", classic_mmc),
+        (CLASSIC, classic_mmc),
     ]
+    print(f"machine: {machine()}; CPU seconds, best of {args.repeat}, cases interleaved")
+    best = interleaved_best(cases, args.repeat)
+    classic = best[CLASSIC][0] / best[CLASSIC][1]
     header = f"{'scenario':<24}{'contacts':>10}{'seconds':>9}{'wall s':>8}{'contacts/s':>12}"
-    print(f"{header}{'target':>10}{'met':>5}")
-    rates = {}
-    for name, run in cases:
-        contacts, seconds, wall = best_of(run, args.repeat)
-        rates[name] = contacts / seconds
+    print(f"{header}{'target':>10}{'met':>5}{'x classic':>11}")
+    for name, _ in cases:
+        contacts, seconds, wall = best[name]
+        rate = contacts / seconds
         target = TARGETS.get(name)
-        met = "-" if target is None else ("yes" if rates[name] >= target else "no")
+        met = "-" if target is None else ("yes" if rate >= target else "no")
         shown = "-" if target is None else f"{target:,.0f}"
-        print(f"{name:<24}{contacts:>10,}{seconds:>9.3f}{wall:>8.3f}{rates[name]:>12,.0f}"
-              f"{shown:>10}{met:>5}")
-    ratio = rates["(a) M/M/c+M"] / rates["classic SimPy on (a)"]
-    print(f"\n(a) is {ratio:.1f}x the classic SimPy design on the same workload")
+        print(f"{name:<24}{contacts:>10,}{seconds:>9.3f}{wall:>8.3f}{rate:>12,.0f}"
+              f"{shown:>10}{met:>5}{rate / classic:>10.2f}x")
+    print(f"\nbeside each figure, the classic SimPy design on workload (a) in the same run: "
+          f"{classic:,.0f} contacts/s; the ratio is what carries to another machine")
     peak = peak_memory(multichannel_scenario())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(b) peak memory: {peak / 2**20:.1f} MiB traced (tracemalloc); "

@@ -23,6 +23,7 @@ from typing import Any
 
 from omnistaff.optimize import (
     Iteration,
+    ScheduleInfeasible,
     SolveSettings,
     build_model,
     channel_requirements,
@@ -116,10 +117,17 @@ def run_model(scenario: Scenario, time_limit: float, gap: float) -> None:
     print(f"build                  {built - prepared:.2f} s")
     print(f"solve                  {report.seconds:.2f} s  status {report.status}")
     if report.objective is None:
-        print(f"no schedule found ({report.status})")
+        print(f"no schedule found ({report.status}); no objective, bound "
+              f"{shown(report.bound, ',.2f')}")
         return
-    print(f"gap                    {report.gap:.4%} ({report.headline()})")
-    print(f"objective              {report.objective:,.2f}  bound {report.bound:,.2f}")
+    print(f"gap                    {shown(report.gap, '.4%')} ({report.headline()})")
+    print(f"objective              {report.objective:,.2f}  bound "
+          f"{shown(report.bound, ',.2f')}")
+
+
+def shown(value: float | None, spec: str) -> str:
+    """A figure the solve may not have produced (no bound, no gap): 'none' for None."""
+    return "none" if value is None else format(value, spec)
 
 
 def run_loop(scenario: Scenario, time_limit: float, gap: float) -> None:
@@ -128,7 +136,12 @@ def run_loop(scenario: Scenario, time_limit: float, gap: float) -> None:
         print(iteration.describe())
 
     began = time.perf_counter()
-    result = optimize(scenario, time_limit=time_limit, mip_gap=gap, progress=show)
+    try:
+        result = optimize(scenario, time_limit=time_limit, mip_gap=gap, progress=show)
+    except (ScheduleInfeasible, ValueError) as exc:  # a run without a schedule, reported
+        print(f"sim-opt loop           {time.perf_counter() - began:.1f} s: no schedule "
+              f"({exc})")
+        return
     print(f"sim-opt loop           {time.perf_counter() - began:.1f} s")
     print(result.headline())
     if result.trim is not None:

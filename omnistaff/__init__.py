@@ -12,16 +12,24 @@ The public API, in the order a study uses it (see docs/api.md):
   because it brings in Pyomo.
 """
 
-from omnistaff.scenarios import (
-    Scenario,
-    ScenarioError,
-    bundled_scenarios,
-    load_scenario,
-    scenario_from_dict,
-)
-from omnistaff.sim import SimResult, simulate
-from omnistaff.sim.compare import Comparison, compare_variants
-from omnistaff.sim.experiment import Replications, RunSettings, run_replications
+from omnistaff.lazy import lazy_exports
+
+# each public name and its module, imported when first used (see `omnistaff.lazy`)
+_EXPORTS = {
+    "Scenario": "omnistaff.scenarios",
+    "ScenarioError": "omnistaff.scenarios",
+    "bundled_scenarios": "omnistaff.scenarios",
+    "load_scenario": "omnistaff.scenarios",
+    "scenario_from_dict": "omnistaff.scenarios",
+    "SimResult": "omnistaff.sim.result",
+    "simulate": "omnistaff.sim.run",
+    "Comparison": "omnistaff.sim.compare",
+    "compare_variants": "omnistaff.sim.compare",
+    "Replications": "omnistaff.sim.experiment",
+    "RunSettings": "omnistaff.sim.experiment",
+    "run_replications": "omnistaff.sim.experiment",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
 __version__ = "0.1.0"
 __all__ = [

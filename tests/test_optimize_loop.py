@@ -139,3 +139,17 @@ def test_outputs_are_written(run: tuple[OptimizationResult, list[Iteration]],
     assert {"service_level", "ci95", "target", "met"} <= set(summary["sla"]["phone"])
     assert {"status", "gap"} <= set(summary["solver"])
     assert summary["seconds"]["total"] > 0
+
+
+def test_a_solve_the_safety_net_stopped_says_so_instead_of_blaming_the_node_limit() -> None:
+    from omnistaff.optimize.loop import ScheduleInfeasible, _no_schedule
+    from omnistaff.optimize.solve import SolveReport, SolveSettings
+
+    settings = SolveSettings(time_limit=30.0)
+    stopped = SolveReport("appsi_highs", "maxTimeLimit", False, None, None, None, 30.0,
+                          timed_out=True)
+    with pytest.raises(ScheduleInfeasible, match=r"optimizer\.time_limit, 30 s"):
+        _no_schedule(None, stopped, settings)  # type: ignore[arg-type]
+    limited = SolveReport("appsi_highs", "maxIterations", False, None, None, None, 30.0)
+    with pytest.raises(ScheduleInfeasible, match=r"raise optimizer\.max_nodes"):
+        _no_schedule(None, limited, settings)  # type: ignore[arg-type]

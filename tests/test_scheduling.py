@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 import simpy
 
-from omnistaff.sim.scheduling import NORMAL, SelfScheduled, reusable_event
+from omnistaff.sim.scheduling import NORMAL, SelfScheduled, reusable_event, run_until
 
 PYPROJECT = Path(__file__).parents[1] / "pyproject.toml"
 
@@ -76,3 +77,46 @@ def test_simpy_is_pinned_to_the_major_version_these_tests_ran_on() -> None:
     below = re.search(r"<\s*(\d+)", pin)
     assert below, f"pin simpy below its next major version in pyproject.toml, not '{pin}'"
     assert int(simpy.__version__.split(".")[0]) == int(below.group(1)) - 1
+
+
+def _busy_model(env: simpy.Environment, seen: list[tuple[float, str]]) -> None:
+    """Processes, timeouts at the stop time itself, a process started at it and events
+    scheduled from callbacks: what `run_until` must order exactly as `Environment.run`."""
+
+    def worker(name: str, gap: float) -> Generator[simpy.Event, None, None]:
+        while True:
+            yield env.timeout(gap)
+            seen.append((env.now, name))
+
+    env.process(worker("a", 2.5))
+    env.process(worker("b", 5.0))  # due at 10.0, the stop time: stays queued
+    job = Job("job")
+    job.callbacks = [lambda event: seen.append((env.now, event.name))]
+    env.schedule(job, NORMAL, 7.0)
+    late = env.timeout(10.0)
+    late.callbacks.append(lambda _: env.process(worker("late", 1.0)))
+
+
+def test_run_until_processes_the_events_run_would_in_the_same_order() -> None:
+    by_run: list[tuple[float, str]] = []
+    by_loop: list[tuple[float, str]] = []
+    env = simpy.Environment(initial_time=-1.0)
+    _busy_model(env, by_run)
+    env.run(until=10.0)
+    loop = simpy.Environment(initial_time=-1.0)
+    _busy_model(loop, by_loop)
+    run_until(loop, 10.0)
+    assert by_loop == by_run and len(by_run) > 3
+    assert loop.now == env.now == 10.0
+    # what is left to run is the same (`run` also leaves its spent stop event, priority -1)
+    left = sorted(e[:2] for e in env._queue if e[1] >= 0)
+    assert sorted(e[:2] for e in loop._queue) == left and (10.0, 1) in left
+    with pytest.raises(ValueError, match="greater than the current"):
+        run_until(loop, 10.0)
+
+
+def test_run_until_raises_a_failed_event_as_step_does() -> None:
+    env = simpy.Environment()
+    env.timeout(1.0).callbacks.append(lambda _: env.event().fail(KeyError("lost")))
+    with pytest.raises(KeyError, match="lost"):
+        run_until(env, 5.0)

@@ -10,8 +10,10 @@ from fractions import Fraction
 import numpy as np
 
 from omnistaff.optimize.levels import Levels, shift_levels
+from omnistaff.optimize.premiums import has_premiums, option_cost
 from omnistaff.optimize.requirements import Requirements
 from omnistaff.optimize.shifts import ShiftOption, kept_counts, option_key, shift_options
+from omnistaff.optimize.tours import TourData, tour_data
 from omnistaff.optimize.workload import reference_throughput
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.units import WEEKDAYS
@@ -69,6 +71,7 @@ class ScheduleData:
     budget: float | None = None
     tiebreak: float = 0.0
     currency: str = "USD"
+    tours: TourData | None = None
 
     def skilled(self, channel: str) -> list[str]:
         """Groups that may serve a channel."""
@@ -100,11 +103,14 @@ class ScheduleData:
         """The amount every schedule's objective (paid cost and tie-breaker) is a whole multiple
         of, e.g. a quarter-hour's pay when every shift is paid in quarter-hours; 0 when there is
         none (rates in fractions of a cent)."""
+        costs = list(zip(self.cost, self.occurrences, strict=True))
+        if self.tours is not None:
+            costs += [(c, 0) for c in self.tours.cost if c]
         coefficients = [Fraction(c + self.tiebreak * n).limit_denominator(STEP_DENOMINATOR)
-                        for c, n in zip(self.cost, self.occurrences, strict=True)]
+                        for c, n in costs]
         if not coefficients or any(
                 abs(float(f) - c - self.tiebreak * n) > 1e-9 * max(1.0, c)
-                for f, c, n in zip(coefficients, self.cost, self.occurrences, strict=True)):
+                for f, (c, n) in zip(coefficients, costs, strict=True)):
             return 0.0
         numerator = math.gcd(*(f.numerator for f in coefficients))
         denominator = math.lcm(*(f.denominator for f in coefficients))
@@ -153,10 +159,13 @@ class ScheduleData:
         """The same data with only the shift options `keep` (renumbered in that order)."""
         part_time = [self.part_time[s] for s in keep] if self.part_time else []
         kept = [self.kept[s] for s in keep] if self.kept else []
+        options = [self.options[s] for s in keep]
+        tours = None if self.tours is None else self.tours.restricted(
+            {(o.group, o.start, o.length) for o in options})
         return replace(
-            self, options=[self.options[s] for s in keep], cost=[self.cost[s] for s in keep],
+            self, options=options, cost=[self.cost[s] for s in keep],
             occurrences=[self.occurrences[s] for s in keep], part_time=part_time, kept=kept,
-            levels=self.levels.restricted({s: i for i, s in enumerate(keep)}),
+            levels=self.levels.restricted({s: i for i, s in enumerate(keep)}), tours=tours,
         )
 
 
@@ -184,8 +193,10 @@ def schedule_data(scenario: Scenario, requirements: Requirements) -> ScheduleDat
         allowed={(c, t): float(v) for c in requirements.deferred
                  for t, v in enumerate(requirements.allowed_backlog(c))},
         options=options,
-        cost=[o.paid_seconds / 3600 * scenario.groups[o.group].hourly_cost * n
-              for o, n in zip(options, occurrences, strict=True)],
+        cost=[option_cost(scenario, o, days[o.weekday]) for o in options]
+        if has_premiums(scenario) else
+        [o.paid_seconds / 3600 * scenario.groups[o.group].hourly_cost * n
+         for o, n in zip(options, occurrences, strict=True)],
         occurrences=occurrences,
         levels=levels,
         weekday_days=days,
@@ -201,6 +212,7 @@ def schedule_data(scenario: Scenario, requirements: Requirements) -> ScheduleDat
         budget=settings.budget,
         tiebreak=settings.shift_tiebreak,
         currency=scenario.currency,
+        tours=tour_data(scenario, options),
     )
     return replace(data, late_allowance=_late_allowance(data, requirements))
 

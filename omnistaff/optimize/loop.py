@@ -23,6 +23,7 @@ from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.requirements import Requirements, channel_requirements
+from omnistaff.optimize.roster_out import RosterShift, tour_staffing
 from omnistaff.optimize.schedule import (
     agent_shifts,
     paid_cost,
@@ -32,6 +33,8 @@ from omnistaff.optimize.schedule import (
 )
 from omnistaff.optimize.schedule import with_schedule as staffed_by
 from omnistaff.optimize.solve import Agents, SolveReport, SolveSettings, load_schedule, solve
+from omnistaff.optimize.tour_trim import trim_people
+from omnistaff.optimize.tours import people_of
 from omnistaff.optimize.trim import TrimReport, trim
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import with_overrides
@@ -110,6 +113,7 @@ class OptimizationResult:
     converged: bool
     seconds: float
     trim: TrimReport | None = None
+    roster: tuple[RosterShift, ...] = ()
 
     @property
     def final(self) -> Iteration:
@@ -227,13 +231,17 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
             progress(done.iteration)
         requirements, previous = done.next_requirements, done.agents
     model, evaluation, report = done.model, done.evaluation, None
+    tours, agents = model.schedule_data.tours is not None, done.agents
     if evaluation.all_met and plan.trim_evaluations > 0:
-        model, evaluation, report = _trimmed(scenario, done, plan)
-    staffed = staffed_by(scenario, schedule_shifts(model))
+        model, evaluation, report, agents = (_trimmed_people if tours else _trimmed)(
+            scenario, done, plan)
+    shifts, roster = tour_staffing(scenario, model.schedule_data, agents) if tours \
+        else (schedule_shifts(model), [])
+    staffed = staffed_by(scenario, shifts)
     coverage = _coverage(coverage_frame(model), evaluation)
     return OptimizationResult(staffed, schedule_frame(model), coverage, tuple(iterations),
                               evaluation, evaluation.all_met, time.perf_counter() - began,
-                              report)
+                              report, tuple(roster))
 
 
 @dataclass(frozen=True)
@@ -264,7 +272,8 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
         _no_schedule(data, report, plan.solve)
     scheduled = time.perf_counter() - clock
     agents = _agents(model)
-    staffed = staffed_by(scenario, schedule_shifts(model))
+    staffed = staffed_by(scenario, tour_staffing(scenario, data, agents)[0]
+                         if data.tours is not None else schedule_shifts(model))
     clock = time.perf_counter()
     evaluation = evaluate(staffed, plan.judging, plan.workers)
     seconds = {"solve": scheduled, "simulate": time.perf_counter() - clock}
@@ -281,6 +290,7 @@ def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
     """The round's model data with every option's agents at least the previous round's: the
     round adds the cheapest agents the raised requirements need, and takes none away (the
     trim does that once every SLA holds), so what met its SLA stays met."""
+    previous = previous[:len(data.options)]  # people on tours follow the agent-shifts
     kept = data.kept or [0] * len(previous)
     return replace(data, kept=[max(a, k) for a, k in zip(previous, kept, strict=True)])
 
@@ -289,17 +299,45 @@ def _no_schedule(data: ScheduleData, report: SolveReport, settings: SolveSetting
     if report.infeasible:
         raise ScheduleInfeasible(infeasibility_reasons(data, settings.solver,
                                                        settings.time_limit))
+    if report.timed_out:
+        raise ScheduleInfeasible([
+            f"the safety net (optimizer.time_limit, {settings.time_limit:,.0f} s) stopped the "
+            "solver before it found a schedule, so the machine's speed decided: raise "
+            "optimizer.time_limit, or run on a less busy machine"])
     raise ScheduleInfeasible([
         f"the solver found no schedule within {settings.max_nodes:,} nodes per MIP "
         f"({report.status}); raise optimizer.max_nodes"])
 
 
 def _agents(model: pyo.ConcreteModel) -> Agents:
-    return tuple(round(model.agents[s].value or 0) for s in model.OPTIONS)
+    """Agents per option, then (with tours) people per rota variable."""
+    agents = tuple(round(model.agents[s].value or 0) for s in model.OPTIONS)
+    return agents + people_of(model, model.schedule_data.tours)
+
+
+def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan
+                    ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
+    """The last round's plan in people trimmed, person by person (`tour_trim.py`)."""
+    data: ScheduleData = done.model.schedule_data
+    rule = plan.judging.fixed(done.evaluation.replications)
+    fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
+
+    def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
+        return evaluate(staffed_by(on, tour_staffing(on, data, agents)[0]), rule, plan.workers)
+
+    floor = done.kept or [0] * len(data.options)
+    agents, evaluation, report = trim_people(data, done.agents, done.evaluation, judge,
+                                             plan.trim_evaluations, floor,
+                                             lambda agents: judge(agents, fresh))
+    if report.removed == 0:
+        return done.model, evaluation, report, done.agents
+    model = build_model(replace(data, kept=done.kept), elastic=True)
+    load_schedule(model, agents, plan.solve.solver, plan.solve.time_limit)
+    return model, evaluation, report, agents
 
 
 def _trimmed(scenario: Scenario, done: _Round, plan: Plan
-             ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport]:
+             ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
     """The last round's schedule trimmed, judged on the replications that judged it."""
     data: ScheduleData = done.model.schedule_data
     rule = plan.judging.fixed(done.evaluation.replications)
@@ -315,12 +353,12 @@ def _trimmed(scenario: Scenario, done: _Round, plan: Plan
     agents, evaluation, report = trim(data, done.agents, done.evaluation, judge,
                                       plan.trim_evaluations, done.kept, verify)
     if report.removed == 0:
-        return done.model, evaluation, report
+        return done.model, evaluation, report, agents
     # The trimmed schedule may fall short of the model's requirements, which simulation
     # showed to have room: its coverage is read from the elastic model.
     model = build_model(replace(data, kept=done.kept), elastic=True)
     load_schedule(model, agents, plan.solve.solver, plan.solve.time_limit)
-    return model, evaluation, report
+    return model, evaluation, report, agents
 
 
 def _raise(scenario: Scenario, requirements: Requirements, evaluation: Evaluation,

@@ -20,6 +20,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.levels import Terms
+from omnistaff.optimize.tours import add_tours
 
 #: Price of one reference agent missing for one interval (or one unit of another limit broken)
 #: in the elastic model, per currency unit of the dearest agent-hour: far above any real cost.
@@ -37,6 +38,8 @@ def build_model(data: ScheduleData, elastic: bool = False) -> pyo.ConcreteModel:
     _capacity(m, data)
     _backlog(m, data)
     _limits(m, data)
+    if data.tours is not None:
+        add_tours(m, data.tours, data.options, data.weekday_days)
     _objective(m, data)
     return m
 
@@ -224,4 +227,5 @@ def _objective(m: pyo.ConcreteModel, data: ScheduleData) -> None:
 
     @m.Objective(sense=pyo.minimize, doc="paid cost, plus a tie-breaker toward fewer shifts")
     def cost(m):
-        return m.paid_cost + _sum((list(range(len(shifts))), shifts), m.agents) + penalty
+        cost = m.paid_cost + _sum((list(range(len(shifts))), shifts), m.agents) + penalty
+        return cost + m.tour_cost if data.tours is not None else cost

@@ -30,7 +30,8 @@ def independent_parts(data: ScheduleData) -> list[Part]:
     """The parts of `data` that can be scheduled apart, in horizon order; a single part when
     anything ties the whole horizon together. Parts with neither options nor needs are left
     out."""
-    if data.deferred or data.budget is not None or data.max_part_time_share is not None:
+    if data.deferred or data.budget is not None or data.max_part_time_share is not None \
+            or data.tours is not None:  # a person's days tie the horizon together
         return [Part(list(range(len(data.options))), frozenset(range(data.intervals)))]
     spans = _spans(data)
     label = _stretches(data.intervals, spans)

@@ -77,7 +77,8 @@ def check_solver(solver: str) -> None:
 
 def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float | None = None,
         relaxed: bool = False, nodes: int | None = None,
-        start: dict[int, int] | None = None) -> Outcome:
+        start: dict[int, int] | None = None,
+        start_people: dict[int, int] | None = None) -> Outcome:
     """Solve `model` once (its integers relaxed if `relaxed`, a MIP stopped after `nodes`
     branch-and-bound nodes, starting from the schedule `start`, agents per option, where the
     solver takes a start); load the solution if any."""
@@ -94,7 +95,7 @@ def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float
             var.domain = pyo.NonNegativeReals
     try:
         if solver.startswith("appsi_"):
-            return _run_appsi(model, solver, options, time_limit, relaxed, start)
+            return _run_appsi(model, solver, options, time_limit, relaxed, start, start_people)
         return _run_legacy(model, solver, options, time_limit)
     finally:
         if relaxed:
@@ -109,7 +110,8 @@ def _factory(solver: str) -> Any:
 
 
 def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
-               time_limit: float, relaxed: bool, start: dict[int, int] | None = None) -> Outcome:
+               time_limit: float, relaxed: bool, start: dict[int, int] | None = None,
+               start_people: dict[int, int] | None = None) -> Outcome:
     opt = _factory(solver)
     opt.config.load_solution = False
     if start is not None and not relaxed and opt.warm_start_capable():
@@ -120,6 +122,8 @@ def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
                 var.set_value(None)
         for s, var in model.agents.items():
             var.set_value(start.get(s, 0))
+        for r, var in (model.rota.items() if hasattr(model, "rota") else ()):
+            var.set_value((start_people or {}).get(r, 0))  # people on tours, with agents
         opt.config.warmstart = True
     opt.config.time_limit = max(time_limit, 1.0)
     for name in ("highs_options", "gurobi_options", "cplex_options", "cbc_options"):

@@ -8,6 +8,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from omnistaff.optimize.data import ScheduleData
+from omnistaff.scenarios.pay import staffing_premiums
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.units import WEEKDAYS
 from omnistaff.scenarios.variants import with_overrides
@@ -24,7 +25,7 @@ def shifts_of(data: ScheduleData, agents: Sequence[int]) -> list[dict[str, Any]]
     """A schedule (agents per shift option) as `staffing.shifts` entries: one per group,
     start, length, breaks and count, listing the weekdays it is worked."""
     days: dict[tuple, list[str]] = {}
-    for s, count in enumerate(agents):
+    for s, count in enumerate(agents[:len(data.options)]):  # people on tours follow
         if count > 0:
             option = data.options[s]
             key = (option.group, option.clock, option.length, option.breaks, count)
@@ -65,9 +66,13 @@ def paid_hours(scenario: Scenario) -> dict[str, float]:
 
 
 def paid_cost(scenario: Scenario) -> float:
-    """Scheduled paid cost over the horizon: paid hours times each group's hourly cost."""
-    return sum(hours * scenario.groups[group].hourly_cost
+    """Scheduled paid cost over the horizon: paid hours times each group's hourly cost, and
+    the pay rules' weekend, night, holiday and skill premiums if any."""
+    cost = sum(hours * scenario.groups[group].hourly_cost
                for group, hours in paid_hours(scenario).items())
+    if scenario.pay.any_time_premium or scenario.pay.skill_premium:
+        cost += sum(staffing_premiums(scenario).values())
+    return cost
 
 
 def agent_shifts(scenario: Scenario) -> int:
@@ -77,4 +82,5 @@ def agent_shifts(scenario: Scenario) -> int:
 
 def _worked(shift: Shift, scenario: Scenario) -> int:
     """Agent-shifts of one shift pattern over the horizon: its count on each day it is worked."""
-    return shift.count * sum(1 for w in scenario.horizon.weekdays() if w in shift.days)
+    return shift.count * sum(1 for day, w in enumerate(scenario.horizon.weekdays())
+                             if shift.worked_on(w, day // 7))

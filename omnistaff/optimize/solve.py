@@ -41,6 +41,7 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
+from omnistaff.optimize.tours import people_of, people_start
 
 Agents = tuple[int, ...]
 Strategy = Literal["restricted", "direct"]
@@ -198,13 +199,14 @@ def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep
                                        - set(keep)):
         start = {i: search.best[s] for i, s in enumerate(keep)}
     outcome = run(restricted, settings.solver, _left(settings, began), settings.mip_gap,
-                  nodes=settings.max_nodes, start=start)
+                  nodes=settings.max_nodes, start=start,
+                  start_people=people_start(restricted, data, search.best) if start else None)
     found = None
     if outcome.feasible and outcome.objective is not None:
         counts = [0] * len(data.options)
         for i, s in enumerate(keep):
             counts[s] = round(restricted.agents[i].value or 0)
-        found = tuple(counts)
+        found = tuple(counts) + people_of(restricted, data.tours)
     search = search.offered(found, _objective(data, found))
     search = replace(search, searched=tuple(keep), last_bound=outcome.bound,
                      status=outcome.status, timed_out=search.timed_out or outcome.timed_out)
@@ -236,12 +238,13 @@ def load_schedule(model: pyo.ConcreteModel, agents: Agents, solver: str = "appsi
                   time_limit: float = 600.0) -> Outcome:
     """Put a schedule in the model: agents fixed at their counts, the rest (on-shift levels,
     allocations, backlog) filled in by an LP (in an elastic model, with what falls short)."""
-    for s, var in model.agents.items():
-        var.fix(agents[s])
+    fixed = [*model.agents.values(), *(model.rota.values() if hasattr(model, "rota") else ())]
+    for var, count in zip(fixed, agents, strict=True):
+        var.fix(count)
     try:
         return run(model, solver, time_limit, relaxed=True)
     finally:
-        for var in model.agents.values():
+        for var in fixed:
             var.unfix()
 
 
@@ -249,8 +252,10 @@ def _objective(data: ScheduleData, agents: Agents | None) -> float | None:
     """A schedule's objective: paid cost and the tie-breaker per agent-shift."""
     if agents is None:
         return None
-    return sum((c + data.tiebreak * n) * a
-               for c, n, a in zip(data.cost, data.occurrences, agents, strict=True))
+    people = agents[len(data.options):]
+    tours = sum(c * p for c, p in zip(data.tours.cost, people, strict=True)) if people else 0
+    return sum((c + data.tiebreak * n) * a for c, n, a in zip(
+        data.cost, data.occurrences, agents[:len(data.options)], strict=True)) + tours
 
 
 def _used(model: pyo.ConcreteModel) -> list[int]:

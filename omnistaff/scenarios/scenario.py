@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from omnistaff.scenarios.base import Frozen
 from omnistaff.scenarios.channel import Channel
 from omnistaff.scenarios.checks import reference_problems
+from omnistaff.scenarios.contracts import Contract, contract_problems
 from omnistaff.scenarios.limits import (
     MAX_CHANNELS,
     MAX_DESCRIPTION,
@@ -18,6 +19,7 @@ from omnistaff.scenarios.limits import (
     MAX_TITLE,
     MAX_VARIANTS,
 )
+from omnistaff.scenarios.pay import PayRules
 from omnistaff.scenarios.routing import RoutingPolicy
 from omnistaff.scenarios.templates import OptimizerSettings
 from omnistaff.scenarios.units import WEEKDAYS, Seconds, Weekday
@@ -133,6 +135,15 @@ class Scenario(Frozen):
         default_factory=OptimizerSettings,
         description="Shift templates, limits and solver settings for `omnistaff optimize`.",
     )
+    contracts: dict[str, Contract] = Field(
+        default_factory=dict, max_length=50,
+        description="Employment contracts by name (at most 50), e.g. {full_time: {}} for the "
+        "default five days of seven with two days off together and 11 h rest. With contracts, "
+        "`omnistaff optimize` plans the groups they name in people on weekly tours and writes "
+        "a named roster (roster.csv); without, loose agent-shifts as before.",
+    )
+    pay: PayRules = Field(default_factory=PayRules, description="Premiums on the hourly cost: "
+                          "weekend, night, public holiday, overtime, extra skills.")
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, max_length=MAX_VARIANTS,
         description="Named overrides by dotted path, e.g. {no_weekend: "
@@ -142,7 +153,9 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Scenario:
-        problems = reference_problems(self)
+        problems = reference_problems(self) + contract_problems(
+            self.contracts, list(self.groups), [t.name for t in self.optimizer.templates],
+            self.horizon.days)
         if problems:
             raise ValueError("\n".join(f"{path}: {msg}" for path, msg in problems))
         return self

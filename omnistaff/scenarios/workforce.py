@@ -109,6 +109,15 @@ class Shift(Frozen):
                                       "the shift.")
     count: int = Field(default=1, ge=0, le=MAX_AGENTS, description="Agents working this shift "
                        "(at most 5,000: more than the largest contact centers seat).")
+    weeks: tuple[Annotated[int, Field(ge=0, le=3)], ...] = Field(
+        default=(), max_length=4, description="Weeks of the horizon (0 = days 0 to 6) the shift "
+        "is worked, as in a rotation's roster; empty = every week.")
+    agent: str | None = Field(default=None, max_length=MAX_NAME, description="The person "
+                              "working it, as in a named roster (count 1).")
+
+    def worked_on(self, weekday: str, week: int) -> bool:
+        """Whether the shift is worked on a day of this weekday in this week of the horizon."""
+        return weekday in self.days and (not self.weeks or week in self.weeks)
 
     @field_validator("length", mode="wrap")
     @classmethod

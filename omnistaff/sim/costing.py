@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from omnistaff.scenarios.pay import staffing_premiums
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.result import SimResult
 
@@ -45,10 +46,19 @@ def group_costs(result: SimResult, scenario: Scenario) -> pd.DataFrame:
     frame["fte"] = paid / (FTE_HOURS_PER_WEEK * scenario.horizon.days / 7)
     frame["hourly_cost"] = [scenario.groups[g].hourly_cost for g in groups.index]
     frame["labour_cost"] = paid * frame["hourly_cost"]
+    if _has_premiums(scenario):  # pay rules: their premiums on the shifts worked, in labour
+        premiums = staffing_premiums(scenario)
+        frame["premium_cost"] = [premiums[str(g)] * (1 - scenario.groups[str(g)].absenteeism)
+                                 for g in groups.index]
+        frame["labour_cost"] += frame["premium_cost"]
     frame["idle_share"] = np.where(paid > 0, 1 - np.minimum(busy / paid.where(paid > 0), 1), 0)
     frame["training_cost"] = [_training(scenario, g, f) for g, f in frame["fte"].items()]
     frame.index.name = "group"
     return frame
+
+
+def _has_premiums(scenario: Scenario) -> bool:
+    return scenario.pay.any_time_premium or bool(scenario.pay.skill_premium)
 
 
 def _training(scenario: Scenario, group: str, fte: float) -> float:
@@ -87,6 +97,8 @@ def channel_costs(result: SimResult, scenario: Scenario) -> pd.DataFrame:
     shares = work_shares(result, scenario)
     frame = pd.DataFrame(index=pd.Index(list(scenario.channels), name="channel"))
     frame["labour_cost"] = shares @ groups["labour_cost"]
+    if "premium_cost" in groups:
+        frame["premium_cost"] = shares @ groups["premium_cost"]
     frame["idle_cost"] = shares @ (groups["labour_cost"] * groups["idle_share"])
     frame["bot_cost"] = _automation_costs(result, scenario)
     frame["training_cost"] = _training_by_channel(groups, scenario)

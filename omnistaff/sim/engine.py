@@ -10,6 +10,7 @@ deadline when it reaches the head of its queue, so a contact costs about two eve
 from __future__ import annotations
 
 import math
+from heapq import heappush
 
 import numpy as np
 import simpy
@@ -24,8 +25,20 @@ from omnistaff.sim.records import (
     WAITING,
     Escalation,
 )
-from omnistaff.sim.scheduling import NORMAL
+from omnistaff.sim.scheduling import NORMAL, SelfScheduled
 from omnistaff.sim.state import Agent, ChannelState, Contact, GroupState, build_state
+
+
+class Rerated(SelfScheduled):
+    """The completion one re-rating of an agent's contacts schedules for the first of them
+    to finish: void if the agent was re-rated again since (`rated` moved on)."""
+
+    __slots__ = ("callbacks", "contact", "rated")
+
+    def __init__(self, contact: Contact, rated: int, callbacks: list) -> None:
+        self.contact = contact
+        self.rated = rated
+        self.callbacks = callbacks
 
 
 class Model:
@@ -34,6 +47,11 @@ class Model:
     def __init__(self, scenario: Scenario, env: simpy.Environment) -> None:
         self.scenario = scenario
         self.env = env
+        # the event queue and id counter `env.schedule` uses, for the one call per contact
+        # made here (see `start`)
+        self.queue, self.eid = env._queue, env._eid
+        self.finished = [self.finish]  # every fixed-rate contact's callbacks (never mutated)
+        self.rated_callbacks = [self._finished_rated]  # every `Rerated`'s, likewise
         self.channels, self.groups = build_state(scenario)
         self.group_index = {g.name: g.index for g in self.groups}
         self.balking = [scenario.channels[c.name].balking for c in self.channels]
@@ -52,7 +70,7 @@ class Model:
         channel = contact.channel
         agent, limit, proficiency = self.find_agent(channel)
         if agent is not None:
-            now = self.env.now
+            now = self.env._now
             self.start(agent, contact, limit, proficiency, now)
             if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
                 self.rerate(agent, now)
@@ -153,9 +171,9 @@ class Model:
             contact.since = now
             contact.rate = 1.0
             agent.contacts.append(contact)
-        else:  # the contact is the event of its completion
-            contact.callbacks = [self.finish]
-            self.env.schedule(contact, NORMAL, work)
+        else:  # the contact is the event of its completion: `env.schedule`, inline
+            contact.callbacks = self.finished
+            heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
 
     def rerate(self, agent: Agent, now: float) -> None:
         """Contacts held progress at f(n)/n; when n changes, bring their work up to date and
@@ -170,18 +188,20 @@ class Model:
             if left < soonest:
                 first, soonest = contact, left
         agent.rated += 1
-        self.env.timeout(soonest, (first, agent.rated)).callbacks.append(self._finished_rated)
+        # `env.timeout(soonest)`, without a Timeout: the same time, priority and order
+        heappush(self.queue, (now + soonest, NORMAL, next(self.eid),
+                              Rerated(first, agent.rated, self.rated_callbacks)))
 
-    def _finished_rated(self, event: simpy.Event) -> None:
-        contact, rated = event.value
-        if contact.agent.rated == rated:
+    def _finished_rated(self, event: Rerated) -> None:
+        contact = event.contact
+        if contact.agent.rated == event.rated:
             contact.agent.contacts.remove(contact)
             self.finish(contact)
 
     def finish(self, contact: Contact) -> None:
         """A contact's work is done: escalate it if it continues, free the agent's slot."""
         agent = contact.agent
-        now = self.env.now
+        now = self.env._now
         agent.held -= 1
         if agent.exclusive:  # it was held alone: not logged
             agent.exclusive = False
@@ -215,7 +235,7 @@ class Model:
             best: tuple[ChannelState, Contact, int, float] | None = None
             best_key: tuple[int, int, float, int] | None = None
             for channel, limit, proficiency, rank in agent.group.skills:
-                if agent.held >= limit:
+                if agent.held >= limit or not any(channel.queues):  # nothing waits there
                     continue
                 contact = self.head(channel, now)
                 if contact is None:

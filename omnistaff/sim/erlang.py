@@ -30,7 +30,6 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import betainc, digamma, gammaln
 
 __all__ = [
     "QueueMetrics",
@@ -187,6 +186,8 @@ class _ChainParams:
 
     def log_weights(self, n: FloatArray) -> FloatArray:
         """Unnormalized log pi(n): a^n/n! up to c, then times prod_j rate/(c mu + j theta)."""
+        from scipy.special import gammaln  # here, not above: Erlang C starts without scipy
+
         head = np.minimum(n, self.agents)
         queued = np.maximum(n - self.agents, 0.0)
         b1 = self.ratio_b + 1.0
@@ -246,6 +247,8 @@ def _harmonic(k: FloatArray, chain: _ChainParams) -> FloatArray:
     k = 1); the run itself is a cumulative sum, accurate at any queue length.
     """
     b, theta = chain.ratio_b, chain.theta
+    from scipy.special import digamma
+
     before = (digamma(b + k[0]) - digamma(b + 1.0)) / theta if k[0] > 1 else 0.0
     return before + np.cumsum(1.0 / (theta * (b + k)))
 
@@ -265,6 +268,8 @@ def _erlang_a_from_chain(
       independent Beta(b + i, 1), which is Beta(b + 1, k); hence
       P(V' <= T) = I_p(k, b + 1) with p = 1 - exp(-theta T).
     """
+    from scipy.special import betainc
+
     low, high = _mass_window(chain)
     states = np.arange(low, high + 1, dtype=float)
     log_w = chain.log_weights(states)

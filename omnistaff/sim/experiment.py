@@ -4,6 +4,7 @@ from which seed, and where; every study (replications, comparisons, sweeps) take
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -13,11 +14,12 @@ import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.plain import plain_value
-from omnistaff.sim.result import SimResult
+from omnistaff.sim.result import SimResult, stack_numbers
 from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci
 
 Progress = Callable[[int, int], None]
+BATCHES_PER_WORKER = 4
 #: The KPIs of `Replications.channel_table` and `group_table` (and their summary). Every
 #: contact offered is handled, abandoned, expired, deflected, triaged out, balked, blocked or
 #: still waiting at the end; escalated ones were handled and continue elsewhere.
@@ -82,26 +84,34 @@ class Replications:
 
     def channel_table(self) -> pd.DataFrame:
         """Per channel: each KPI's mean and `_ci95` half-width over replications."""
-        frame = pd.concat([r.channels.reset_index() for r in self.results], ignore_index=True)
-        return mean_ci(frame, ["channel"], SUMMARY_CHANNEL_KPIS)
+        return mean_ci(self._stacked("channels"), ["channel"], SUMMARY_CHANNEL_KPIS)
 
     def group_table(self) -> pd.DataFrame:
         """Per group: occupancy, hours and concurrency with their half-widths."""
-        frame = pd.concat([r.groups.reset_index() for r in self.results], ignore_index=True)
-        return mean_ci(frame, ["group"], SUMMARY_GROUP_KPIS)
+        return mean_ci(self._stacked("groups"), ["group"], SUMMARY_GROUP_KPIS)
 
     def channel_intervals(self) -> pd.DataFrame:
         """Per interval x channel: every KPI's mean and half-width over replications."""
-        frame = pd.concat([r.channel_intervals for r in self.results], ignore_index=True)
+        frame = self._stacked("channel_intervals")
         keys = ["channel", "interval", "day", "weekday", "time"]
         kpis = [c for c in frame.columns if c not in keys]
         return mean_ci(frame, keys, kpis).reset_index()
 
     def group_intervals(self) -> pd.DataFrame:
-        frame = pd.concat([r.group_intervals for r in self.results], ignore_index=True)
+        frame = self._stacked("group_intervals")
         keys = ["group", "interval", "day", "weekday", "time"]
         kpis = [c for c in frame.columns if c not in keys]
         return mean_ci(frame, keys, kpis).reset_index()
+
+    def _stacked(self, frame: str) -> pd.DataFrame:
+        """Every replication's `frame` (a `SimResult` attribute), one below another: made at
+        once from the replications' numbers, or by concatenating their frames."""
+        if self.results and all(r.numbers is not None for r in self.results):
+            return stack_numbers([r.numbers for r in self.results], frame)
+        frames = [getattr(r, frame) for r in self.results]
+        if frame in ("channels", "groups"):
+            frames = [f.reset_index() for f in frames]
+        return pd.concat(frames, ignore_index=True)
 
     def summary(self) -> dict[str, Any]:
         """Per channel and per group, each KPI as {"mean": x, "ci95": h} (JSON-ready)."""
@@ -168,8 +178,9 @@ def iter_tasks(
 ) -> Iterator[tuple[int, Any]]:
     """(task index, result) pairs as tasks finish, so callers can stream results to disk.
 
-    Serial for one worker, else a local process pool, or the Dask cluster at `dask_address`.
-    Closing the iterator early (an interruption) cancels the tasks not yet started.
+    Serial for one worker, else a local process pool (tasks in `batches`, reported as each
+    batch finishes), or the Dask cluster at `dask_address`. Closing the iterator early (an
+    interruption) cancels the tasks not yet started.
     """
     if dask_address:
         yield from _on_dask(function, tasks, dask_address)
@@ -180,13 +191,28 @@ def iter_tasks(
         yield from _on_pool(function, tasks, workers)
 
 
+def batches(count: int, workers: int) -> list[range]:
+    """Task indices in consecutive batches, `BATCHES_PER_WORKER` a worker (fewer when tasks
+    are few): a batch crosses to a worker once, with its scenario pickled once, and runs
+    there in a loop, so each replication after the first reuses what the scenario's first
+    one made (see `reuse`); a few batches a worker keep the workers evenly loaded."""
+    size = max(1, math.ceil(count / (workers * BATCHES_PER_WORKER)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _run_batch(function: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
+    return [function(task) for task in tasks]
+
+
 def _on_pool(function: Callable[[Any], Any], tasks: Sequence[Any],
              workers: int) -> Iterator[tuple[int, Any]]:
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)))
+    plan = batches(len(tasks), workers)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(plan)))
     try:
-        futures = {pool.submit(function, task): i for i, task in enumerate(tasks)}
+        futures = {pool.submit(_run_batch, function, [tasks[i] for i in batch]): batch
+                   for batch in plan}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield from zip(futures[future], future.result(), strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -26,11 +26,14 @@ from omnistaff.sim.records import (
     ContactRecords,
     Escalation,
 )
+from omnistaff.sim.reuse import per_scenario
 from omnistaff.sim.state import LOAD_CHANGES, LoadLog
 
 
 def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
-    """One row per contact, warm-up included: channel, arrival, outcome, left, wait, group."""
+    """One row per contact, warm-up included: channel, arrival, outcome, left, wait, group,
+    priority, and work (agent-seconds of an answered contact, after proficiency, with
+    wrap-up; 0 otherwise)."""
     return pd.DataFrame({
         "channel": pd.Categorical.from_codes(records.channel, categories=list(scenario.channels)),
         "arrival": records.arrival,
@@ -39,6 +42,7 @@ def contact_frame(records: ContactRecords, scenario: Scenario) -> pd.DataFrame:
         "wait": records.wait,
         "group": pd.Categorical.from_codes(records.group, categories=list(scenario.groups)),
         "priority": records.priority,
+        "work": records.work,
     })
 
 
@@ -56,6 +60,16 @@ def interval_frame(scenario: Scenario) -> pd.DataFrame:
     })
 
 
+def labelled(key: str, names: list[str], scenario: Scenario) -> dict[str, np.ndarray]:
+    """`_labelled`, made once per scenario (see `reuse`): a copy of the dict of columns."""
+    return dict(_labels_of(scenario, key, tuple(names)))
+
+
+@per_scenario
+def _labels_of(scenario: Scenario, key: str, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    return _labelled(key, list(names), scenario)
+
+
 def _labelled(key: str, names: list[str], scenario: Scenario) -> dict[str, np.ndarray]:
     """The leading columns of a per interval x channel (group) frame, `names` outermost."""
     labels = interval_frame(scenario)
@@ -68,6 +82,16 @@ def channel_intervals(
     records: ContactRecords, escalations: list[Escalation], scenario: Scenario
 ) -> pd.DataFrame:
     """Per interval x channel: counts by outcome, SL, ASA, response mean and p90, backlog."""
+    columns = labelled("channel", list(scenario.channels), scenario)
+    columns.update(channel_interval_columns(records, escalations, scenario))
+    return pd.DataFrame(columns)
+
+
+def channel_interval_columns(
+    records: ContactRecords, escalations: list[Escalation], scenario: Scenario
+) -> dict[str, np.ndarray]:
+    """The KPI columns of `channel_intervals`, one value per cell `channel * intervals +
+    interval`, without the label columns (what replications stack)."""
     horizon = scenario.horizon
     names = list(scenario.channels)
     n, cells = horizon.intervals, len(names) * horizon.intervals
@@ -75,7 +99,7 @@ def channel_intervals(
     seen = (records.arrival >= 0) & (k < n)
     cell = (records.channel[seen] * n + k[seen]).astype(np.int64)
     codes = records.outcome[seen]
-    columns = _labelled("channel", names, scenario)
+    columns: dict[str, np.ndarray] = {}
     columns["offered"] = np.bincount(cell, minlength=cells)
     by_outcome = np.bincount(cell * len(OUTCOMES) + codes, minlength=cells * len(OUTCOMES))
     for code, outcome in enumerate(OUTCOMES):
@@ -88,7 +112,7 @@ def channel_intervals(
     columns.update(_waits(cell, codes, records.wait[seen], cells))
     columns["backlog_end"] = np.concatenate(
         [_backlog(records, c, scenario) for c in range(len(names))])
-    return pd.DataFrame(columns)
+    return columns
 
 
 def _escalated(escalations: list[Escalation], n: int, cells: int, size: float) -> np.ndarray:
@@ -106,7 +130,7 @@ def _service_level(columns: dict[str, np.ndarray], cell: np.ndarray, codes: np.n
                    scenario: Scenario) -> dict[str, np.ndarray]:
     cells = len(columns["offered"])
     answered = codes == ANSWERED
-    lost = np.isin(codes, (ABANDONED, BALKED, EXPIRED))
+    lost = _among(codes, (ABANDONED, BALKED, EXPIRED))
     late = (codes == WAITING) & (scenario.horizon.seconds - arrival > threshold)
     short = lost & (wait <= threshold)
     count = lambda mask: np.bincount(cell[mask], minlength=cells)  # noqa: E731
@@ -134,14 +158,41 @@ def _waits(cell: np.ndarray, codes: np.ndarray, wait: np.ndarray,
     count = np.bincount(cell[answered], minlength=cells)
     total = np.bincount(cell[answered], weights=wait[answered], minlength=cells)
     mean = np.divide(total, count, out=np.full(cells, np.nan), where=count > 0)
-    p90 = pd.Series(wait[answered]).groupby(cell[answered]).quantile(0.9)
+    p90 = group_quantile(wait[answered], cell[answered], cells, 0.9)
     return {"asa_seconds": mean, "response_mean_seconds": mean,
-            "response_p90_seconds": p90.reindex(range(cells)).to_numpy()}
+            "response_p90_seconds": p90}
+
+
+def group_quantile(values: np.ndarray, groups: np.ndarray, size: int, q: float) -> np.ndarray:
+    """Per group 0..size-1, the q-quantile of its values by linear interpolation (NaN for a
+    group without values): the arithmetic of pandas' `groupby().quantile(q)`, value for
+    value, in a few numpy passes instead of a groupby."""
+    order = np.lexsort((values, groups))
+    ordered, counts = values[order], np.bincount(groups, minlength=size)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    known = counts > 0
+    position = q * (counts[known] - 1).astype(np.float64)
+    low = starts[known] + position.astype(np.int64)
+    frac = position % 1
+    value = ordered[low]
+    step = frac != 0.0
+    value[step] += (ordered[low[step] + 1] - value[step]) * frac[step]
+    out = np.full(size, np.nan)
+    out[known] = value
+    return out
+
+
+def _among(codes: np.ndarray, outcomes: tuple[int, ...]) -> np.ndarray:
+    """Whether each code is one of a few outcomes (`np.isin`, quicker for a handful)."""
+    found = codes == outcomes[0]
+    for outcome in outcomes[1:]:
+        found |= codes == outcome
+    return found
 
 
 def _backlog(records: ContactRecords, channel: int, scenario: Scenario) -> np.ndarray:
     """A channel's contacts waiting in the queue at the end of each interval."""
-    queued = (records.channel == channel) & np.isin(records.outcome, QUEUED)
+    queued = (records.channel == channel) & _among(records.outcome, QUEUED)
     ends = (np.arange(scenario.horizon.intervals) + 1) * scenario.horizon.interval_seconds
     arrived = np.searchsorted(records.arrival[queued], ends, side="right")  # in arrival order
     left = np.searchsorted(np.sort(records.left_queue[queued], kind="stable"), ends,
@@ -151,6 +202,15 @@ def _backlog(records: ContactRecords, channel: int, scenario: Scenario) -> np.nd
 
 def group_intervals(loads: list[LoadLog], exclusive: list[tuple[np.ndarray, np.ndarray]],
                     scenario: Scenario) -> pd.DataFrame:
+    """Per interval x group: agents staffed, busy and held (see `group_interval_columns`)."""
+    columns = labelled("group", list(scenario.groups), scenario)
+    columns.update(group_interval_columns(loads, exclusive, scenario))
+    return pd.DataFrame(columns)
+
+
+def group_interval_columns(loads: list[LoadLog],
+                           exclusive: list[tuple[np.ndarray, np.ndarray]],
+                           scenario: Scenario) -> dict[str, np.ndarray]:
     """Per interval x group: agents staffed (on queue), busy and held agent-seconds,
     occupancy and mean concurrency, over the observation window only.
 
@@ -164,7 +224,7 @@ def group_intervals(loads: list[LoadLog], exclusive: list[tuple[np.ndarray, np.n
         _integral([(times, change[metric]) for times, change in
                    zip((*load.kinds(), *work), LOAD_CHANGES + alone, strict=True)], edges)
         for load, work in zip(loads, exclusive, strict=True)]) for metric in range(3))
-    columns = _labelled("group", list(scenario.groups), scenario)
+    columns: dict[str, np.ndarray] = {}
     columns["staffed"] = staffed / horizon.interval_seconds
     columns["staffed_seconds"] = staffed
     columns["busy_seconds"] = busy
@@ -173,7 +233,7 @@ def group_intervals(loads: list[LoadLog], exclusive: list[tuple[np.ndarray, np.n
                                      where=staffed > 1e-9)
     columns["mean_concurrency"] = np.divide(held, busy, out=np.full(len(busy), np.nan),
                                             where=busy > 1e-9)
-    return pd.DataFrame(columns)
+    return columns
 
 
 def exclusive_work(records: ContactRecords,

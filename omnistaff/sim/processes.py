@@ -6,9 +6,11 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Generator
+from heapq import heappush
 from itertools import chain
 from typing import Any
 
+import numpy as np
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
@@ -16,6 +18,7 @@ from omnistaff.sim.demand import draw_arrival_times, minute_rates
 from omnistaff.sim.engine import Model
 from omnistaff.sim.opening import opening_delay
 from omnistaff.sim.records import DEFLECTED, TRIAGED
+from omnistaff.sim.reuse import per_scenario
 from omnistaff.sim.roster import AgentShift
 from omnistaff.sim.scheduling import NORMAL, reusable_event
 from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
@@ -103,12 +106,13 @@ class ArrivalStream:
                               strict=True), [(math.inf, 0.0, 0.0, 0, -1, 0.0, 0, 0)])
         self.row = next(self.rows)
         self.event = reusable_event(env)
+        self.queue, self.eid = env._queue, env._eid
         self.callbacks = [self._arrive]  # the event's, each time it is scheduled
         self._arrive(self.event)
 
     def _arrive(self, event: simpy.Event) -> None:
         """Offer every contact due by now, then wait for the next."""
-        row, now = self.row, self.env.now
+        row, now = self.row, self.env._now
         while row[0] <= now:
             when, work, patience, priority, escalate, balk, deflected, actionable = row
             contact = Contact(self.channel, when, work, patience, priority, escalate)
@@ -118,9 +122,9 @@ class ArrivalStream:
                 self.feeder.offer(contact, deflected, actionable, balk)
             row = next(self.rows)
         self.row = row
-        if row[0] < math.inf:
+        if row[0] < math.inf:  # `env.schedule(event, NORMAL, row[0] - now)`, inline (its sum)
             event.callbacks = self.callbacks
-            self.env.schedule(event, NORMAL, row[0] - now)
+            heappush(self.queue, (now + (row[0] - now), NORMAL, next(self.eid), event))
 
 
 def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float], DrawColumns]]:
@@ -128,12 +132,18 @@ def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float
     index = {name: i for i, name in enumerate(scenario.channels)}
     plan = []
     for name, spec in scenario.channels.items():
-        rates = minute_rates(spec.arrivals, scenario.horizon)
+        rates = _rates_of(scenario, name)
         times = draw_arrival_times(rates, scenario.horizon, spec.arrivals.day_cv,
                                    streams.rng(f"channel:{name}", "arrivals"))
         draws = ContactDraws(name, spec, "arrivals", streams, index).draw(times.size)
         plan.append((column(times), draws))
     return plan
+
+
+@per_scenario
+def _rates_of(scenario: Scenario, channel: str) -> np.ndarray:
+    """A channel's expected arrivals per minute: the same for every replication."""
+    return minute_rates(scenario.channels[channel].arrivals, scenario.horizon)
 
 
 def file_records(env: simpy.Environment, model: Model,

@@ -11,6 +11,7 @@ import numpy as np
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.units import clock_seconds
 from omnistaff.scenarios.workforce import AgentGroup
+from omnistaff.sim.reuse import per_scenario
 from omnistaff.sim.streams import Streams
 
 AUX_BLOCK_SECONDS = 900.0
@@ -36,7 +37,8 @@ def planned_shifts(scenario: Scenario) -> list[tuple[str, float, float, tuple]]:
     planned: list[tuple[str, float, float, tuple]] = []
     for shift in scenario.staffing.shifts:
         for day in range(first_day, horizon.days):
-            if horizon.weekday(day) not in shift.days:  # the warm-up repeats the horizon
+            # the warm-up repeats the horizon
+            if not shift.worked_on(horizon.weekday(day), day % horizon.days // 7):
                 continue
             login = day * 86400.0 + clock_seconds(shift.start)
             breaks = tuple((login + b.after, b.duration, b.paid) for b in shift.breaks)
@@ -48,6 +50,7 @@ def planned_shifts(scenario: Scenario) -> list[tuple[str, float, float, tuple]]:
 
 
 Planned = tuple[str, float, float, tuple]
+_planned_of = per_scenario(planned_shifts)  # the same for every replication
 
 
 def _runs(group: str, counts: np.ndarray, scenario: Scenario) -> list[Planned]:
@@ -71,7 +74,7 @@ def _runs(group: str, counts: np.ndarray, scenario: Scenario) -> list[Planned]:
 def draw_roster(scenario: Scenario, streams: Streams) -> list[AgentShift]:
     """Every agent-shift with its absences and off-queue blocks drawn."""
     by_group: dict[str, list] = {}
-    for plan in planned_shifts(scenario):
+    for plan in _planned_of(scenario):
         by_group.setdefault(plan[0], []).append(plan)
     roster: list[AgentShift] = []
     for name, plans in by_group.items():

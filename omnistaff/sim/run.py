@@ -15,6 +15,7 @@ from omnistaff.sim.processes import (
 )
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
+from omnistaff.sim.scheduling import run_until
 from omnistaff.sim.streams import Streams
 
 
@@ -41,6 +42,6 @@ def simulate(
         if not shift.absent:
             env.process(work_shift(env, model, shift, worked))
     env.process(file_records(env, model, scenario.horizon.interval_seconds))
-    env.run(until=scenario.horizon.seconds)
+    run_until(env, scenario.horizon.seconds)
     model.close()
     return build_result(scenario, seed, replication, model, roster, worked, contacts)

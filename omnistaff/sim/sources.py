@@ -62,9 +62,7 @@ class ContactDraws:
                  channel_index: dict[str, int]) -> None:
         self.spec = spec
         self.fresh = kind == "arrivals"
-        owner = f"channel:{name}:{kind}"
-        self.rng = {q: streams.rng(owner, q) for q in
-                    ("handle", "patience", "class", "deflect", "triage", "escalate", "balk")}
+        self.rng = LazyStreams(streams, f"channel:{name}:{kind}")
         self.targets = [channel_index[e.to] for e in spec.escalation]
         self.cum_escalation = np.cumsum([e.share for e in spec.escalation])
         self.cum_classes = np.cumsum([c.share for c in spec.priority_classes])
@@ -116,6 +114,23 @@ class ContactDraws:
         slot = np.searchsorted(self.cum_escalation, u, side="right")
         chosen = np.where(slot < len(self.targets), np.take([*self.targets, -1], slot), -1)
         return np.where(actionable, chosen, -1)
+
+
+class LazyStreams:
+    """A channel's generators by quantity, each made when first drawn from: making one costs
+    more than most draws (a SeedSequence), and a quantity that cannot matter is never drawn.
+    A stream's seed depends only on its name, so when it is made changes nothing."""
+
+    def __init__(self, streams: Streams, owner: str) -> None:
+        self.streams = streams
+        self.owner = owner
+        self.made: dict[str, np.random.Generator] = {}
+
+    def __getitem__(self, quantity: str) -> np.random.Generator:
+        rng = self.made.get(quantity)
+        if rng is None:
+            rng = self.made[quantity] = self.streams.rng(self.owner, quantity)
+        return rng
 
 
 def blocks(draws: ContactDraws, size: int = 256) -> Iterator[Draw]:

@@ -1,4 +1,8 @@
-"""The `omnistaff` command line: thin wrappers that turn arguments into library calls."""
+"""The `omnistaff` command line: thin wrappers that turn arguments into library calls.
+
+Each command imports what it uses when it runs: `omnistaff --help`, `validate` and `erlang`
+start without pandas, Pyomo or the simulation (`benchmarks/startup.py` times them).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,10 @@ from typing import Annotated
 
 import typer
 
-from omnistaff.scenarios import bundled_scenarios
-from omnistaff.scenarios import load_scenario as load_file
 from omnistaff.scenarios.limits import MAX_SEED
-from omnistaff.scenarios.reference import scenario_format_markdown
-from omnistaff.scenarios.scenario import Scenario as ScenarioModel
-from omnistaff.sim.erlang import agents_for_target, queue_metrics
-from omnistaff.sim.experiment import run_replications
 from omnistaff.ui import (
     cli_app,  # noqa: F401  (registers ui)
+    cli_fit,  # noqa: F401  (registers fit, forecast)
     cli_optimize,  # noqa: F401  (registers optimize)
     cli_study,  # noqa: F401  (registers compare, sweep)
 )
@@ -39,8 +38,7 @@ from omnistaff.ui.cli_common import (
     progress_bar,
     resolve_scenario,
 )
-from omnistaff.ui.outputs import write_simulation
-from omnistaff.ui.tables import channel_table, contacts_table, group_table
+from omnistaff.ui.cli_fit import ContactLogOpt
 
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
@@ -51,6 +49,9 @@ def schema(
                                            "(docs/scenario-format.md) instead.")] = False,
 ) -> None:
     """Print the scenario JSON Schema."""
+    from omnistaff.scenarios.reference import scenario_format_markdown
+    from omnistaff.scenarios.scenario import Scenario as ScenarioModel
+
     if markdown:
         typer.echo(scenario_format_markdown(), nl=False)
         return
@@ -60,6 +61,9 @@ def schema(
 @app.command()
 def library() -> None:
     """List the bundled scenarios."""
+    from omnistaff.scenarios import bundled_scenarios
+    from omnistaff.scenarios import load_scenario as load_file
+
     for name, path in bundled_scenarios().items():
         scenario = load_file(path)
         console.print(f"[bold]{name}[/bold]: {scenario.description or scenario.name}")
@@ -85,8 +89,13 @@ def simulate(
                                              "omnistaff-out/<scenario>).")] = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     dask: DaskOpt = None,
+    contact_log: ContactLogOpt = None,
 ) -> None:
     """Simulate a scenario and print per-channel KPIs with 95% confidence intervals."""
+    from omnistaff.sim.experiment import run_replications
+    from omnistaff.ui.outputs import write_simulation
+    from omnistaff.ui.tables import channel_table, contacts_table, group_table
+
     scenario = resolve_scenario(source, variant)
     check_dask(dask)
     folder = check_out(out or default_out(source, variant))
@@ -103,6 +112,10 @@ def simulate(
     console.print(group_table(runs.group_table(), "Agent groups"))
     write_simulation(runs, folder)
     console.print(f"Outputs written to [bold]{folder}[/bold] (summary.json, CSV frames).")
+    if contact_log:
+        from omnistaff.ui.fit_run import write_contact_log
+
+        write_contact_log(scenario, count, runs.seed, contact_log)
 
 
 @app.command()
@@ -123,6 +136,8 @@ def erlang(
     = False,
 ) -> None:
     """Erlang C / Erlang A: P(wait), service level, ASA, abandonment, occupancy."""
+    from omnistaff.sim.erlang import agents_for_target, queue_metrics
+
     for name, value in (("--rate", rate), ("--aht", aht), ("--patience", patience),
                         ("--threshold", threshold), ("--target", target)):
         if value is not None and not math.isfinite(value):

@@ -9,16 +9,17 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from omnistaff.scenarios import Scenario, ScenarioError, VariantError, bundled_scenarios
-from omnistaff.scenarios import load_scenario as load_file
 from omnistaff.scenarios.limits import MAX_REPLICATIONS
-from omnistaff.scenarios.size import expected_contacts
+
+if TYPE_CHECKING:  # imported where used: the help and light commands start without them
+    from rich.progress import Progress
+
+    from omnistaff.scenarios import Scenario
 
 app = typer.Typer(
     help="omnistaff: simulate, optimize and compare multichannel contact-center staffing.",
@@ -42,6 +43,8 @@ _DASK_ADDRESS = re.compile(r"^(tcp|tls|ucx)://[A-Za-z0-9.\-\[\]:]{1,255}:\d{1,5}
 
 def resolve_path(source: str) -> Path:
     """A scenario file by path, or by the name of a bundled scenario."""
+    from omnistaff.scenarios import bundled_scenarios
+
     bundled = bundled_scenarios()
     path = Path(source)
     if not path.exists() and source.removesuffix(".yaml") in bundled:
@@ -51,6 +54,9 @@ def resolve_path(source: str) -> Path:
 
 def resolve_scenario(source: str, variant: str | None = None) -> Scenario:
     """Load a file or bundled scenario and apply a variant; exit with clear problems."""
+    from omnistaff.scenarios import ScenarioError, VariantError
+    from omnistaff.scenarios import load_scenario as load_file
+
     try:
         scenario = load_file(resolve_path(source))
         return scenario.variant(variant) if variant else scenario
@@ -68,6 +74,14 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def progress_bar() -> Progress:
     """A progress bar on standard error."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=errors)
 
@@ -108,6 +122,8 @@ def executor_errors(dask: str | None) -> Iterator[None]:
 
 def announce_size(scenario: Scenario, replications: int, runs: int = 1) -> None:
     """Say how large a run is before it starts: contacts to simulate."""
+    from omnistaff.scenarios.size import expected_contacts
+
     contacts = sum(expected_contacts(scenario).values())
     total = contacts * replications * runs
     errors.print(f"up to about {contacts:,.0f} contacts per replication; "

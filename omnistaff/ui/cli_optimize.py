@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from omnistaff.optimize import Iteration, ScheduleInfeasible, optimize, round_replications
-from omnistaff.optimize.shifts import shift_options
-from omnistaff.scenarios.templates import known_solver
 from omnistaff.ui.cli_common import (
     ScenarioArg,
     VariantOpt,
@@ -20,8 +17,9 @@ from omnistaff.ui.cli_common import (
     fail,
     resolve_scenario,
 )
-from omnistaff.ui.outputs import write_optimization
-from omnistaff.ui.tables import amount
+
+if TYPE_CHECKING:  # imported when the command runs (see `cli`)
+    from omnistaff.optimize import Iteration
 
 
 @app.command("optimize")
@@ -39,6 +37,12 @@ def optimize_command(
         "optimizer.max_nodes); a solve it stops says so.")] = None,
 ) -> None:
     """The cheapest shift schedule found meeting every channel's SLA in simulation."""
+    from omnistaff.optimize import ScheduleInfeasible, optimize, round_replications
+    from omnistaff.optimize.shifts import shift_options
+    from omnistaff.scenarios.templates import known_solver
+    from omnistaff.ui.outputs import write_optimization
+    from omnistaff.ui.tables import amount
+
     scenario = resolve_scenario(source, variant)
     if solver is not None:
         try:

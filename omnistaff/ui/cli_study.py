@@ -6,24 +6,11 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.table import Table
 
-from omnistaff.scenarios import Scenario, VariantError
 from omnistaff.scenarios.limits import MAX_REPLICATIONS, MAX_SEED
-from omnistaff.sim.compare import Comparison, compare_scenarios, variant_scenarios
-from omnistaff.sim.costing import TOTAL
-from omnistaff.sim.sweep import (
-    RUNS_FILE,
-    Param,
-    SweepError,
-    SweepResult,
-    parse_param,
-    run_sweep,
-)
 from omnistaff.ui.cli_common import (
     DaskOpt,
     ScenarioArg,
@@ -39,8 +26,17 @@ from omnistaff.ui.cli_common import (
     progress_bar,
     resolve_scenario,
 )
-from omnistaff.ui.report import write_compare_report, write_sweep_report
-from omnistaff.ui.report_format import cell, difference_text
+
+if TYPE_CHECKING:  # the commands import what they use when they run (see `cli`)
+    import pandas as pd
+    from rich.table import Table
+
+    from omnistaff.scenarios import Scenario
+    from omnistaff.sim.compare import Comparison
+    from omnistaff.sim.sweep import Param, SweepResult
+
+#: `omnistaff.sim.costing.TOTAL` (every channel pooled), not imported: costing brings pandas
+TOTAL = "total"
 
 Replications = Annotated[int | None, typer.Option(min=1, max=MAX_REPLICATIONS,
                                                   help="Replications per variant or point "
@@ -71,6 +67,10 @@ def compare(
     out: Out = None,
 ) -> None:
     """Compare variants on the same simulated customers: KPIs, costs and paired differences."""
+    from omnistaff.scenarios import VariantError
+    from omnistaff.sim.compare import compare_scenarios, variant_scenarios
+    from omnistaff.ui.report import write_compare_report
+
     scenario = resolve_scenario(source)
     names = [n.strip() for n in variants.split(",") if n.strip()] if variants else None
     try:
@@ -123,6 +123,10 @@ def _optimized(scenarios: dict[str, Scenario], folder: Path) -> dict[str, Scenar
 
 
 def _totals_table(comparison: Comparison, currency: str) -> Table:
+    from rich.table import Table
+
+    from omnistaff.ui.report_format import cell
+
     """Per variant: total cost, cost per resolved contact and overall service level."""
     table = comparison.kpi_table()
     totals = table[(table["scope"] == "channel") & (table["name"] == TOTAL)].set_index(
@@ -144,10 +148,16 @@ def _totals_table(comparison: Comparison, currency: str) -> Table:
 
 
 def _delta(row: pd.Series, kind: str, currency: str) -> str:
+    from omnistaff.ui.report_format import difference_text
+
     return difference_text(row["diff"], row["diff_ci95"], kind, currency)
 
 
 def _service_table(comparison: Comparison) -> Table:
+    from rich.table import Table
+
+    from omnistaff.ui.report_format import cell
+
     """Service level of every channel for every variant."""
     table = comparison.kpi_table()
     levels = table[(table["scope"] == "channel") & (table["kpi"] == "service_level")]
@@ -182,6 +192,9 @@ def sweep(
 
     Results stream to disk as they finish: run an interrupted sweep again to resume it.
     """
+    from omnistaff.sim.sweep import RUNS_FILE, SweepError, parse_param
+    from omnistaff.ui.report import write_sweep_report
+
     scenario = resolve_scenario(source, variant)
     if channel != TOTAL and channel not in scenario.channels:
         fail(f"--channel: no channel named '{channel}'; use one of "
@@ -207,6 +220,8 @@ def sweep(
 
 def _run_sweep(scenario: Scenario, params: list[Param], folder: Path, replications: int | None,
                seed: int | None, workers: int, dask: str | None) -> SweepResult:
+    from omnistaff.sim.sweep import RUNS_FILE, run_sweep
+
     count = replications or scenario.horizon.replications
     with progress_bar() as bar:
         task = bar.add_task("sweeping", total=None)
@@ -220,6 +235,10 @@ def _run_sweep(scenario: Scenario, params: list[Param], folder: Path, replicatio
 
 
 def _frontier_table(result: SweepResult, channel: str, currency: str) -> Table:
+    from rich.table import Table
+
+    from omnistaff.ui.report_format import cell
+
     frontier = result.frontier(channel)
     out = Table(title=f"Frontier: the cheapest point for each service level ({channel})",
                 title_justify="left")

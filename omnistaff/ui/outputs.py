@@ -50,6 +50,20 @@ def write_optimization(result: OptimizationResult, out: Path) -> list[Path]:
     pd.DataFrame([i.row() for i in result.iterations]).to_csv(paths[2], index=False)
     paths[3].write_text(optimized_yaml(result), encoding="utf-8")
     paths[4].write_text(json.dumps(optimization_summary(result), indent=2), encoding="utf-8")
+    if result.roster:
+        paths += write_roster(result, out)
+    return paths
+
+
+def write_roster(result: OptimizationResult, out: Path) -> list[Path]:
+    """roster.csv (one row per person per working day) and headcount.csv (people, FTE and
+    cost per group and contract) of a plan in people on tours."""
+    from omnistaff.optimize.roster_out import headcount_frame, roster_frame
+
+    roster = list(result.roster)
+    paths = [out / "roster.csv", out / "headcount.csv"]
+    roster_frame(result.scenario, roster).to_csv(paths[0], index=False)
+    headcount_frame(result.scenario, roster).to_csv(paths[1], index=False)
     return paths
 
 
@@ -96,6 +110,7 @@ def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
                    "gap": final.solve.gap, "mip_gap": final.solve.mip_gap,
                    "objective": final.solve.objective,
                    "bound": final.solve.bound, "options_searched": final.solve.options_searched},
+        "roster": _roster_summary(result) if result.roster else None,
         "seconds": {"total": result.seconds, **{
             phase: sum(i.seconds.get(phase, 0.0) for i in result.iterations)
             for phase in ("solve", "simulate")}},
@@ -107,3 +122,17 @@ _SLA_FIELDS = {"service_level": "service_level", "ci95": "service_level_ci95",
                "target": "target", "abandon_rate": "abandon_rate",
                "abandon_rate_ci95": "abandon_rate_ci95", "max_abandon_rate": "max_abandon_rate",
                "met": "met"}
+
+
+def _roster_summary(result: OptimizationResult) -> dict[str, Any]:
+    """People, FTE and cost of a plan in people, and every rule its roster breaks (none when
+    the optimizer is right: the roster is checked as it is written)."""
+    from omnistaff.optimize.roster_check import roster_violations
+    from omnistaff.optimize.roster_out import headcount_frame
+
+    roster = list(result.roster)
+    heads = headcount_frame(result.scenario, roster)
+    return {"people": int(heads["people"].sum()), "fte": float(heads["fte"].sum()),
+            "premium_cost": float(heads["premium_cost"].sum()),
+            "overtime_cost": float(heads["overtime_cost"].sum()),
+            "rules_broken": roster_violations(result.scenario, roster)}

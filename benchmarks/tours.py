@@ -1,0 +1,86 @@
+"""Benchmark of the tour model: people on contracts for the optimizer benchmark's center.
+
+The week benchmark's center (phone, chat, email, 24/7 social; three groups; shift templates of
+4, 6, 8 and 10 hours starting every 15 minutes, breaks within a window), every group on the
+default full-time contract (five days of seven, the two days off together, 11 h rest), with a
+25% weekend and a 20% night premium; solved for one week, then for a 4-week rotation of the
+same weeks (at most 6 days in a row across weeks). For each: shift options, tour variables,
+build and solve time (wall and CPU), the gap to the proven bound, people and cost, and the
+roster built from the tours and checked against every rule.
+
+    .venv/bin/python benchmarks/tours.py [--weeks 1 4] [--gap 0.01] [--time-limit 120]
+                                         [--step 15min]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from optimize import benchmark_spec
+
+from omnistaff.optimize import SolveSettings, build_model, channel_requirements, schedule_data
+from omnistaff.optimize import solve as solve_model
+from omnistaff.optimize.loop import _agents
+from omnistaff.optimize.roster_check import roster_violations
+from omnistaff.optimize.roster_out import build_roster, headcount_frame
+from omnistaff.scenarios import scenario_from_dict
+
+
+def tour_spec(weeks: int, step: str) -> dict[str, Any]:
+    """The benchmark center on contracts over `weeks` weeks, starts every `step`."""
+    spec = benchmark_spec()
+    spec["horizon"] = {**spec["horizon"], "days": 7 * weeks}
+    spec["contracts"] = {"full_time": {}}
+    spec["pay"] = {"weekend_premium": 0.25, "night_premium": 0.2}
+    for template in spec["optimizer"]["templates"]:
+        template["start_step"] = step
+    return spec
+
+
+def run(weeks: int, gap: float, time_limit: float, step: str) -> None:
+    scenario = scenario_from_dict(tour_spec(weeks, step))
+    began, cpu = time.perf_counter(), time.process_time()
+    data = schedule_data(scenario, channel_requirements(scenario))
+    prepared = time.perf_counter()
+    model = build_model(data)
+    built = time.perf_counter()
+    report = solve_model(model, SolveSettings(mip_gap=gap, time_limit=time_limit))
+    wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+    print(f"== {weeks} week(s), starts every {step}")
+    print(f"shift options          {len(data.options):,}")
+    print(f"tour variables         {len(data.tours.rota):,} ({len(data.tours.lines):,} lines)")
+    print(f"data / build           {prepared - began:.1f} s / {built - prepared:.1f} s")
+    print(f"solve                  {report.seconds:.1f} s wall, {report.cpu_seconds:.1f} s CPU, "
+          f"status {report.status}"
+          f"{' (time limit)' if report.timed_out else ''}")
+    print(f"total                  {wall:.1f} s wall, {cpu:.1f} s CPU (HiGHS on 1 thread)")
+    if report.objective is None:
+        print("no schedule found")
+        return
+    print(f"gap                    {report.gap:.3%} ({report.headline()})")
+    print(f"objective              {report.objective:,.0f}  bound {report.bound:,.0f}")
+    roster = build_roster(data, _agents(model))
+    problems = roster_violations(scenario, roster)
+    print(f"roster                 {len(roster):,} person-days, "
+          f"{len({s.agent for s in roster}):,} people, "
+          f"{'every rule kept' if not problems else f'{len(problems)} rule(s) broken'}")
+    for problem in problems[:5]:
+        print(f"  {problem}")
+    print(headcount_frame(scenario, roster).round(1).to_string(index=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weeks", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--gap", type=float, default=0.01)
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--step", default="15min")
+    args = parser.parse_args()
+    for weeks in args.weeks:
+        run(weeks, args.gap, args.time_limit, args.step)
+
+
+if __name__ == "__main__":
+    main()

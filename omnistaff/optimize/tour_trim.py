@@ -1,0 +1,126 @@
+"""The trim of a plan in people: once every SLA holds in simulation, whole people are taken
+away, dearest first, while every SLA still holds on the same replications; the trimmed plan is
+then judged on fresh replications and the last removals put back until it passes.
+
+A person is taken away with their agent-shifts: on each of their working days, one agent of
+their shift (the break placement with the most agents). On a horizon of one week a person
+repeats their week, so this is one unit of their line's days-off pattern; on a rotation of
+several weeks a person's weeks differ while agent-shift options repeat every week, so a
+rotation is not trimmed (`TrimReport.complete` is then false and nothing is removed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from omnistaff.optimize.data import ScheduleData
+from omnistaff.optimize.evaluate import Evaluation
+from omnistaff.optimize.trim import TrimReport
+
+Schedule = tuple[int, ...]
+Judge = Callable[[Schedule], Evaluation]
+
+
+def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, judge: Judge,
+                max_evaluations: int, floor: list[int], verify: Judge | None = None
+                ) -> tuple[Schedule, Evaluation, TrimReport]:
+    """The plan with every person the SLAs can spare taken away (never an agent-shift below
+    `floor`), its evaluation and what the trim did (`removed` counts agent-shifts)."""
+    tours = data.tours
+    if tours is None or tours.weeks != 1:
+        cost = _cost(data, schedule)
+        return schedule, evaluation, TrimReport(0, cost, cost, 0, False)
+    current, best, runs, removals = schedule, evaluation, 0, []
+    queue = _dearest_first(data, current)
+    while queue and runs < max_evaluations:
+        rota = queue.pop(0)
+        fewer = _without(data, current, rota, floor)
+        if fewer is None:
+            continue
+        judged, runs = judge(fewer), runs + 1
+        if judged.all_met:
+            current, best = fewer, judged
+            removals.append(rota)
+            if current[len(data.options) + rota] > 0:
+                queue = _dearest_first(data, current, [*queue, rota])
+    restored = 0
+    while verify is not None and removals:
+        checked, runs = verify(current), runs + 1
+        if checked.all_met:
+            best = checked
+            break
+        current = _with(data, current, removals.pop(), schedule)
+        restored += 1
+    if verify is not None and not removals:
+        current, best = schedule, evaluation
+    report = TrimReport(_shifts(data, schedule) - _shifts(data, current),
+                        _cost(data, schedule), _cost(data, current), runs, not queue, restored)
+    return current, best, report
+
+
+def _dearest_first(data: ScheduleData, schedule: Schedule,
+                   among: list[int] | None = None) -> list[int]:
+    """Rota variables with people, dearest person first (then by number)."""
+    people = schedule[len(data.options):]
+    chosen = [r for r in (among if among is not None else range(len(people))) if people[r] > 0]
+    return sorted(set(chosen), key=lambda r: (-_person_cost(data, r), r))
+
+
+def _person_cost(data: ScheduleData, rota: int) -> float:
+    """One person's weekly paid cost on a rota variable: their shift's cost each working day."""
+    tours = data.tours
+    assert tours is not None
+    line = tours.lines[tours.rota[rota][0]]
+    days = sum(tours.works(rota, d) for d in range(7))
+    per_day = [c / max(n, 1) for o, c, n in zip(data.options, data.cost, data.occurrences,
+                                                strict=True)
+               if (o.group, o.start, o.length) == line.key]
+    return days * (max(per_day) if per_day else 0.0) + tours.cost[rota]
+
+
+def _without(data: ScheduleData, schedule: Schedule, rota: int, floor: list[int]
+             ) -> Schedule | None:
+    """The plan with one person fewer on a rota variable and one agent-shift fewer of their
+    shift on each of their working days (None where the floor forbids it)."""
+    tours = data.tours
+    assert tours is not None
+    counts = list(schedule)
+    line = tours.lines[tours.rota[rota][0]]
+    for d in (d for d in range(7) if tours.works(rota, d)):
+        weekday = tours.weekdays[d]
+        options = [s for s, o in enumerate(data.options) if o.weekday == weekday
+                   and (o.group, o.start, o.length) == line.key and counts[s] > floor[s]]
+        if not options:
+            return None
+        counts[max(options, key=lambda s: (counts[s], -s))] -= 1
+    counts[len(data.options) + rota] -= 1
+    return tuple(counts)
+
+
+def _with(data: ScheduleData, current: Schedule, rota: int, original: Schedule) -> Schedule:
+    """The person put back: one person more on the rota variable and one agent-shift more of
+    their shift each working day, where the original plan had it."""
+    tours = data.tours
+    assert tours is not None
+    counts = list(current)
+    line = tours.lines[tours.rota[rota][0]]
+    for d in (d for d in range(7) if tours.works(rota, d)):
+        weekday = tours.weekdays[d]
+        options = [s for s, o in enumerate(data.options) if o.weekday == weekday
+                   and (o.group, o.start, o.length) == line.key and counts[s] < original[s]]
+        counts[min(options)] += 1
+    counts[len(data.options) + rota] += 1
+    return tuple(counts)
+
+
+def _cost(data: ScheduleData, schedule: Schedule) -> float:
+    agents = sum(c * a for c, a in zip(data.cost, schedule[:len(data.options)], strict=True))
+    people = schedule[len(data.options):]
+    overtime = sum(c * p for c, p in zip(data.tours.cost, people, strict=True)) \
+        if data.tours is not None and people else 0.0
+    return agents + overtime
+
+
+def _shifts(data: ScheduleData, schedule: Schedule) -> int:
+    return sum(n * a for n, a in zip(data.occurrences, schedule[:len(data.options)],
+                                     strict=True))
