@@ -3,6 +3,7 @@ work with deadlines for deferred ones, and the raises of the simulation-optimiza
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ from omnistaff.optimize.requirements import (
     allowed_backlog,
     channel_requirements,
     deadline_window,
+    occupancy_cap,
 )
 from omnistaff.optimize.workload import channel_loads
 from omnistaff.scenarios import Scenario, scenario_from_dict
@@ -135,3 +137,41 @@ def test_raising_and_tightening_return_new_requirements() -> None:
         tight = tight.tightened("email", np.array([0]))
     assert tight.window["email"][0] == 0
     assert tight.work["email"][0] > requirements.work["email"][0]
+
+
+# ------------------------------------------------------------------ caps and returns
+
+
+def test_occupancy_cap_raises_live_agents_to_the_load_over_the_cap() -> None:
+    # 100 calls a half hour of 300 s: 16.7 Erlangs; Erlang C runs about 20 agents at 83%.
+    capped = scenario_from_dict({
+        "name": "cap", "horizon": {"days": 1}, "channels": {"phone": phone(4800)},
+        "groups": {"team": {"skills": ["phone"], "max_occupancy": 0.7}}})
+    erlang = agents_for_target(100 / 1800, 300, 20, 0.8)
+    assert erlang < math.ceil(100 * 300 / 1800 / 0.7)
+    required = channel_requirements(capped).required["phone"]
+    assert required == pytest.approx(np.full(48, math.ceil(100 * 300 / 1800 / 0.7)))
+    loose = channel_requirements(one_day({"phone": phone(4800)})).required["phone"]
+    assert loose == pytest.approx(np.full(48, erlang))
+
+
+def test_an_uncapped_group_leaves_the_channel_uncapped() -> None:
+    scen = scenario_from_dict({
+        "name": "caps", "horizon": {"days": 1},
+        "channels": {"phone": phone(), "email": email()},
+        "groups": {"a": {"skills": ["phone", "email"], "max_occupancy": 0.8},
+                   "b": {"skills": ["phone"], "max_occupancy": 0.9},
+                   "c": {"skills": ["email"]}}})
+    assert occupancy_cap(scen, "phone") == 0.9
+    assert occupancy_cap(scen, "email") is None
+
+
+def test_redials_raise_and_callbacks_lower_the_live_requirement() -> None:
+    impatient = phone(2400, patience={"dist": "exponential", "mean": 60})
+    plain = channel_requirements(one_day({"phone": impatient})).required["phone"][0]
+    redialing = {**impatient, "redial": {"share": 0.8, "delay": "2min"}}
+    assert channel_requirements(one_day({"phone": redialing})).required["phone"][0] >= plain
+    offered = {**impatient, "callback": {"to": "cb", "offer_above": 0, "accept_share": 0.9}}
+    reqs = channel_requirements(one_day({"phone": offered, "cb": email("2h", 0)}))
+    assert reqs.required["phone"][0] < plain
+    assert reqs.work["cb"][0] > 0  # the accepted call-backs, as deferred work

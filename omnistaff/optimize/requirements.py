@@ -22,7 +22,7 @@ from omnistaff.optimize.errors import ScheduleInfeasible
 from omnistaff.optimize.workload import ChannelLoad, channel_loads, reference_throughput
 from omnistaff.scenarios.channel import Channel
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.sim.erlang import agents_for_target
+from omnistaff.sim.erlang import agents_for_target, queue_metrics
 
 #: Each tightening of a deferred window keeps this share of it (at least one interval less).
 WINDOW_KEEP = 0.75
@@ -128,18 +128,22 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -
     loads = {name: load for name, load in loads.items() if name in scheduled}
     interval = scenario.horizon.interval_seconds
     erlang, opened, work, window = {}, {}, {}, {}
+    called_back: dict[str, np.ndarray] = {}
     for name, load in loads.items():
         channel = scenario.channels[name]
         if channel.mode == "live" or not deferred_as_backlog:
-            erlang[name] = live_requirement(name, channel, load, interval)
+            erlang[name], called_back[name] = live_requirements(
+                name, channel, load, interval, occupancy_cap(scenario, name))
             opened[name] = load.open & (load.contacts > 0)
         else:
-            work[name] = load.work_seconds / (interval * reference_throughput(channel))
+            work[name] = load.work_seconds / (interval * reference_throughput(channel)
+                                              * (occupancy_cap(scenario, name) or 1.0))
             window[name] = np.full(len(load.contacts), deadline_window(channel, interval,
                                                                        len(load.contacts)))
             if channel.sla.target >= 1 and (window[name][0] + 1) * interval < _shortest_shift(
                     scenario):
                 opened[name] = work_due(work[name], int(window[name][0]))
+    _add_callbacks(scenario, called_back, work)
     required = {name: values.copy() for name, values in erlang.items()}
     late_share = {name: np.full(scenario.horizon.days, 1 - scenario.channels[name].sla.target)
                   for name in work}
@@ -167,19 +171,92 @@ def deadline_window(channel: Channel, interval_seconds: float, intervals: int) -
 
 
 def live_requirement(name: str, channel: Channel, load: ChannelLoad,
-                     interval_seconds: float) -> np.ndarray:
+                     interval_seconds: float, cap: float | None = None) -> np.ndarray:
     """Reference agents on queue that meet the channel's SLA in each open interval."""
+    return live_requirements(name, channel, load, interval_seconds, cap)[0]
+
+
+def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_seconds: float,
+                      cap: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Reference agents on queue that meet the channel's SLA in each open interval, and the
+    contacts per interval that accept a call-back (zero without one).
+
+    Redials add to the arrivals and accepted call-backs leave them, each by the share the
+    staffing itself implies (abandonment, and waits beyond the offer threshold, by Erlang
+    A/C): a fixed point of a few steps. With an occupancy cap the agents are also at least
+    the offered load over the cap.
+    """
     slots = channel.concurrency.max
     stretch = slots / channel.concurrency.curve()[slots - 1]
     patience = channel.patience.mean if channel.patience is not None else None
     required = np.zeros(len(load.contacts))
+    called_back = np.zeros(len(load.contacts))
     for t in np.flatnonzero(load.open & (load.contacts > 0)):
         rate = load.contacts[t] / interval_seconds
         aht = load.work_seconds[t] / load.contacts[t] * stretch
-        servers = _servers(_rounded(rate), _rounded(aht), channel.sla.threshold,
-                           channel.sla.target, patience, channel.sla.max_abandon_rate, name)
+        servers, live_rate, back = _with_returns(name, channel, rate, aht, patience)
+        if cap is not None:
+            servers = max(servers, math.ceil(live_rate * aht / cap - 1e-9))
         required[t] = servers / slots
-    return required
+        called_back[t] = back * interval_seconds
+    return required, called_back
+
+
+def _with_returns(name: str, channel: Channel, rate: float, aht: float,
+                  patience: float | None) -> tuple[int, float, float]:
+    """Servers meeting the SLA, the rate of contacts that stay in the live queue, and the
+    rate that accept a call-back, once redials and call-backs settle."""
+    def servers_for(live: float) -> int:
+        return _servers(_rounded(live), _rounded(aht), channel.sla.threshold,
+                        channel.sla.target, patience, channel.sla.max_abandon_rate, name)
+
+    live, back = rate, 0.0
+    servers = servers_for(live)
+    if channel.redial is None and channel.callback is None:
+        return servers, live, back
+    for _ in range(20):
+        attempts = rate
+        if channel.redial is not None:
+            abandon = queue_metrics(live, aht, servers, channel.sla.threshold,
+                                    patience).abandon_rate
+            attempts = rate / max(1 - channel.redial.share * abandon, 1e-6)
+        back = 0.0
+        if channel.callback is not None:
+            long_wait = 1 - queue_metrics(live, aht, servers, channel.callback.offer_above,
+                                          patience).service_level
+            back = attempts * channel.callback.accept_share * long_wait
+        settled = abs(attempts - back - live) <= 1e-9 * rate
+        live = attempts - back
+        before, servers = servers, servers_for(live)
+        if settled and servers == before:
+            break
+    return servers, live, back
+
+
+def occupancy_cap(scenario: Scenario, channel: str) -> float | None:
+    """The most occupancy a plan may run a channel's agents at: the loosest `max_occupancy`
+    of the groups skilled in it (none when one of them has no cap)."""
+    caps = [g.max_occupancy for g in scenario.groups.values()
+            if any(s.channel == channel for s in g.skills)]
+    if not caps or any(cap is None for cap in caps):
+        return None
+    return max(cap for cap in caps if cap is not None)
+
+
+def _add_callbacks(scenario: Scenario, called_back: dict[str, np.ndarray],
+                   work: dict[str, np.ndarray]) -> None:
+    """Accepted call-backs become deferred work of the channel that holds them, arriving
+    in the interval of the call they replace."""
+    interval = scenario.horizon.interval_seconds
+    for name, contacts in called_back.items():
+        callback = scenario.channels[name].callback
+        if callback is None or callback.to not in work or not contacts.any():
+            continue
+        target = scenario.channels[callback.to]
+        seconds = target.handle_time.mean + target.after_contact_work
+        work[callback.to] = work[callback.to] + contacts * seconds / (
+            interval * reference_throughput(target) * (occupancy_cap(scenario, callback.to)
+                                                       or 1.0))
 
 
 def _rounded(value: float) -> float:

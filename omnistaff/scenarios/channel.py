@@ -22,6 +22,7 @@ from omnistaff.scenarios.limits import (
 )
 from omnistaff.scenarios.periods import Period, overlap_problem
 from omnistaff.scenarios.profiles import INTRADAY_SHAPES, WEEKLY_SHAPES
+from omnistaff.scenarios.routing import Callback, Redial
 from omnistaff.scenarios.units import (
     WEEKDAYS,
     ClockTime,
@@ -280,6 +281,10 @@ class Channel(Frozen):
     deflection: Deflection | None = None
     triage: Triage | None = None
     escalation: tuple[Escalation, ...] = Field(default=(), max_length=MAX_LIST)
+    callback: Callback | None = Field(default=None, description="Live only: virtual hold, "
+                                      "a call-back offered when the expected wait is long.")
+    redial: Redial | None = Field(default=None, description="Live only: a share of those "
+                                  "who abandon call again after a delay.")
     sla: ServiceLevel
 
     @field_validator("handle_time")
@@ -313,6 +318,9 @@ class Channel(Frozen):
             if any(p.patience is not None for p in self.periods):
                 raise ValueError("periods set patience, which applies to live channels "
                                  "only; remove it (deferred work uses expiry)")
+            for name in ("callback", "redial"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name} applies to live channels only; remove it")
         elif self.expiry is not None:
             raise ValueError(
                 "expiry applies to deferred channels only; use patience for live channels"

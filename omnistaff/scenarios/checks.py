@@ -13,6 +13,7 @@ from omnistaff.scenarios.limits import (
     MAX_TOTAL_AGENTS,
 )
 from omnistaff.scenarios.observation import observation_problems
+from omnistaff.scenarios.routing_checks import routing_problems
 from omnistaff.scenarios.size import agents_at_once, expected_contacts
 from omnistaff.scenarios.start_state import start_state_problems
 from omnistaff.scenarios.units import WEEKDAYS
@@ -40,6 +41,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         *start_state_problems(scenario),
         *_first_free_problems(scenario),
         *observation_problems(scenario),
+        *routing_problems(scenario),
     ]
 
 

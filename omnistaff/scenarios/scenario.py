@@ -22,6 +22,7 @@ from omnistaff.scenarios.limits import (
     MAX_VARIANTS,
 )
 from omnistaff.scenarios.pay import PayRules
+from omnistaff.scenarios.routing import RoutingPolicy
 from omnistaff.scenarios.start_state import StartState
 from omnistaff.scenarios.templates import OptimizerSettings
 from omnistaff.scenarios.units import WEEKDAYS, Seconds, Weekday
@@ -94,8 +95,8 @@ class Horizon(Frozen):
         return text if self.days <= 7 else f"{text} (day {day})"
 
 
-class Routing(Frozen):
-    """How a free agent chooses among waiting contacts."""
+class Routing(RoutingPolicy):
+    """How contacts reach agents: the standing rule, and the policies that change it."""
 
     live_first: bool = Field(
         default=True, description="A free agent takes live contacts before deferred ones; "

@@ -69,6 +69,12 @@ class AgentGroup(Frozen):
     absenteeism: float = Field(
         default=0, ge=0, lt=1, description="Chance that a scheduled agent-shift is not worked."
     )
+    max_occupancy: float | None = Field(
+        default=None, gt=0, le=1, description="Most occupancy (busy / staffed time) the "
+        "plan may run this group at, e.g. 0.85: requirements keep the agents on queue for "
+        "the channels it serves at least the load divided by it (pyworkforce's "
+        "max_occupancy); simulation reports the group's occupancy against it."
+    )
     max_headcount: int | None = Field(
         default=None, ge=0, le=MAX_AGENTS, description="Most agents of this group on shift at "
         "once (a limit for the optimizer); at most 5,000, more than the largest centers seat."

@@ -16,9 +16,12 @@ from typing import NamedTuple
 import numpy as np
 
 # Outcomes of a contact, one per contact record.
-ANSWERED, ABANDONED, EXPIRED, DEFLECTED, BALKED, BLOCKED, TRIAGED, WAITING = range(8)
+ANSWERED, ABANDONED, EXPIRED, DEFLECTED, BALKED, BLOCKED, TRIAGED, WAITING, CALLED_BACK = (
+    range(9))
+#: `called_back`: a live contact that accepted a call-back and left the queue on arrival (the
+#: call-back itself is a contact of the callback channel; see `scenarios.routing.Callback`).
 OUTCOMES = ("answered", "abandoned", "expired", "deflected", "balked", "blocked",
-            "triaged_out", "waiting")
+            "triaged_out", "waiting", "called_back")
 #: Outcomes of contacts that joined a queue (and so count in its backlog until they leave).
 QUEUED = (ANSWERED, ABANDONED, EXPIRED, WAITING)
 

@@ -19,6 +19,7 @@ from omnistaff.sim.kpis import (
     labelled,
     paid_seconds,
 )
+from omnistaff.sim.policy_kpis import add_channel_policies, add_group_caps
 from omnistaff.sim.pooled import pooled_channels
 from omnistaff.sim.records import ANSWERED, ContactRecords
 from omnistaff.sim.roster import AgentShift
@@ -131,9 +132,12 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
                                       exclusive_work(records, model.alone_rates()), scenario)
     paid = paid_seconds(roster, worked, scenario)
     numbers = ResultNumbers(scenario, by_interval, by_group,
-                            channel_summary(by_interval, records, scenario),
-                            group_summary(by_group, paid,
-                                          observed(scenario, scenario.reporting.drain)),
+                            add_channel_policies(channel_summary(by_interval, records, scenario),
+                                                 by_interval, model, scenario),
+                            add_group_caps(group_summary(by_group, paid,
+                                                         observed(scenario,
+                                                                  scenario.reporting.drain)),
+                                           by_group, scenario),
                             records.work_seconds, records if keep_contacts else None)
     p90 = pooled_p90(arrived_while_open(records, scenario, observed(scenario)))
     return SimResult(scenario.name, seed, replication, numbers=numbers, pooled_p90=p90)

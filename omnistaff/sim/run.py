@@ -5,7 +5,7 @@ from __future__ import annotations
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.sim.engine import Model
+from omnistaff.sim.policies import model_for
 from omnistaff.sim.processes import (
     ArrivalStream,
     Feeder,
@@ -33,7 +33,7 @@ def simulate(
     seed = scenario.horizon.seed if seed is None else seed
     streams = Streams(seed, replication)
     env = simpy.Environment(initial_time=-scenario.horizon.warmup)
-    model = Model(scenario, env)
+    model = model_for(scenario, env, streams)  # `Model` unless a routing policy is set
     pools = attach_pools(model, scenario) if pooled(scenario) else {}
     feeder = Feeder(model, scenario, streams)
     for channel, (times, draws) in zip(model.channels, arrival_plan(scenario, streams),

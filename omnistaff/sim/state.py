@@ -26,7 +26,7 @@ class Contact(SelfScheduled):
     """
 
     __slots__ = ("agent", "arrival", "callbacks", "channel", "deadline", "escalate", "order",
-                 "priority", "rate", "since", "work")
+                 "priority", "rate", "ready", "since", "work")
 
     def __init__(self, channel: ChannelState, arrival: float, work: float, patience: float,
                  priority: int, escalate: int) -> None:
@@ -39,7 +39,8 @@ class Contact(SelfScheduled):
         self.escalate = escalate
         self.agent: Agent | None = None
         # `since` (when `work` was last brought up to date) and `rate` (work done per second)
-        # are set when an agent takes the contact.
+        # are set when an agent takes the contact; `ready` (when it may overflow to later
+        # groups) by a routing policy that uses it (`policies`).
 
 
 class Agent:

@@ -1,0 +1,47 @@
+"""Cross-reference checks of the routing policies: every channel and group they name exists
+and can do what the policy asks of it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from omnistaff.scenarios.scenario import Scenario
+
+Problem = tuple[str, str]
+
+
+def routing_problems(scenario: Scenario) -> list[Problem]:
+    """Problems with `routing.channels` and channels' callbacks, as (field path, message)."""
+    problems: list[Problem] = []
+    skilled = {name: {s.channel for s in group.skills} for name, group in scenario.groups.items()}
+    for cname, policy in scenario.routing.channels.items():
+        path = f"routing.channels.{cname}"
+        if cname not in scenario.channels:
+            problems.append((path, f"no channel named '{cname}'; use one of "
+                             f"{', '.join(sorted(scenario.channels))}"))
+            continue
+        named = [(f"groups.{i}", g) for i, g in enumerate(policy.groups)]
+        named += [(f"reserve.{i}.group", r.group) for i, r in enumerate(policy.reserve)]
+        named += [(f"queue_threshold.{g}", g) for g in policy.queue_threshold]
+        for field, group in named:
+            if group not in scenario.groups:
+                problems.append((f"{path}.{field}", f"no agent group named '{group}'; use one "
+                                 f"of {', '.join(sorted(scenario.groups))}"))
+            elif cname not in skilled[group]:
+                problems.append((f"{path}.{field}", f"group '{group}' has no skill for "
+                                 f"'{cname}'; add it to the group's skills or name another "
+                                 "group"))
+    for cname, channel in scenario.channels.items():
+        callback = channel.callback
+        if callback is None:
+            continue
+        target = scenario.channels.get(callback.to)
+        path = f"channels.{cname}.callback.to"
+        if target is None:
+            problems.append((path, f"no channel named '{callback.to}'; use a deferred "
+                             "channel that holds the call-backs"))
+        elif target.mode != "deferred":
+            problems.append((path, f"channel '{callback.to}' is live; call-backs wait as "
+                             "deferred work: name a deferred channel"))
+    return problems
