@@ -95,6 +95,15 @@ class ScheduleData:
                 marks[np.arange(first, last) % count] = True
         return present
 
+    def cost_of(self, agents: tuple[int, ...]) -> float:
+        """Paid cost of a schedule: agents per option, then (with tours) people per rota
+        variable, whose cost beyond their agent-shifts is added."""
+        shifts = sum(c * a for c, a in zip(self.cost, agents[:len(self.options)], strict=True))
+        people = agents[len(self.options):]
+        extra = sum(c * p for c, p in zip(self.tours.cost, people, strict=True)) \
+            if self.tours is not None and people else 0.0
+        return shifts + extra
+
     def needed_intervals(self) -> set[int]:
         """Intervals with something live to cover: a requirement or a minimum of staff."""
         return {t for _, t in (*self.required, *self.min_agents, *self.least_agents)}

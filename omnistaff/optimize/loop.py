@@ -35,7 +35,7 @@ from omnistaff.optimize.schedule import with_schedule as staffed_by
 from omnistaff.optimize.solve import Agents, SolveReport, SolveSettings, load_schedule, solve
 from omnistaff.optimize.tour_trim import trim_people
 from omnistaff.optimize.tours import people_of
-from omnistaff.optimize.trim import TrimReport, trim
+from omnistaff.optimize.trim import TrimReport, center_parts, trim
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import with_overrides
 from omnistaff.scenarios.workforce import Staffing
@@ -153,6 +153,8 @@ class OptimizationResult:
 
 
 Progress = Callable[[Iteration], None]
+#: Called with a line about each step of long work inside a round or the trim.
+Notes = Callable[[str], None]
 
 #: The trim's schedule is checked on replications of this seed offset: fresh random numbers.
 FRESH_SEED = 1_000_003
@@ -204,21 +206,23 @@ def plan_of(scenario: Scenario, *, max_iterations: int | None = None,
 def optimize(scenario: Scenario, *, max_iterations: int | None = None, solver: str | None = None,
              time_limit: float | None = None, mip_gap: float | None = None,
              replications: int | None = None, workers: int = 1,
-             progress: Progress | None = None) -> OptimizationResult:
+             progress: Progress | None = None, notes: Notes | None = None
+             ) -> OptimizationResult:
     """The cheapest schedule found that meets every channel's SLA in simulation, trimmed.
 
     Arguments left as None come from the scenario's `optimizer` settings; `workers` simulate
-    replications in parallel; `progress` is called with each round as it completes. Raises
-    ScheduleInfeasible, in words, when no schedule fits the limits.
+    replications in parallel; `progress` is called with each round as it completes, `notes`
+    with a line per simulation of the trim. Raises ScheduleInfeasible, in words, when no
+    schedule fits the limits.
     """
     plan = plan_of(scenario, max_iterations=max_iterations, solver=solver,
                    time_limit=time_limit, mip_gap=mip_gap, replications=replications,
                    workers=workers)
-    return run_plan(scenario, plan, progress)
+    return run_plan(scenario, plan, progress, notes)
 
 
-def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
-             ) -> OptimizationResult:
+def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None,
+             notes: Notes | None = None) -> OptimizationResult:
     """The rounds of `plan`, then the trim."""
     began = time.perf_counter()
     requirements: Requirements | None = channel_requirements(scenario)
@@ -234,7 +238,7 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
     tours, agents = model.schedule_data.tours is not None, done.agents
     if evaluation.all_met and plan.trim_evaluations > 0:
         model, evaluation, report, agents = (_trimmed_people if tours else _trimmed)(
-            scenario, done, plan)
+            scenario, done, plan, _trim_notes(scenario, done, plan, notes))
     shifts, roster = tour_staffing(scenario, model.schedule_data, agents) if tours \
         else (schedule_shifts(model), [])
     staffed = staffed_by(scenario, shifts)
@@ -315,7 +319,24 @@ def _agents(model: pyo.ConcreteModel) -> Agents:
     return agents + people_of(model, model.schedule_data.tours)
 
 
-def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan
+def _trim_notes(scenario: Scenario, done: _Round, plan: Plan, notes: Notes | None
+                ) -> Callable[[Agents], None]:
+    """What the trim says before each simulation: how many so far, the most it may run, and
+    the cost of the schedule it tries."""
+    data: ScheduleData = done.model.schedule_data
+    count = 0
+
+    def note(agents: Agents) -> None:
+        nonlocal count
+        count += 1
+        if notes is not None:
+            cost = data.cost_of(agents)
+            notes(f"trim: simulation {count} (at most {plan.trim_evaluations} and the fresh "
+                  f"check), trying a schedule at {scenario.currency} {cost:,.0f}")
+    return note
+
+
+def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan, note: Callable[[Agents], None]
                     ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
     """The last round's plan in people trimmed, person by person (`tour_trim.py`)."""
     data: ScheduleData = done.model.schedule_data
@@ -323,6 +344,7 @@ def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan
     fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
 
     def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
+        note(agents)
         return evaluate(staffed_by(on, tour_staffing(on, data, agents)[0]), rule, plan.workers)
 
     floor = done.kept or [0] * len(data.options)
@@ -336,22 +358,25 @@ def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan
     return model, evaluation, report, agents
 
 
-def _trimmed(scenario: Scenario, done: _Round, plan: Plan
+def _trimmed(scenario: Scenario, done: _Round, plan: Plan, note: Callable[[Agents], None]
              ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
     """The last round's schedule trimmed, judged on the replications that judged it."""
     data: ScheduleData = done.model.schedule_data
     rule = plan.judging.fixed(done.evaluation.replications)
-
-    def judge(agents: Agents) -> Evaluation:
-        return evaluate(staffed_by(scenario, shifts_of(data, agents)), rule, plan.workers)
-
     fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
 
-    def verify(agents: Agents) -> Evaluation:
-        return evaluate(staffed_by(fresh, shifts_of(data, agents)), rule, plan.workers)
+    def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
+        note(agents)
+        return evaluate(staffed_by(on, shifts_of(data, agents)), rule, plan.workers)
 
+    def verify(agents: Agents) -> Evaluation:
+        return judge(agents, fresh)
+
+    parts = center_parts(
+        [(g, s.channel) for g, group in scenario.groups.items() for s in group.skills],
+        [(c, e.to) for c, channel in scenario.channels.items() for e in channel.escalation])
     agents, evaluation, report = trim(data, done.agents, done.evaluation, judge,
-                                      plan.trim_evaluations, done.kept, verify)
+                                      plan.trim_evaluations, done.kept, verify, parts)
     if report.removed == 0:
         return done.model, evaluation, report, agents
     # The trimmed schedule may fall short of the model's requirements, which simulation
