@@ -1,5 +1,5 @@
-"""The SimPy processes (ArrivalStream, work_shift, file_records) and the callbacks that feed
-contacts in."""
+"""The SimPy processes (ArrivalStream, file_records) and the callbacks that feed contacts in;
+agent-shifts are worked in `shifts`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from omnistaff.sim.opening import opening_delay
 from omnistaff.sim.periods import PeriodDraws, period_of
 from omnistaff.sim.records import DEFLECTED, TRIAGED
 from omnistaff.sim.reuse import per_scenario
-from omnistaff.sim.roster import AgentShift
 from omnistaff.sim.scheduling import NORMAL, reusable_event
 from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
 from omnistaff.sim.start_state import fresh_from
@@ -165,35 +164,3 @@ def file_records(env: simpy.Environment, model: Model,
     while True:
         yield env.timeout(every)
         model.file_records()
-
-
-def work_shift(env: simpy.Environment, model: Model, shift: AgentShift,
-               worked: list[tuple[str, float, float, float, float]]) -> Generator[
-                   simpy.Event, Any, None]:
-    """An agent logs in, takes pauses when the contact in hand ends, logs out, works over."""
-    if shift.login > env.now:
-        yield env.timeout(shift.login - env.now)
-    agent = model.log_in(model.groups[model.group_index[shift.group]])
-    began = env.now
-    for start, duration in shift.pauses:
-        if start >= shift.logout:
-            break
-        if start < began:  # under way when the simulation began: only what is left of it
-            start, duration = began, start + duration - began
-            if duration <= 0:
-                continue
-        if start > env.now:
-            yield env.timeout(start - env.now)
-        freed = model.stop_accepting(agent)
-        if freed is not None:
-            yield freed
-        model.set_staffed(agent, False)
-        yield env.timeout(duration)
-        model.set_staffed(agent, True)
-    if shift.logout > env.now:
-        yield env.timeout(shift.logout - env.now)
-    freed = model.stop_accepting(agent)
-    if freed is not None:
-        yield freed
-    model.set_staffed(agent, False)
-    worked.append((shift.group, shift.login, shift.logout, env.now, shift.paid_seconds))

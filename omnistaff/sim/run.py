@@ -11,11 +11,11 @@ from omnistaff.sim.processes import (
     Feeder,
     arrival_plan,
     file_records,
-    work_shift,
 )
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
 from omnistaff.sim.scheduling import run_until
+from omnistaff.sim.shifts import Worked, start_shifts
 from omnistaff.sim.staff_pool import attach_pools, pooled, staff_pools
 from omnistaff.sim.start_state import enqueue_start_state
 from omnistaff.sim.streams import Streams
@@ -41,10 +41,8 @@ def simulate(
         ArrivalStream(env, feeder, channel, times, draws)
     enqueue_start_state(scenario, model, streams)
     roster = draw_roster(scenario, streams)
-    worked: list[tuple[str, float, float, float, float]] = []
-    for shift in roster:
-        if not shift.absent:
-            env.process(work_shift(env, model, shift, worked))
+    worked: list[Worked] = []
+    start_shifts(env, model, roster, worked)
     staff_pools(env, pools, scenario)
     env.process(file_records(env, model, scenario.horizon.interval_seconds))
     run_until(env, scenario.horizon.seconds)

@@ -24,7 +24,7 @@ from heapq import heappop
 import simpy
 from simpy.events import NORMAL, URGENT
 
-__all__ = ["NORMAL", "SelfScheduled", "reusable_event", "run_until"]
+__all__ = ["NORMAL", "URGENT", "SelfScheduled", "reusable_event", "run_until"]
 
 
 class SelfScheduled(simpy.Event):
