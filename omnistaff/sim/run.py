@@ -42,10 +42,10 @@ def simulate(
     enqueue_start_state(scenario, model, streams)
     roster = draw_roster(scenario, streams)
     worked: list[Worked] = []
-    start_shifts(env, model, roster, worked)
+    calendar = start_shifts(env, model, roster, worked)
     staff_pools(env, pools, scenario)
     env.process(file_records(env, model, scenario.horizon.interval_seconds))
-    run_until(env, scenario.horizon.seconds)
+    run_until(env, scenario.horizon.seconds, calendar)
     model.close()
     if pools:  # pooled agents are paid for their time on
         roster = roster + [s for pool in pools.values() for s in pool.close(env.now)]

@@ -6,9 +6,11 @@ event: the same events at the same times, scheduled in the same order, so the sa
 gives the same results. It spares what a process costs per agent-shift and grows with the
 center: the generator, the `Process` and its `Initialize` and end events, a `Timeout` per
 wait. Each `ShiftWork` is its own event (see `scheduling.SelfScheduled`): an agent-shift
-waits for one thing at a time, so one object, rescheduled, serves all its waits. One
-`start_shifts` event at the start does what every process's `Initialize` did, in roster
-order: those were consecutive on the queue, with nothing processed between them.
+waits for one thing at a time, so one object, rescheduled, serves all its waits. The waits
+are kept on a calendar of their own (see `scheduling.run_until`), so the queue the contacts
+go through does not deepen with the agent count. One `start_shifts` event at the start does
+what every process's `Initialize` did, in roster order: those were consecutive on the
+queue, with nothing processed between them.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ Worked = tuple[str, float, float, float, float]
 class ShiftWork(SelfScheduled):
     """One agent-shift's working; its steps are callbacks of itself, rescheduled."""
 
-    __slots__ = ("agent", "began", "callbacks", "duration", "env", "model", "next_pause",
-                 "shift", "worked")
+    __slots__ = ("agent", "began", "calendar", "callbacks", "duration", "env", "model",
+                 "next_pause", "shift", "worked")
 
     def __init__(self, env: simpy.Environment, model: Model, shift: AgentShift,
-                 worked: list[Worked]) -> None:
+                 worked: list[Worked], calendar: list) -> None:
         self.env = env
+        self.calendar = calendar
         self.model = model
         self.shift = shift
         self.worked = worked
@@ -54,10 +57,11 @@ class ShiftWork(SelfScheduled):
             self._log_in(self)
 
     def _wait(self, delay: float, then: Callable[[Any], None]) -> None:
-        """`yield env.timeout(delay)`: scheduled as a Timeout is (time, priority, order)."""
+        """`yield env.timeout(delay)`: scheduled as a Timeout is (time, priority, order),
+        on the calendar `run_until` merges with the queue."""
         env = self.env
         self.callbacks = [then]
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        heappush(self.calendar, (env._now + delay, NORMAL, next(env._eid), self))
 
     def _log_in(self, _: Any) -> None:
         model = self.model
@@ -120,10 +124,13 @@ class ShiftWork(SelfScheduled):
 
 
 def start_shifts(env: simpy.Environment, model: Model, roster: list[AgentShift],
-                 worked: list[Worked]) -> None:
+                 worked: list[Worked]) -> list:
     """Every agent-shift not absent starts working at the current time, in roster order,
-    as processes started here would (their `Initialize` events are URGENT, now)."""
-    runs = [ShiftWork(env, model, shift, worked) for shift in roster if not shift.absent]
+    as processes started here would (their `Initialize` events are URGENT, now). Returns
+    the calendar of their waits, for `run_until`."""
+    calendar: list = []
+    runs = [ShiftWork(env, model, shift, worked, calendar)
+            for shift in roster if not shift.absent]
 
     def begin_all(_: Any) -> None:
         for run in runs:
@@ -132,3 +139,4 @@ def start_shifts(env: simpy.Environment, model: Model, roster: list[AgentShift],
     starter = reusable_event(env)
     starter.callbacks = [begin_all]
     env.schedule(starter, URGENT)
+    return calendar
