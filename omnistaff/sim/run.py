@@ -9,8 +9,8 @@ from omnistaff.sim.policies import model_for
 from omnistaff.sim.processes import (
     ArrivalStream,
     Feeder,
+    RecordFiling,
     arrival_plan,
-    file_records,
 )
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
@@ -44,7 +44,7 @@ def simulate(
     worked: list[Worked] = []
     calendar = start_shifts(env, model, roster, worked)
     staff_pools(env, pools, scenario)
-    env.process(file_records(env, model, scenario.horizon.interval_seconds))
+    RecordFiling(env, model, scenario.horizon.interval_seconds)
     run_until(env, scenario.horizon.seconds, calendar)
     model.close()
     if pools:  # pooled agents are paid for their time on
