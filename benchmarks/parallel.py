@@ -11,6 +11,8 @@ of timings is quiet or --attempts run out (then it shows the least disturbed pai
 Beside it, what the load does not move as much: the CPU seconds each run took in all (this
 process and its workers), and the speed-up W workers would give on W idle cores if the work
 split evenly, W x CPU(1 worker) / CPU(W workers): what the pool costs on top of the work.
+The pool lives as long as the process (`experiment._pool`): the first try's timing with W
+workers includes starting them, later tries reuse them, as the optimizer's rounds do.
 
 Run: `python benchmarks/parallel.py [--replications N] [--workers W] [--attempts A]`.
 """
@@ -21,10 +23,12 @@ import argparse
 import json
 import os
 import time
+from pathlib import Path
 
 from sweep import QUIET, machine_busy_seconds, own_cpu_seconds
 
 from omnistaff.scenarios import bundled_scenarios, load_scenario
+from omnistaff.sim import experiment
 from omnistaff.sim.experiment import Replications, run_replications
 
 TARGET = 1.8
@@ -41,14 +45,31 @@ def fingerprint(runs: Replications) -> bytes:
     return text.encode()
 
 
+def pool_cpu_seconds() -> dict[int, float]:
+    """CPU seconds so far of each live worker of the local pools, by pid (from /proc): the
+    pools live as long as this process (`experiment._POOLS`), so their workers are never
+    reaped and `RUSAGE_CHILDREN` does not see them."""
+    seconds = {}
+    for pool in experiment._POOLS.values():
+        for pid in list(pool._processes or {}):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
 def timed(replications: int, workers: int) -> tuple[float, float, float, bytes]:
     """Wall seconds of `run_replications`, other processes' load meanwhile, the CPU seconds
     of this process and its workers, fingerprint."""
     scenario = load_scenario(bundled_scenarios()["small_multichannel"])
-    busy, own, start = machine_busy_seconds(), own_cpu_seconds(), time.perf_counter()
+    busy, own, pool = machine_busy_seconds(), own_cpu_seconds(), pool_cpu_seconds()
+    start = time.perf_counter()
     runs = run_replications(scenario, replications, workers=workers)
     wall = time.perf_counter() - start
-    cpu = own_cpu_seconds() - own  # the pool has shut down: its workers are reaped
+    cpu = own_cpu_seconds() - own + sum(
+        seconds - pool.get(pid, 0.0) for pid, seconds in pool_cpu_seconds().items())
     foreign = (machine_busy_seconds() - busy) - cpu
     return wall, max(foreign, 0.0) / wall, cpu, fingerprint(runs)
 
