@@ -23,12 +23,10 @@ import argparse
 import json
 import os
 import time
-from pathlib import Path
 
-from sweep import QUIET, machine_busy_seconds, own_cpu_seconds
+from sweep import QUIET, machine_busy_seconds, own_cpu_seconds, pool_cpu_seconds
 
 from omnistaff.scenarios import bundled_scenarios, load_scenario
-from omnistaff.sim import experiment
 from omnistaff.sim.experiment import Replications, run_replications
 
 TARGET = 1.8
@@ -43,21 +41,6 @@ def fingerprint(runs: Replications) -> bytes:
                for frame in (r.channels, r.groups, r.channel_intervals, r.group_intervals)]
     text = json.dumps(runs.summary()) + "".join(f.to_csv() for f in frames)
     return text.encode()
-
-
-def pool_cpu_seconds() -> dict[int, float]:
-    """CPU seconds so far of each live worker of the local pools, by pid (from /proc): the
-    pools live as long as this process (`experiment._POOLS`), so their workers are never
-    reaped and `RUSAGE_CHILDREN` does not see them."""
-    seconds = {}
-    for pool in experiment._POOLS.values():
-        for pid in list(pool._processes or {}):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return seconds
 
 
 def timed(replications: int, workers: int) -> tuple[float, float, float, bytes]:
