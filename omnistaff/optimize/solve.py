@@ -41,6 +41,7 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
+from omnistaff.optimize.tour_search import whole_lines
 from omnistaff.optimize.tours import people_of, people_start
 
 Agents = tuple[int, ...]
@@ -164,7 +165,7 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float) -
     if not relaxation.feasible or relaxation.objective is None:
         return replace(begun, status=relaxation.status, timed_out=relaxation.timed_out)
     search = replace(begun, bound=_rounded(relaxation.objective, step))
-    keep = _used(model)
+    keep = whole_lines(data, _used(model))
     candidates = _within_gap(relaxation, search, step)
     search = _mip(model, settings, search, keep, set(candidates) <= set(keep), began)
     if search.best is None and not search.timed_out:
