@@ -41,7 +41,7 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
-from omnistaff.optimize.tour_search import whole_lines
+from omnistaff.optimize.tour_search import restricted_gap, whole_lines
 from omnistaff.optimize.tours import people_of, people_start
 
 Agents = tuple[int, ...]
@@ -199,9 +199,11 @@ def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep
     if search.best is not None and all(search.best[s] == 0 for s in set(range(len(data.options)))
                                        - set(keep)):
         start = {i: search.best[s] for i, s in enumerate(keep)}
-    outcome = run(restricted, settings.solver, _left(settings, began), settings.mip_gap,
+    gap, target = restricted_gap(data, settings.mip_gap, search.bound, exact)
+    outcome = run(restricted, settings.solver, _left(settings, began), gap,
                   nodes=settings.max_nodes, start=start,
-                  start_people=people_start(restricted, data, search.best) if start else None)
+                  start_people=people_start(restricted, data, search.best) if start else None,
+                  target=target)
     found = None
     if outcome.feasible and outcome.objective is not None:
         counts = [0] * len(data.options)

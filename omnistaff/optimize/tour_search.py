@@ -25,3 +25,24 @@ def whole_lines(data: ScheduleData, keep: list[int]) -> list[int]:
     kept = set(keep)
     return [s for s, o in enumerate(data.options)
             if s in kept or (o.group, o.start, o.length) in shifts]
+
+
+def restricted_gap(data: ScheduleData, gap: float, bound: float, exact: bool
+                   ) -> tuple[float, float | None]:
+    """The gap a restricted MIP of a plan in people is asked for, and the objective at which
+    it may stop (None: no target).
+
+    The MIP's own bound holds only for the options it keeps, and on a tour model HiGHS's root
+    cuts raise it above the whole model's LP bound, so a MIP stopped at the gap asked of its
+    own bound can return a schedule just outside that gap of the whole model's, which no
+    wider MIP started from it improves (it is within their gap at once). So a MIP whose bound
+    proves nothing for the whole model (not `exact`) stops instead at the first schedule
+    within the gap of the whole model's bound (`target`), or at half the gap of its own, or
+    at its node limit."""
+    if data.tours is None or exact or not bound > float("-inf"):
+        return gap, None
+    return gap / 2, bound / (1 - gap) - TARGET_TOLERANCE * abs(bound)
+
+
+#: Relative margin below the target objective, against rounding in the solver.
+TARGET_TOLERANCE = 1e-7
