@@ -13,7 +13,9 @@ from omnistaff.optimize.tour_search import restricted_gap, whole_lines
 from omnistaff.scenarios import scenario_from_dict
 
 
-def data_of(contracts: dict) -> object:
+def data_of(contracts: dict, at: int = 20) -> object:
+    """One team on the contracts, 8-hour shifts starting 08:00 to 10:00, one agent required
+    at the interval `at` of Monday (half hours: 20 is 10:00, which every start covers)."""
     scenario = scenario_from_dict({
         "name": "lines", "horizon": {"days": 7},
         "channels": {"phone": {"mode": "live", "arrivals": {"weekly_volume": 100},
@@ -29,7 +31,7 @@ def data_of(contracts: dict) -> object:
     })
     count = scenario.horizon.intervals
     required = np.zeros(count)
-    required[20] = 1
+    required[at] = 1
     requirements = Requirements(erlang={"phone": required}, required={"phone": required},
                                 open={"phone": np.zeros(count, bool)}, work={}, window={})
     return schedule_data(scenario, requirements)
@@ -54,3 +56,25 @@ def test_a_restricted_mip_stops_within_the_gap_of_the_whole_models_bound() -> No
     assert restricted_gap(tours, 0.01, 990.0, exact=True) == (0.01, None)
     assert restricted_gap(plain, 0.01, 990.0, exact=False) == (0.01, None)
     assert restricted_gap(tours, 0.01, float("-inf"), exact=False) == (0.01, None)
+
+
+def test_a_schedule_using_an_option_outside_costs_at_least_the_floor() -> None:
+    from omnistaff.optimize import build_model
+    from omnistaff.optimize.runner import run
+    from omnistaff.optimize.tour_search import outside_floor
+
+    # One agent at 08:30: only the 08:00 start covers it, so the later starts, outside the
+    # lines the LP uses, have a reduced cost.
+    data = data_of({"full_time": {}}, at=17)
+    model = build_model(data)
+    relaxation = run(model, "appsi_highs", 60, relaxed=True)
+    keep = whole_lines(data, [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6])
+    floor = outside_floor(data, relaxation, keep)
+    assert floor is not None and floor > relaxation.objective + 1
+    outside = [s for s in model.OPTIONS if s not in set(keep)]
+    assert outside
+    for s in outside[::5]:  # a schedule forced onto an outside option costs at least the floor
+        model.agents[s].setlb(1)
+        forced = run(model, "appsi_highs", 60, mip_gap=1e-9)
+        model.agents[s].setlb(0)
+        assert forced.objective is not None and forced.objective >= floor - 1e-6

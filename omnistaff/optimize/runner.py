@@ -56,6 +56,8 @@ class Outcome:
     bound: float | None
     seconds: float
     reduced_costs: dict[int, float] = field(default_factory=dict)
+    #: The reduced cost of each tour variable (LP relaxations of tour models only).
+    tour_costs: dict[int, float] = field(default_factory=dict)
 
     @property
     def infeasible(self) -> bool:
@@ -142,6 +144,7 @@ def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
     seconds = time.perf_counter() - began
     feasible = results.best_feasible_objective is not None
     reduced: dict[int, float] = {}
+    tours: dict[int, float] = {}
     objective = None
     if feasible:
         results.solution_loader.load_vars()
@@ -149,9 +152,12 @@ def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
         if relaxed and results.termination_condition == AppsiCondition.optimal:
             costs = results.solution_loader.get_reduced_costs(list(model.agents.values()))
             reduced = {s: float(costs[var]) for s, var in model.agents.items()}
+            if hasattr(model, "rota"):
+                people = results.solution_loader.get_reduced_costs(list(model.rota.values()))
+                tours = {r: float(people[var]) for r, var in model.rota.items()}
     bound = _number(results.best_objective_bound)
     return Outcome(results.termination_condition.name, feasible, objective, bound, seconds,
-                   reduced)
+                   reduced, tours)
 
 
 def _run_legacy(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],

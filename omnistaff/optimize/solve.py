@@ -41,7 +41,7 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
-from omnistaff.optimize.tour_search import restricted_gap, whole_lines
+from omnistaff.optimize.tour_search import outside_floor, restricted_gap, whole_lines
 from omnistaff.optimize.tours import people_of, people_start
 
 Agents = tuple[int, ...]
@@ -167,7 +167,8 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float) -
     search = replace(begun, bound=_rounded(relaxation.objective, step))
     keep = whole_lines(data, _used(model))
     candidates = _within_gap(relaxation, search, step)
-    search = _mip(model, settings, search, keep, set(candidates) <= set(keep), began)
+    search = _mip(model, settings, search, keep, set(candidates) <= set(keep), began,
+                  outside_floor(data, relaxation, keep))
     if search.best is None and not search.timed_out:
         search = _mip(model, settings, search, list(model.OPTIONS), True, began)
     for _ in range(settings.widenings):
@@ -179,7 +180,8 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float) -
             search = _proven(search, search.last_bound, step)
             break
         wider = _widen(search.searched, candidates)
-        search = _mip(model, settings, search, wider, set(candidates) <= set(wider), began)
+        search = _mip(model, settings, search, wider, set(candidates) <= set(wider), began,
+                      outside_floor(data, relaxation, wider))
     if search.best is not None and search.gap() > settings.mip_gap and not search.timed_out \
             and len(search.searched) < len(model.OPTIONS):
         # Still unproven: a MIP over every option, whose root cuts give a bound for the whole
@@ -189,10 +191,11 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float) -
 
 
 def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep: list[int],
-         exact: bool, began: float) -> Search:
+         exact: bool, began: float, outside: float | None = None) -> Search:
     """A MIP over the options `keep` within `max_nodes`; when `keep` holds every option that
     could improve on the best schedule so far (`exact`), its bound holds for the whole
-    model."""
+    model; otherwise up to `outside`, the least objective of a schedule using an option
+    outside `keep` (tour models, `tour_search.outside_floor`)."""
     data: ScheduleData = model.schedule_data
     restricted = build_model(data.restricted(keep))
     start = None
@@ -214,7 +217,11 @@ def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep
     search = replace(search, searched=tuple(keep), last_bound=outcome.bound,
                      status=outcome.status, timed_out=search.timed_out or outcome.timed_out)
     step = 0.0 if model.elastic else data.objective_step()
-    return _proven(search, outcome.bound, step) if exact else search
+    if exact:
+        return _proven(search, outcome.bound, step)
+    if outside is not None and outcome.bound is not None:
+        return _proven(search, min(outcome.bound, outside), step)
+    return search
 
 
 def _apart(data: ScheduleData, parts: list[Part], settings: SolveSettings,
