@@ -31,18 +31,17 @@ def whole_lines(data: ScheduleData, keep: list[int]) -> list[int]:
 def restricted_gap(data: ScheduleData, gap: float, bound: float, exact: bool
                    ) -> tuple[float, float | None]:
     """The gap a restricted MIP of a plan in people is asked for, and the objective at which
-    it may stop (None: no target).
+    it may stop at once (None: no target).
 
-    The MIP's own bound holds only for the options it keeps, and on a tour model HiGHS's root
-    cuts raise it above the whole model's LP bound, so a MIP stopped at the gap asked of its
-    own bound can return a schedule just outside that gap of the whole model's, which no
-    wider MIP started from it improves (it is within their gap at once). So a MIP whose bound
-    proves nothing for the whole model (not `exact`) stops instead at the first schedule
-    within the gap of the whole model's bound (`target`), or at half the gap of its own, or
-    at its node limit."""
+    The MIP's own bound holds only for the options it keeps (and up to `outside_floor` for
+    the whole model); on a tour model HiGHS's root cuts raise it above the whole model's LP
+    bound, so a schedule within the gap of the MIP's bound may be outside the gap of the whole
+    model's. A MIP whose bound proves nothing for the whole model by itself (not `exact`)
+    therefore also stops at the first schedule within the gap of the whole model's bound
+    (`target`), besides its own gap and its node limit."""
     if data.tours is None or exact or not bound > float("-inf"):
         return gap, None
-    return gap / 2, bound / (1 - gap) - TARGET_TOLERANCE * abs(bound)
+    return gap, bound / (1 - gap) - TARGET_TOLERANCE * abs(bound)
 
 
 #: Relative margin below the target objective, against rounding in the solver.
