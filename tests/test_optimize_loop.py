@@ -39,7 +39,8 @@ pytestmark = pytest.mark.slow  # every test here reads one run of the sim-opt lo
 def scenario() -> Scenario:
     base = load_scenario(bundled_scenarios()["small_multichannel"])
     return with_overrides(base, {"horizon.days": 2, "optimizer": {
-        "templates": TEMPLATES, "mip_gap": 0.02, "replications": 3, "max_replications": 6}})
+        "templates": TEMPLATES, "mip_gap": 0.02, "replications": 3, "max_replications": 6,
+        "lowerings": 2}})
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +150,8 @@ def test_outputs_are_written(run: tuple[OptimizationResult, list[Iteration]],
     assert summary["cost"] == pytest.approx(result.cost)
     assert summary["headline"] == result.headline()
     assert summary["trim"]["cost_after"] == pytest.approx(result.cost)
+    assert summary["lowering"]["trials"] == len(result.trials) > 0
+    assert summary["lowering"]["cost_after"] == pytest.approx(result.final.cost)
     assert set(summary["paid_hours"]) == set(result.scenario.groups)
     assert {"service_level", "ci95", "target", "met"} <= set(summary["sla"]["phone"])
     assert {"status", "gap"} <= set(summary["solver"])
