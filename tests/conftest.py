@@ -4,17 +4,27 @@ Scenarios are built as plain dicts (what a YAML file would hold) and validated t
 `scenario_from_dict`, so every test scenario is one the loader accepts. Statistical checks
 compare a mean over seeded replications with a reference within a tolerance derived from the
 replications' own spread (a Student t interval), plus a small stated slack.
+
+It also orders the suite for two test workers (`scripts/test.sh` runs `-n 2 --dist
+loadgroup --no-loadscope-reorder`): tests that share a module- or session-scoped fixture of
+their own stay together on one worker (the fixture is built once), every other test is
+handed out on its own, and the longest work goes first so that both workers stay busy to
+the end. Lengths come from tests/durations.json (seconds per test on the 2-core machine,
+from `--durations`; ordering only, never a pass or fail).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from omnistaff.scenarios import Scenario, scenario_from_dict
@@ -161,3 +171,47 @@ def estimate(values: Sequence[float]) -> Estimate:
 def paired_estimate(first: Sequence[float], second: Sequence[float]) -> Estimate:
     """Mean of paired differences second - first (common random numbers)."""
     return estimate(np.asarray(second, dtype=float) - np.asarray(first, dtype=float))
+
+
+# ------------------------------------------------------------------- order on two workers
+
+DURATIONS = Path(__file__).with_name("durations.json")
+#: Seconds assumed for a test missing from durations.json, by whether it is marked slow.
+UNKNOWN_SLOW, UNKNOWN_QUICK = 5.0, 0.2
+#: Tests kept on one worker: per module, the costly module-scoped fixtures whose users run
+#: together (built once), or None for a module whose tests pass state on (one browser page).
+#: Every other test is handed out on its own; a cheap shared fixture is simply built twice.
+KEPT_TOGETHER: dict[str, frozenset[str] | None] = {
+    "tests/test_browser.py": None,
+    "tests/test_optimize_loop.py": frozenset({"run"}),
+    "tests/test_compare.py": frozenset({"comparison"}),
+    "tests/test_sweep.py": frozenset({"full_sweep"}),
+    "tests/test_costing.py": frozenset({"mixed_run"}),
+    "tests/test_fit_cli.py": frozenset({"known_log"}),
+    "tests/test_fit_forecast.py": frozenset({"known_log"}),
+    "tests/test_fit_roundtrip.py": frozenset({"known_log"}),
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests of a costly shared fixture together, then hand out longest first."""
+    seconds = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    units: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module in KEPT_TOGETHER and _kept(item, KEPT_TOGETHER[module]):
+            item.add_marker(pytest.mark.xdist_group(module))
+            units.setdefault(module, []).append(item)
+        else:
+            units[item.nodeid] = [item]
+
+    def cost(unit: list[pytest.Item]) -> float:
+        return sum(seconds.get(i.nodeid, UNKNOWN_SLOW if i.get_closest_marker("slow")
+                               else UNKNOWN_QUICK) for i in unit)
+
+    items[:] = [i for unit in sorted(units.values(), key=cost, reverse=True) for i in unit]
+
+
+def _kept(item: pytest.Item, fixtures: frozenset[str] | None) -> bool:
+    return fixtures is None or bool(fixtures & set(getattr(item, "fixturenames", ())))

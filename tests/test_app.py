@@ -36,8 +36,9 @@ from omnistaff.ui.cli import app as cli
 
 MAIN = Path(cli_app.MAIN)
 TIMEOUT = 60.0
-#: Seconds a test waits for a background run to finish.
-RUN_WAIT = 120.0
+#: Seconds a test waits for a background run to finish: a bound against a hung run, not a
+#: speed check (a three-round optimization took over 120 s on a machine busy with other work).
+RUN_WAIT = 600.0
 
 
 @pytest.fixture(scope="module")

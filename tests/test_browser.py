@@ -30,8 +30,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 START_SECONDS = 60.0
-#: Milliseconds the browser waits for a page element or a run.
-WAIT_MS = 120_000
+#: Milliseconds the browser waits for a page element or a run (a bound for a machine busy
+#: with other work, where a three-round optimization took over 300 s; not a speed check).
+WAIT_MS = 600_000
 PLOTS = "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n"
 TWO_DAYS_NAME = "Small multichannel, two days"
 TWO_DAYS = {"horizon.days": 2, "horizon.replications": 2, "optimizer": {

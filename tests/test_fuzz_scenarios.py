@@ -103,7 +103,7 @@ def test_a_mutant_is_refused_naming_a_field_or_simulates(data: dict[str, Any]) -
     contacts = sum(expected_contacts(scenario).values())
     assert contacts <= MAX_CONTACTS
     if contacts <= SIMULATED_CONTACTS:
-        began = time.perf_counter()
+        began = time.process_time()  # CPU seconds: the bound holds however busy the machine
         result = simulate(scenario, 1)
-        assert time.perf_counter() - began < SIMULATE_SECONDS
+        assert time.process_time() - began < SIMULATE_SECONDS
         assert (result.channels["offered"] >= 0).all()
