@@ -490,9 +490,15 @@ def test_optimize_reports_each_iteration_as_progress(quick: Scenario) -> None:
     other_seed = with_overrides(quick, {"horizon.seed": quick.horizon.seed + 1})  # not cached
     result = runs.optimize(other_seed.model_dump_json(), _progress=lambda *a: seen.append(a))
     rounds = len(result.iterations)
-    assert [(done, total) for done, total, _ in seen] == [(k, 3) for k in range(1, rounds + 1)]
-    assert [note for _, _, note in seen] == list(result.notes[:rounds])
+    per_round = [call for call in seen if not call[2].startswith("trim: simulation")]
+    assert [(done, total) for done, total, _ in per_round] == [(k, 3)
+                                                                for k in range(1, rounds + 1)]
+    assert [note for _, _, note in per_round] == list(result.notes[:rounds])
     assert all(note.startswith("trim ") for note in result.notes[rounds:])
+    # the trim's simulations are reported as they run, after the last round
+    trimming = [call for call in seen if call[2].startswith("trim: simulation")]
+    assert bool(trimming) is result.converged
+    assert all(done == rounds for done, _, _ in trimming)
 
 
 @pytest.mark.slow
