@@ -133,7 +133,7 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
     paid = paid_seconds(roster, worked, scenario)
     numbers = ResultNumbers(scenario, by_interval, by_group,
                             add_channel_policies(channel_summary(by_interval, records, scenario),
-                                                 by_interval, model, scenario),
+                                                 by_interval, model, scenario, records),
                             add_group_caps(group_summary(by_group, paid,
                                                          observed(scenario,
                                                                   scenario.reporting.drain)),

@@ -89,6 +89,8 @@ def compare(
                                        lambda done, _: bar.update(task, completed=done))
     console.print(_totals_table(comparison, scenario.currency))
     console.print(_service_table(comparison))
+    for table in _policy_tables(comparison):
+        console.print(table)
     write_compare_report(comparison, folder)
     console.print(f"Report written to [bold]{folder / 'report.html'}[/bold] (with kpis.csv, "
                   "intervals.csv, summary.json and figures/).")
@@ -170,6 +172,23 @@ def _service_table(comparison: Comparison) -> Table:
     for variant in comparison.scenarios:
         out.add_row(variant, *[cell(by.loc[(variant, c), "mean"], by.loc[(variant, c), "ci95"],
                                     "share", "") for c in channels])
+    return out
+
+
+def _policy_tables(comparison: Comparison) -> list[Table]:
+    """Call-backs, redials and interruptions by channel, and occupancy against the cap by
+    group, for every variant with its paired difference from the base (where any is set)."""
+    from omnistaff.ui.policy_view import policy_table
+    from omnistaff.ui.tables import text_table
+
+    base = comparison.scenarios[comparison.base]
+    kpis, out = comparison.kpi_table(), []
+    for scope, what in (("channel", "call-backs, redials, interruptions"),
+                        ("group", "occupancy against the cap")):
+        frame = policy_table(kpis, base, scope, comparison.base, base.currency, sep="\n")
+        if not frame.empty:
+            out.append(text_table(frame, f"Routing policies: {what} (mean ± 95% CI; Δ = "
+                                  "paired difference from the base)"))
     return out
 
 

@@ -20,6 +20,7 @@ from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.sweep import SweepResult
 from omnistaff.ui.catalogue import describe
+from omnistaff.ui.policy_view import policy_kpis_in
 from omnistaff.ui.report_figures import (
     Figure,
     cost_by_channel,
@@ -204,7 +205,8 @@ def _channel_tables(table: pd.DataFrame, scenarios: dict[str, Scenario]) -> str:
         parts.append(f"<h3>{label}</h3>")
         if name != TOTAL:
             parts.append(f"<p class='note'>SLA target: {targets(scenarios, name)}</p>")
-        parts.append(_kpi_grid(rows, "channel", CHANNEL_COLUMNS, base.currency))
+        columns = CHANNEL_COLUMNS + policy_kpis_in(rows, "channel")  # call-backs, redials
+        parts.append(_kpi_grid(rows, "channel", columns, base.currency))
     return "\n".join(parts)
 
 
@@ -238,7 +240,8 @@ def _group_table(table: pd.DataFrame, scenarios: dict[str, Scenario], currency: 
         if rows.empty:
             continue
         parts.append(f"<h3>{'All groups' if name == TOTAL else html.escape(name)}</h3>")
-        parts.append(_kpi_grid(rows, "group", GROUP_COLUMNS, currency))
+        columns = GROUP_COLUMNS + policy_kpis_in(rows, "group")  # occupancy against the cap
+        parts.append(_kpi_grid(rows, "group", columns, currency))
     return "\n".join(parts)
 
 
