@@ -43,6 +43,9 @@ class Requirements:
     `open` marks the intervals that need someone on shift: live channels while open, deferred
     channels whose window is shorter than any shift wherever work is due (a 1-hour social SLA
     cannot wait for the next shift, so the schedule must keep someone there).
+    `load`, per live channel, is the offered load in reference agents (the contacts staying
+    in the live queue, redials included): over `required` it is the share of its agents'
+    time a channel keeps busy, which a group's occupancy cap bounds in the schedule model.
     """
 
     erlang: dict[str, np.ndarray]
@@ -51,6 +54,7 @@ class Requirements:
     work: dict[str, np.ndarray]
     window: dict[str, np.ndarray]
     late_share: dict[str, np.ndarray] = field(default_factory=dict)
+    load: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def live(self) -> list[str]:
@@ -127,12 +131,12 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -
     scheduled = scenario.optimizer.channels or tuple(loads)
     loads = {name: load for name, load in loads.items() if name in scheduled}
     interval = scenario.horizon.interval_seconds
-    erlang, opened, work, window = {}, {}, {}, {}
+    erlang, opened, work, window, offered = {}, {}, {}, {}, {}
     called_back: dict[str, np.ndarray] = {}
     for name, load in loads.items():
         channel = scenario.channels[name]
         if channel.mode == "live" or not deferred_as_backlog:
-            erlang[name], called_back[name] = live_requirements(
+            erlang[name], called_back[name], offered[name] = live_requirements(
                 name, channel, load, interval, occupancy_cap(scenario, name))
             opened[name] = load.open & (load.contacts > 0)
         else:
@@ -147,7 +151,7 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -
     required = {name: values.copy() for name, values in erlang.items()}
     late_share = {name: np.full(scenario.horizon.days, 1 - scenario.channels[name].sla.target)
                   for name in work}
-    return Requirements(erlang, required, opened, work, window, late_share)
+    return Requirements(erlang, required, opened, work, window, late_share, offered)
 
 
 def work_due(work: np.ndarray, window: int) -> np.ndarray:
@@ -177,9 +181,10 @@ def live_requirement(name: str, channel: Channel, load: ChannelLoad,
 
 
 def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_seconds: float,
-                      cap: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Reference agents on queue that meet the channel's SLA in each open interval, and the
-    contacts per interval that accept a call-back (zero without one).
+                      cap: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reference agents on queue that meet the channel's SLA in each open interval, the
+    contacts per interval that accept a call-back (zero without one), and the offered load
+    in reference agents.
 
     Redials add to the arrivals and accepted call-backs leave them, each by the share the
     staffing itself implies (abandonment, and waits beyond the offer threshold, by Erlang
@@ -191,6 +196,7 @@ def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_s
     patience = channel.patience.mean if channel.patience is not None else None
     required = np.zeros(len(load.contacts))
     called_back = np.zeros(len(load.contacts))
+    offered = np.zeros(len(load.contacts))
     for t in np.flatnonzero(load.open & (load.contacts > 0)):
         rate = load.contacts[t] / interval_seconds
         aht = load.work_seconds[t] / load.contacts[t] * stretch
@@ -199,7 +205,8 @@ def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_s
             servers = max(servers, math.ceil(live_rate * aht / cap - 1e-9))
         required[t] = servers / slots
         called_back[t] = back * interval_seconds
-    return required, called_back
+        offered[t] = live_rate * aht / slots
+    return required, called_back, offered
 
 
 def _with_returns(name: str, channel: Channel, rate: float, aht: float,
