@@ -21,6 +21,7 @@ import numpy as np
 from omnistaff.optimize.errors import ScheduleInfeasible
 from omnistaff.optimize.workload import ChannelLoad, channel_loads, reference_throughput
 from omnistaff.scenarios.channel import Channel
+from omnistaff.scenarios.concurrency_periods import limits_by_interval
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.erlang import agents_for_target, queue_metrics
 
@@ -137,7 +138,9 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -
         channel = scenario.channels[name]
         if channel.mode == "live" or not deferred_as_backlog:
             erlang[name], called_back[name], offered[name] = live_requirements(
-                name, channel, load, interval, occupancy_cap(scenario, name))
+                name, channel, load, interval, occupancy_cap(scenario, name),
+                limits_by_interval(channel.concurrency.by_period, channel.concurrency.max,
+                                   scenario.horizon))
             opened[name] = load.open & (load.contacts > 0)
         else:
             work[name] = load.work_seconds / (interval * reference_throughput(channel)
@@ -181,25 +184,28 @@ def live_requirement(name: str, channel: Channel, load: ChannelLoad,
 
 
 def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_seconds: float,
-                      cap: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                      cap: float | None = None, limits: list[int] | None = None,
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reference agents on queue that meet the channel's SLA in each open interval, the
     contacts per interval that accept a call-back (zero without one), and the offered load
-    in reference agents.
+    in reference agents. `limits`, per interval, are the most contacts an agent holds there
+    (`concurrency.by_period`; default the channel's max): an agent holding k contacts at
+    f(k) is k servers each slowed by k / f(k), and the agents are the servers over k.
 
     Redials add to the arrivals and accepted call-backs leave them, each by the share the
     staffing itself implies (abandonment, and waits beyond the offer threshold, by Erlang
     A/C): a fixed point of a few steps. With an occupancy cap the agents are also at least
     the offered load over the cap.
     """
-    slots = channel.concurrency.max
-    stretch = slots / channel.concurrency.curve()[slots - 1]
+    curve = channel.concurrency.curve()
     patience = channel.patience.mean if channel.patience is not None else None
     required = np.zeros(len(load.contacts))
     called_back = np.zeros(len(load.contacts))
     offered = np.zeros(len(load.contacts))
     for t in np.flatnonzero(load.open & (load.contacts > 0)):
+        slots = channel.concurrency.max if limits is None else limits[t]
         rate = load.contacts[t] / interval_seconds
-        aht = load.work_seconds[t] / load.contacts[t] * stretch
+        aht = load.work_seconds[t] / load.contacts[t] * slots / curve[slots - 1]
         servers, live_rate, back = _with_returns(name, channel, rate, aht, patience)
         if cap is not None:
             servers = max(servers, math.ceil(live_rate * aht / cap - 1e-9))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.concurrency_limits import interval_limits
 from omnistaff.sim.engine import Model
 from omnistaff.sim.records import ANSWERED, ContactRecords
 
@@ -94,6 +95,15 @@ def callbacks_in_window(accepted: list[tuple[int, int, float]], records: Contact
             if records.outcome[row] == ANSWERED and wait <= thresholds[target]:
                 served[origin] += 1
     return served
+
+
+def add_concurrency_limits(by_interval: Columns, scenario: Scenario) -> Columns:
+    """Per interval x channel columns with `concurrency_limit` (the most contacts of the
+    channel an agent could hold in the interval) where some channel sets limits by period."""
+    limits = interval_limits(scenario)
+    if limits is None:
+        return by_interval
+    return {**by_interval, "concurrency_limit": np.concatenate(limits).astype(float)}
 
 
 def add_group_caps(totals: Columns, by_group: Columns, scenario: Scenario) -> Columns:
