@@ -70,7 +70,17 @@ def cases() -> list[tuple[str, Scenario]]:
             "to": "phone_callbacks", "offer_above": 60, "accept_share": 0.5}})),
         ("redials (phone)", with_policy(base, phone={"redial": {
             "share": 0.3, "delay": {"dist": "exponential", "mean": "10min"}}})),
+        ("chat one at a time at night", with_chat_periods(base)),
     ]
+
+
+def with_chat_periods(base: dict[str, Any]) -> Scenario:
+    """Workload (b) with chat limited to one at a time from 20:00 to 08:00."""
+    data = copy.deepcopy(base)
+    data["channels"]["chat"]["concurrency"]["by_period"] = [
+        {"start": "00:00", "end": "08:00", "max": 1}, {"start": "20:00", "end": "00:00",
+                                                        "max": 1}]
+    return scenario_from_dict(data)
 
 
 def main() -> None:
