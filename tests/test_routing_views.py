@@ -75,8 +75,10 @@ def test_compare_shows_the_policy_kpis_with_paired_differences(tmp_path: Path) -
     accepted = summary["variants"]["no_callbacks"]["channel"]["phone"]["called_back"]
     assert accepted["mean"] == 0 and accepted["diff"] < 0
     report = (out / "report.html").read_text()
-    for title in ("call-backs served in window", "redials", "intervals over the cap"):
+    for title in ("call-backs served in window", "redials", "intervals over the cap",
+                  "Verdict: no_callbacks against base: cost"):
         assert title in report, title
+    assert "Verdict: no_callbacks against base" in text
     kpis = (out / "kpis.csv").read_text()
     assert "callbacks_offered" in kpis and "intervals_over_cap" in kpis
 
@@ -119,3 +121,19 @@ def test_the_app_shows_the_policy_kpis_on_simulate_and_compare() -> None:
     assert "call-backs served in window" in options and "redials" in options
     groups = next(s for s in at.selectbox if s.label == "Group KPI").options
     assert "intervals over the cap" in groups
+
+
+def test_the_verdict_gives_cost_and_headcount_differences_with_their_intervals() -> None:
+    from omnistaff.sim.compare import compare_scenarios
+    from omnistaff.ui.verdict import verdicts
+
+    groups = {"g": {"skills": ["phone"], "hourly_cost": 30}}
+    base, fewer = (scenario({"phone": live(300, 40)}, groups,
+                            {"per_interval": {"g": [n] * HALF_HOURS}}) for n in (14, 10))
+    comparison = compare_scenarios({"base": base, "fewer": fewer, "same": base},
+                                   replications=3, seed=1)
+    cheaper, same = verdicts(comparison.kpi_table(), comparison.scenarios, "USD")
+    assert cheaper.startswith("fewer against base: cost −USD") and "(cheaper)" in cheaper
+    assert "full-time equivalents −" in cheaper and "(fewer)" in cheaper
+    assert same == ("same against base: cost no difference, full-time equivalents no "
+                    "difference; meets every SLA")

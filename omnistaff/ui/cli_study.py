@@ -91,6 +91,10 @@ def compare(
     console.print(_service_table(comparison))
     for table in _policy_tables(comparison):
         console.print(table)
+    from omnistaff.ui.verdict import verdicts
+
+    for line in verdicts(comparison.kpi_table(), comparison.scenarios, scenario.currency):
+        console.print(f"Verdict: {line}.", highlight=False)
     write_compare_report(comparison, folder)
     console.print(f"Report written to [bold]{folder / 'report.html'}[/bold] (with kpis.csv, "
                   "intervals.csv, summary.json and figures/).")

@@ -21,6 +21,7 @@ from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.sweep import SweepResult
 from omnistaff.ui.catalogue import describe
 from omnistaff.ui.policy_view import policy_kpis_in
+from omnistaff.ui.verdict import verdicts
 from omnistaff.ui.report_figures import (
     Figure,
     cost_by_channel,
@@ -99,6 +100,8 @@ def write_compare_report(comparison: Comparison, out: Path) -> list[Path]:
         GUIDE_COMPARE,
         "<h2>In short</h2>",
         _headline(table, comparison.scenarios),
+        *(f"<p>Verdict: {html.escape(line)}.</p>"
+          for line in verdicts(table, comparison.scenarios, base.currency)),
         "<h2>Channels</h2>",
         _channel_tables(table, comparison.scenarios),
         "<h2>Day by day</h2>",
