@@ -21,7 +21,6 @@ from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.sweep import SweepResult
 from omnistaff.ui.catalogue import describe
 from omnistaff.ui.policy_view import policy_kpis_in
-from omnistaff.ui.verdict import verdicts
 from omnistaff.ui.report_figures import (
     Figure,
     cost_by_channel,
@@ -38,6 +37,7 @@ from omnistaff.ui.report_format import (
     number,
     targets,
 )
+from omnistaff.ui.verdict import verdicts
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
