@@ -82,7 +82,9 @@ def run_case(make: Any, args: tuple, workers: int) -> dict[str, Any]:
     scenario = make(*args)
     began = time.perf_counter()
     result = optimize(scenario, workers=workers, progress=lambda i: print(
-        f"   {i.describe()} [{time.perf_counter() - began:.0f} s]", flush=True))
+        f"   {i.describe()} [{time.perf_counter() - began:.0f} s]", flush=True),
+        notes=lambda line: print(f"   {line} [{time.perf_counter() - began:.0f} s]",
+                                 flush=True))
     seconds = time.perf_counter() - began
     first, last = result.iterations[0], result.final
     judging = result.evaluation.judging

@@ -94,6 +94,20 @@ def test_the_trim_leaves_no_agent_shift_to_spare(
             assert not judged.all_met, f"shift {shift} on {day} could go"
 
 
+def test_lowering_keeps_only_cheaper_schedules_that_meet_every_sla(
+        run: tuple[OptimizationResult, list[Iteration]]) -> None:
+    result, _ = run
+    rounds = [i for i in result.iterations if i.phase == "raise"]
+    trials = [i for i in result.iterations if i.phase == "lower"]
+    assert trials and rounds[-1].all_met and rounds[-1].kept
+    kept = [rounds[-1], *(i for i in trials if i.kept)]
+    assert all(i.all_met for i in kept)
+    costs = [i.cost for i in kept]
+    assert costs == sorted(costs, reverse=True) and len(set(costs)) == len(costs)
+    assert result.final is kept[-1]
+    assert all("lowering trial" in i.describe() for i in trials)
+
+
 def test_it_costs_no_more_than_covering_each_interval_by_erlang(
         scenario: Scenario, run: tuple[OptimizationResult, list[Iteration]]) -> None:
     naive = channel_requirements(scenario, deferred_as_backlog=False)

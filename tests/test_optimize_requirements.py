@@ -175,3 +175,19 @@ def test_redials_raise_and_callbacks_lower_the_live_requirement() -> None:
     reqs = channel_requirements(one_day({"phone": offered, "cb": email("2h", 0)}))
     assert reqs.required["phone"][0] < plain
     assert reqs.work["cb"][0] > 0  # the accepted call-backs, as deferred work
+
+
+def test_resized_intervals_are_sized_for_the_lower_level_with_the_raises_kept() -> None:
+    scenario = one_day({"phone": phone(4800)})
+    base = channel_requirements(scenario)
+    raised = base.raised("phone", np.array([3]), np.array([2.0]))
+    sizing = np.full(48, 0.8)
+    sizing[24:] = 0.6
+    lower = raised.resized(scenario, {"phone": sizing})
+    rate = 100 / 1800
+    assert lower.required["phone"][0] == agents_for_target(rate, 300, 20, 0.8)
+    assert lower.required["phone"][30] == agents_for_target(rate, 300, 20, 0.6)
+    assert lower.required["phone"][30] < lower.required["phone"][0]
+    assert lower.required["phone"][3] == lower.required["phone"][0] + 2  # the raise stays
+    same = raised.resized(scenario, {"phone": np.full(48, 0.8)})
+    assert np.array_equal(same.required["phone"], raised.required["phone"])

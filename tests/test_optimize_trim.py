@@ -9,7 +9,7 @@ import pandas as pd
 
 from omnistaff.optimize.evaluate import Evaluation, Judging
 from omnistaff.optimize.shifts import ShiftOption
-from omnistaff.optimize.trim import Agents, trim
+from omnistaff.optimize.trim import Agents, center_parts, trim
 from tests.test_optimize_model import HOUR, tiny
 
 OPTIONS = [ShiftOption("team", "t", "mon", 8 * 3600, 8 * HOUR, ()),   # 8 an agent
@@ -86,3 +86,50 @@ def test_a_large_surplus_goes_in_growing_steps_down_to_the_same_lean_schedule() 
     # One at a time would take at least one simulation per removal on the busier day (39);
     # doubling steps, refused tries retried with one, need far fewer.
     assert report.evaluations == len(judged) < 25
+
+
+def test_channels_sharing_a_group_or_an_escalation_are_one_part_of_the_center() -> None:
+    skills = [("phone_team", "phone"), ("office", "email"), ("office", "letters"),
+              ("social", "posts"), ("chat_team", "chat")]
+    parts = center_parts(skills, [("chat", "phone")])
+    assert parts["email"] == parts["letters"]
+    assert parts["chat"] == parts["phone"]  # chat escalates into phone
+    assert len({parts["phone"], parts["email"], parts["posts"]}) == 3
+
+
+def two_part_data() -> object:
+    options = [ShiftOption("phone_team", "t", "mon", 8 * 3600, 8 * HOUR, ()),
+               ShiftOption("office", "t", "mon", 8 * 3600, 8 * HOUR, ())]
+    base = tiny(options, {"phone": [1.0] * 48, "email": [1.0] * 48},
+                skills=[("phone_team", "phone"), ("office", "email")])
+    return replace(base, weekday_days=DAYS)
+
+
+def part_verdicts(agents: Agents, need: tuple[int, int]) -> Evaluation:
+    """Monday's phone passes with need[0] phone agents, its email with need[1] office agents."""
+    met = [a >= n for a, n in zip(agents, need, strict=True)]
+    periods = pd.DataFrame({"channel": ["phone", "email"], "period": [0, 0],
+                            "verdict": ["met" if m else "missed" for m in met]})
+    channels = pd.DataFrame({"met": met}, index=["phone", "email"])
+    return Evaluation(channels, periods, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                      Judging(), 10)
+
+
+def test_candidates_of_separate_parts_share_a_simulation_on_the_same_day() -> None:
+    parts = {"phone": 0, "email": 1}
+    for together, most in ((parts, 3), (None, 5)):
+        judged: list[Agents] = []
+
+        def judge(agents: Agents, judged: list[Agents] = judged) -> Evaluation:
+            judged.append(agents)
+            return part_verdicts(agents, (2, 1))
+
+        start = (3, 2)
+        agents, evaluation, report = trim(two_part_data(), start, part_verdicts(start, (2, 1)),
+                                          judge, 50, parts=together)
+        assert agents == (2, 1) and evaluation.all_met and report.complete
+        # apart: each removal and each refusal costs its own simulation; together, a phone
+        # and an email removal share one, and a refusal of one keeps the other
+        assert report.evaluations == len(judged) <= most
+        if together:
+            assert judged[0] == (2, 1)  # one simulation took a phone and an email agent away

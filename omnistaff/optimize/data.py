@@ -35,7 +35,8 @@ class ScheduleData:
     one agent of a group is worth on a channel in reference agents, `availability` the share of
     a group's agents on shift who are on queue (shrinkage, absence). `cost` and `occurrences`
     are per shift option over the whole horizon; `kept`, when given, the agents each option
-    must have at least (the kept staffing). `late_allowance`, per deferred channel and day, is
+    must have at least (the kept staffing), `most`, when given, the most (None: no limit).
+    `late_allowance`, per deferred channel and day, is
     how much of the day's work may miss its response window (agent-intervals; per day, so no
     day is given up to meet the target over the horizon); late work must still be done within
     `expiry` intervals of its arrival interval, the rest within `window` (per arrival
@@ -64,6 +65,7 @@ class ScheduleData:
     headcount: dict[str, int] = field(default_factory=dict)
     part_time: list[bool] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)
+    most: list[int | None] = field(default_factory=list)
     late_allowance: dict[tuple[str, int], float] = field(default_factory=dict)
     window: dict[str, list[int]] = field(default_factory=dict)
     expiry: dict[str, int] = field(default_factory=dict)
@@ -99,6 +101,15 @@ class ScheduleData:
                 last = int(np.ceil((day * 86400 + start + length) / width))
                 marks[np.arange(first, last) % count] = True
         return present
+
+    def cost_of(self, agents: tuple[int, ...]) -> float:
+        """Paid cost of a schedule: agents per option, then (with tours) people per rota
+        variable, whose cost beyond their agent-shifts is added."""
+        shifts = sum(c * a for c, a in zip(self.cost, agents[:len(self.options)], strict=True))
+        people = agents[len(self.options):]
+        extra = sum(c * p for c, p in zip(self.tours.cost, people, strict=True)) \
+            if self.tours is not None and people else 0.0
+        return shifts + extra
 
     def needed_intervals(self) -> set[int]:
         """Intervals with something live to cover: a requirement or a minimum of staff."""
@@ -164,12 +175,14 @@ class ScheduleData:
         """The same data with only the shift options `keep` (renumbered in that order)."""
         part_time = [self.part_time[s] for s in keep] if self.part_time else []
         kept = [self.kept[s] for s in keep] if self.kept else []
+        most = [self.most[s] for s in keep] if self.most else []
         options = [self.options[s] for s in keep]
         tours = None if self.tours is None else self.tours.restricted(
             {(o.group, o.start, o.length) for o in options})
         return replace(
             self, options=options, cost=[self.cost[s] for s in keep],
             occurrences=[self.occurrences[s] for s in keep], part_time=part_time, kept=kept,
+            most=most,
             levels=self.levels.restricted({s: i for i, s in enumerate(keep)}), tours=tours,
         )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from omnistaff.optimize.diagnose import infeasibility_reasons
 from omnistaff.optimize.errors import ScheduleInfeasible
 from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
+from omnistaff.optimize.lowering import brackets, per_interval
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.requirements import Requirements, channel_requirements
 from omnistaff.optimize.roster_out import RosterShift, tour_staffing
@@ -35,7 +37,7 @@ from omnistaff.optimize.schedule import with_schedule as staffed_by
 from omnistaff.optimize.solve import Agents, SolveReport, SolveSettings, load_schedule, solve
 from omnistaff.optimize.tour_trim import trim_people
 from omnistaff.optimize.tours import people_of
-from omnistaff.optimize.trim import TrimReport, trim
+from omnistaff.optimize.trim import TrimReport, center_parts, trim
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import with_overrides
 from omnistaff.scenarios.workforce import Staffing
@@ -63,6 +65,8 @@ class Iteration:
     replications: int
     raised: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    phase: Phase = "raise"
+    kept: bool = True
 
     @property
     def all_met(self) -> bool:
@@ -75,14 +79,19 @@ class Iteration:
             for c in self.service_level)
         raised = sum(self.raised.values())
         tail = f"; {raised} intervals raised" if raised else ""
-        return (f"round {self.number}: cost {self.cost:,.0f} {self.currency}, "
+        if self.phase == "lower":
+            tail = "; kept: cheaper, every SLA met" if self.kept else (
+                "; not kept" + ("" if self.all_met else ": an SLA missed"))
+        name = "round" if self.phase == "raise" else "lowering trial, round"
+        return (f"{name} {self.number}: cost {self.cost:,.0f} {self.currency}, "
                 f"{self.agent_shifts} agent-shifts, {self.solve.headline()}; "
                 f"SLA {levels} ({self.replications} replications){tail}")
 
     def row(self) -> dict[str, object]:
         """The iteration as one flat row (for iterations.csv)."""
         row: dict[str, object] = {
-            "iteration": self.number, "cost": self.cost, "agent_shifts": self.agent_shifts,
+            "iteration": self.number, "phase": self.phase, "kept": self.kept,
+            "cost": self.cost, "agent_shifts": self.agent_shifts,
             "paid_hours": sum(self.paid_hours.values()), "attainment": self.attainment,
             "solver_status": self.solve.status, "gap": self.solve.gap,
             "bound": self.solve.bound, "proven": self.solve.proven,
@@ -117,7 +126,8 @@ class OptimizationResult:
 
     @property
     def final(self) -> Iteration:
-        return self.iterations[-1]
+        """The round whose schedule the result holds (before the trim): the last one kept."""
+        return next(i for i in reversed(self.iterations) if i.kept)
 
     @property
     def cost(self) -> float:
@@ -153,6 +163,10 @@ class OptimizationResult:
 
 
 Progress = Callable[[Iteration], None]
+#: A round that raises what simulation showed missed, or a trial sized lower (`lowering.py`).
+Phase = Literal["raise", "lower"]
+#: Called with a line about each step of long work inside a round or the trim.
+Notes = Callable[[str], None]
 
 #: The trim's schedule is checked on replications of this seed offset: fresh random numbers.
 FRESH_SEED = 1_000_003
@@ -170,14 +184,15 @@ def round_replications(scenario: Scenario) -> int:
 
 @dataclass(frozen=True)
 class Plan:
-    """How the loop runs: rounds, the solve settings, the judging rule, workers, and the
-    trim's most simulations (0: no trim)."""
+    """How the loop runs: rounds, the solve settings, the judging rule, workers, the trim's
+    most simulations (0: no trim) and the most lowering trials (0: none)."""
 
     rounds: int
     solve: SolveSettings
     judging: Judging
     workers: int = 1
     trim_evaluations: int = 0
+    lowerings: int = 0
 
 
 def plan_of(scenario: Scenario, *, max_iterations: int | None = None,
@@ -198,27 +213,30 @@ def plan_of(scenario: Scenario, *, max_iterations: int | None = None,
                         period=settings.sla_period),
         workers=workers,
         trim_evaluations=settings.trim_evaluations if settings.trim else 0,
+        lowerings=settings.lowerings,
     )
 
 
 def optimize(scenario: Scenario, *, max_iterations: int | None = None, solver: str | None = None,
              time_limit: float | None = None, mip_gap: float | None = None,
              replications: int | None = None, workers: int = 1,
-             progress: Progress | None = None) -> OptimizationResult:
+             progress: Progress | None = None, notes: Notes | None = None
+             ) -> OptimizationResult:
     """The cheapest schedule found that meets every channel's SLA in simulation, trimmed.
 
     Arguments left as None come from the scenario's `optimizer` settings; `workers` simulate
-    replications in parallel; `progress` is called with each round as it completes. Raises
-    ScheduleInfeasible, in words, when no schedule fits the limits.
+    replications in parallel; `progress` is called with each round as it completes, `notes`
+    with a line per simulation of the trim. Raises ScheduleInfeasible, in words, when no
+    schedule fits the limits.
     """
     plan = plan_of(scenario, max_iterations=max_iterations, solver=solver,
                    time_limit=time_limit, mip_gap=mip_gap, replications=replications,
                    workers=workers)
-    return run_plan(scenario, plan, progress)
+    return run_plan(scenario, plan, progress, notes)
 
 
-def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
-             ) -> OptimizationResult:
+def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None,
+             notes: Notes | None = None) -> OptimizationResult:
     """The rounds of `plan`, then the trim."""
     began = time.perf_counter()
     requirements: Requirements | None = channel_requirements(scenario)
@@ -230,11 +248,14 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None
         if progress is not None:
             progress(done.iteration)
         requirements, previous = done.next_requirements, done.agents
+    if done.evaluation.all_met and plan.lowerings > 0 and \
+            done.model.schedule_data.tours is None:
+        done = _lowered(scenario, done, plan, iterations, progress)
     model, evaluation, report = done.model, done.evaluation, None
     tours, agents = model.schedule_data.tours is not None, done.agents
     if evaluation.all_met and plan.trim_evaluations > 0:
         model, evaluation, report, agents = (_trimmed_people if tours else _trimmed)(
-            scenario, done, plan)
+            scenario, done, plan, _trim_notes(scenario, done, plan, notes))
     shifts, roster = tour_staffing(scenario, model.schedule_data, agents) if tours \
         else (schedule_shifts(model), [])
     staffed = staffed_by(scenario, shifts)
@@ -255,19 +276,25 @@ class _Round:
     evaluation: Evaluation
     iteration: Iteration
     next_requirements: Requirements | None
+    requirements: Requirements
 
 
 def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: int,
-           previous: Agents | None) -> _Round:
-    """Schedule (from the previous round's schedule with what the raise needs), simulate,
-    judge; and unless this is the last round, raise what was missed."""
+           previous: Agents | None, start: _Round | None = None,
+           phase: Phase = "raise", held: frozenset[str] = frozenset()) -> _Round:
+    """Schedule (from the previous round's schedule with what the raise needs, or searching
+    from `start`'s schedule, its agents of the `held` groups held as they are), simulate
+    (unless the schedule is `start`'s: its evaluation holds), judge; and in a raise round
+    that is not the last, raise what was missed."""
     clock = time.perf_counter()
     data = schedule_data(scenario, requirements)
     kept = list(data.kept)
     if previous is not None:
         data = _from(data, previous)
+    if start is not None and held:
+        data = _held(data, start.agents, held)
     model = build_model(data)
-    report = solve(model, plan.solve)
+    report = solve(model, plan.solve, None if start is None else start.agents)
     if report.infeasible or not report.feasible:
         _no_schedule(data, report, plan.solve)
     scheduled = time.perf_counter() - clock
@@ -275,15 +302,50 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
     staffed = staffed_by(scenario, tour_staffing(scenario, data, agents)[0]
                          if data.tours is not None else schedule_shifts(model))
     clock = time.perf_counter()
-    evaluation = evaluate(staffed, plan.judging, plan.workers)
+    evaluation = start.evaluation if start is not None and agents == start.agents else \
+        evaluate(staffed, plan.judging, plan.workers)
     seconds = {"solve": scheduled, "simulate": time.perf_counter() - clock}
     raised: dict[str, int] = {}
     following = None
-    if not evaluation.all_met and number < plan.rounds:
+    if not evaluation.all_met and number < plan.rounds and phase == "raise":
         raised, following = _raise(scenario, requirements, evaluation, data)
         following = following if raised else None  # nothing to raise: another round repeats
-    iteration = _iteration(number, staffed, report, evaluation, raised, seconds)
-    return _Round(model, agents, kept, evaluation, iteration, following)
+    iteration = replace(_iteration(number, staffed, report, evaluation, raised, seconds),
+                        phase=phase)
+    return _Round(model, agents, kept, evaluation, iteration, following, requirements)
+
+
+def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iteration],
+             progress: Progress | None) -> _Round:
+    """The cheapest schedule meeting every SLA among `done` and up to `plan.lowerings`
+    trials sized for lower service levels on the periods met (`lowering.py`), each searched
+    from the best schedule so far, so it never costs more. Each trial is recorded in
+    `iterations`; the best so far is the one kept."""
+    live = [c for c in done.requirements.required if c in done.evaluation.channels.index]
+    per_day = scenario.horizon.intervals_per_day
+    periods = scenario.horizon.days if plan.judging.period == "day" else 1
+    bracket = brackets({c: scenario.channels[c].sla.target for c in live}, periods)
+    # Groups serving none of the channels sized lower keep their agents: a reshuffle of
+    # equally cheap deferred schedules would be judged afresh and might miss.
+    data: ScheduleData = done.model.schedule_data
+    held = frozenset(data.groups) - {g for g, c in data.skills if c in live}
+    best = done
+    for _ in range(plan.lowerings):
+        sizing = bracket.trial()
+        if sizing is None:
+            break
+        requirements = done.requirements.resized(scenario, per_interval(
+            sizing, scenario.horizon.intervals, per_day))
+        trial = _round(scenario, requirements, plan, len(iterations) + 1, None, best, "lower",
+                       held)
+        cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost
+        trial = replace(trial, iteration=replace(trial.iteration, kept=cheaper))
+        iterations.append(trial.iteration)
+        if progress is not None:
+            progress(trial.iteration)
+        bracket = bracket.judged(sizing, trial.evaluation)
+        best = trial if cheaper else best
+    return best
 
 
 def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
@@ -293,6 +355,15 @@ def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
     previous = previous[:len(data.options)]  # people on tours follow the agent-shifts
     kept = data.kept or [0] * len(previous)
     return replace(data, kept=[max(a, k) for a, k in zip(previous, kept, strict=True)])
+
+
+def _held(data: ScheduleData, agents: Agents, groups: frozenset[str]) -> ScheduleData:
+    """The model data with the options of `groups` held at `agents` (floor and ceiling)."""
+    kept = data.kept or [0] * len(data.options)
+    inside = [o.group in groups for o in data.options]
+    return replace(data, kept=[max(k, a) if i else k for k, a, i in zip(kept, agents, inside,
+                                                                         strict=False)],
+                   most=[a if i else None for a, i in zip(agents, inside, strict=False)])
 
 
 def _no_schedule(data: ScheduleData, report: SolveReport, settings: SolveSettings) -> None:
@@ -315,7 +386,24 @@ def _agents(model: pyo.ConcreteModel) -> Agents:
     return agents + people_of(model, model.schedule_data.tours)
 
 
-def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan
+def _trim_notes(scenario: Scenario, done: _Round, plan: Plan, notes: Notes | None
+                ) -> Callable[[Agents], None]:
+    """What the trim says before each simulation: how many so far, the most it may run, and
+    the cost of the schedule it tries."""
+    data: ScheduleData = done.model.schedule_data
+    count = 0
+
+    def note(agents: Agents) -> None:
+        nonlocal count
+        count += 1
+        if notes is not None:
+            cost = data.cost_of(agents)
+            notes(f"trim: simulation {count} (at most {plan.trim_evaluations} and the fresh "
+                  f"check), trying a schedule at {scenario.currency} {cost:,.0f}")
+    return note
+
+
+def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan, note: Callable[[Agents], None]
                     ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
     """The last round's plan in people trimmed, person by person (`tour_trim.py`)."""
     data: ScheduleData = done.model.schedule_data
@@ -323,6 +411,7 @@ def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan
     fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
 
     def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
+        note(agents)
         return evaluate(staffed_by(on, tour_staffing(on, data, agents)[0]), rule, plan.workers)
 
     floor = done.kept or [0] * len(data.options)
@@ -336,22 +425,25 @@ def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan
     return model, evaluation, report, agents
 
 
-def _trimmed(scenario: Scenario, done: _Round, plan: Plan
+def _trimmed(scenario: Scenario, done: _Round, plan: Plan, note: Callable[[Agents], None]
              ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
     """The last round's schedule trimmed, judged on the replications that judged it."""
     data: ScheduleData = done.model.schedule_data
     rule = plan.judging.fixed(done.evaluation.replications)
-
-    def judge(agents: Agents) -> Evaluation:
-        return evaluate(staffed_by(scenario, shifts_of(data, agents)), rule, plan.workers)
-
     fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
 
-    def verify(agents: Agents) -> Evaluation:
-        return evaluate(staffed_by(fresh, shifts_of(data, agents)), rule, plan.workers)
+    def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
+        note(agents)
+        return evaluate(staffed_by(on, shifts_of(data, agents)), rule, plan.workers)
 
+    def verify(agents: Agents) -> Evaluation:
+        return judge(agents, fresh)
+
+    parts = center_parts(
+        [(g, s.channel) for g, group in scenario.groups.items() for s in group.skills],
+        [(c, e.to) for c, channel in scenario.channels.items() for e in channel.escalation])
     agents, evaluation, report = trim(data, done.agents, done.evaluation, judge,
-                                      plan.trim_evaluations, done.kept, verify)
+                                      plan.trim_evaluations, done.kept, verify, parts)
     if report.removed == 0:
         return done.model, evaluation, report, agents
     # The trimmed schedule may fall short of the model's requirements, which simulation

@@ -72,10 +72,11 @@ def _allocations(data: ScheduleData) -> list[tuple[str, str, int]]:
 
 
 def _variables(m: pyo.ConcreteModel) -> None:
-    kept = m.schedule_data.kept
+    kept, most = m.schedule_data.kept, m.schedule_data.most
     m.agents = pyo.Var(m.OPTIONS, within=pyo.NonNegativeIntegers,
-                       bounds=lambda _, s: (kept[s] if kept else 0, None),
-                       doc="agents working each shift option (at least the kept staffing's)")
+                       bounds=lambda _, s: (kept[s] if kept else 0, most[s] if most else None),
+                       doc="agents working each shift option (at least the kept staffing's, "
+                       "at most any limit held)")
     m.staffed = pyo.Var(m.GROUPS, m.INTERVALS, within=pyo.NonNegativeReals,
                         doc="agents on shift, breaks included (mean over the interval)")
     m.resting = pyo.Var(m.GROUPS, m.INTERVALS, within=pyo.NonNegativeReals,

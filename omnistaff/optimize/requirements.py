@@ -82,6 +82,14 @@ class Requirements:
         required[channel][intervals] += agents
         return replace(self, required=required)
 
+    def resized(self, scenario: Scenario, sizing: dict[str, np.ndarray]) -> Requirements:
+        """These requirements with live channels' intervals sized for `sizing` (per channel and
+        interval, the service level sized for), what the loop raised kept on top."""
+        sized = channel_requirements(scenario, sizing=sizing)
+        erlang = sized.erlang
+        required = {c: erlang[c] + (self.required[c] - self.erlang[c]) for c in self.required}
+        return replace(self, erlang=erlang, required=required, load=sized.load)
+
     def less_late(self, channel: str, shortfall: float | np.ndarray) -> Requirements:
         """These requirements with a deferred channel's late share lowered by `shortfall` (the
         service level it missed its target by, over the horizon or per day), never below
@@ -121,12 +129,15 @@ def allowed_backlog(work: np.ndarray, window: np.ndarray) -> np.ndarray:
     return allowed
 
 
-def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -> Requirements:
+def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True,
+                         sizing: dict[str, np.ndarray] | None = None) -> Requirements:
     """The requirements of every channel the scenario's optimizer schedules for
     (`optimizer.channels`; all when empty).
 
     With `deferred_as_backlog=False` deferred channels get a per-interval Erlang requirement
     like live ones: the naive plan, which the backlog formulation should never cost more than.
+    `sizing`, per live channel and interval, is the service level each interval is sized for
+    instead of the SLA's target (the loop lowers it on days met with room to spare).
     """
     loads = channel_loads(scenario)
     scheduled = scenario.optimizer.channels or tuple(loads)
@@ -139,6 +150,7 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True) -
         if channel.mode == "live" or not deferred_as_backlog:
             erlang[name], called_back[name], offered[name] = live_requirements(
                 name, channel, load, interval, occupancy_cap(scenario, name),
+                None if sizing is None else sizing.get(name),
                 limits_by_interval(channel.concurrency.by_period, channel.concurrency.max,
                                    scenario.horizon))
             opened[name] = load.open & (load.contacts > 0)
@@ -184,11 +196,13 @@ def live_requirement(name: str, channel: Channel, load: ChannelLoad,
 
 
 def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_seconds: float,
-                      cap: float | None = None, limits: list[int] | None = None,
+                      cap: float | None = None, sizing: np.ndarray | None = None,
+                      limits: list[int] | None = None,
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Reference agents on queue that meet the channel's SLA in each open interval, the
-    contacts per interval that accept a call-back (zero without one), and the offered load
-    in reference agents. `limits`, per interval, are the most contacts an agent holds there
+    """Reference agents on queue that meet the channel's SLA in each open interval (or, where
+    `sizing` is given, the service level it names for each interval), the contacts per
+    interval that accept a call-back (zero without one), and the offered load in reference
+    agents. `limits`, per interval, are the most contacts an agent holds there
     (`concurrency.by_period`; default the channel's max): an agent holding k contacts at
     f(k) is k servers each slowed by k / f(k), and the agents are the servers over k.
 
@@ -206,7 +220,8 @@ def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_s
         slots = channel.concurrency.max if limits is None else limits[t]
         rate = load.contacts[t] / interval_seconds
         aht = load.work_seconds[t] / load.contacts[t] * slots / curve[slots - 1]
-        servers, live_rate, back = _with_returns(name, channel, rate, aht, patience)
+        target = channel.sla.target if sizing is None else float(sizing[t])
+        servers, live_rate, back = _with_returns(name, channel, rate, aht, patience, target)
         if cap is not None:
             servers = max(servers, math.ceil(live_rate * aht / cap - 1e-9))
         required[t] = servers / slots
@@ -216,12 +231,13 @@ def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_s
 
 
 def _with_returns(name: str, channel: Channel, rate: float, aht: float,
-                  patience: float | None) -> tuple[int, float, float]:
-    """Servers meeting the SLA, the rate of contacts that stay in the live queue, and the
-    rate that accept a call-back, once redials and call-backs settle."""
+                  patience: float | None, target: float) -> tuple[int, float, float]:
+    """Servers meeting the service level `target` (and the SLA's abandonment ceiling), the
+    rate of contacts that stay in the live queue, and the rate that accept a call-back, once
+    redials and call-backs settle."""
     def servers_for(live: float) -> int:
         return _servers(_rounded(live), _rounded(aht), channel.sla.threshold,
-                        channel.sla.target, patience, channel.sla.max_abandon_rate, name)
+                        _rounded(target), patience, channel.sla.max_abandon_rate, name)
 
     live, back = rate, 0.0
     servers = servers_for(live)

@@ -67,7 +67,7 @@ class SolveSettings:
     max_nodes: int = 1000
     widenings: int = 3
     strategy: Strategy = "restricted"
-    time_limit: float = 600.0
+    time_limit: float = 1800.0
 
 
 @dataclass(frozen=True)
@@ -136,34 +136,39 @@ class Search:
         return relative_gap(self.objective, self.bound) if self.objective is not None else 1.0
 
 
-def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None) -> SolveReport:
+def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
+          start: Agents | None = None) -> SolveReport:
     """Solve the schedule model by `settings.strategy`; the best schedule is loaded into the
-    model."""
+    model. `start`, a schedule that fits the model (agents per option), is where the search
+    begins: the schedule returned never costs more."""
     settings = settings or SolveSettings()
     check_solver(settings.solver)
     began, cpu = time.perf_counter(), time.process_time()
     data: ScheduleData = model.schedule_data
     parts = [] if model.elastic else independent_parts(data)
     if len(parts) > 1:
-        search = _apart(data, parts, settings, began)
+        search = _apart(data, parts, settings, began, start)
     else:
-        search = _strategy(model, settings, began)
+        search = _strategy(model, settings, began, start)
     if search.best is not None:
         load_schedule(model, search.best, settings.solver)
     return replace(_report(settings, search, began), cpu_seconds=time.process_time() - cpu)
 
 
-def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float) -> Search:
-    """The steps of the module docstring, in order, on one model."""
+def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
+              start: Agents | None = None) -> Search:
+    """The steps of the module docstring, in order, on one model (from `start`, if given)."""
     data: ScheduleData = model.schedule_data
     step = 0.0 if model.elastic else data.objective_step()
-    begun = Search(bound=float("-inf"))
+    begun = Search(bound=float("-inf")).offered(start, _objective(data, start))
     if settings.strategy == "direct":
         return _mip(model, settings, begun, list(model.OPTIONS), True, began)
     relaxation = run(model, settings.solver, _left(settings, began), relaxed=True)
     if not relaxation.feasible or relaxation.objective is None:
         return replace(begun, status=relaxation.status, timed_out=relaxation.timed_out)
     search = replace(begun, bound=_rounded(relaxation.objective, step))
+    if search.objective is not None and search.gap() <= settings.mip_gap:
+        return search  # the start is already within the gap of the LP bound
     keep = _used(model)
     candidates = _within_gap(relaxation, search, step)
     search = _mip(model, settings, search, keep, set(candidates) <= set(keep), began)
@@ -215,15 +220,16 @@ def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep
 
 
 def _apart(data: ScheduleData, parts: list[Part], settings: SolveSettings,
-           began: float) -> Search:
-    """Each part searched on its own model; the schedules, objectives and bounds added up (a
-    part without a schedule ends the search)."""
+           began: float, start: Agents | None = None) -> Search:
+    """Each part searched on its own model (from its share of `start`); the schedules,
+    objectives and bounds added up (a part without a schedule ends the search)."""
     counts = [0] * len(data.options)
     objective = bound = 0.0
     whole = Search(bound=0.0)
     for part in parts:
         model = build_model(restricted_part(data, part))
-        found = _strategy(model, settings, began)
+        own = None if start is None else tuple(start[s] for s in part.options)
+        found = _strategy(model, settings, began, own)
         if found.best is None or found.objective is None:
             return replace(whole, status=found.status, timed_out=found.timed_out)
         for i, s in enumerate(part.options):
@@ -235,7 +241,7 @@ def _apart(data: ScheduleData, parts: list[Part], settings: SolveSettings,
 
 
 def load_schedule(model: pyo.ConcreteModel, agents: Agents, solver: str = "appsi_highs",
-                  time_limit: float = 600.0) -> Outcome:
+                  time_limit: float = 1800.0) -> Outcome:
     """Put a schedule in the model: agents fixed at their counts, the rest (on-shift levels,
     allocations, backlog) filled in by an LP (in an elastic model, with what falls short)."""
     fixed = [*model.agents.values(), *(model.rota.values() if hasattr(model, "rota") else ())]

@@ -4,19 +4,23 @@ numbers), until none can go without a miss or the evaluations allowed run out.
 
 Candidates are tried dearest first. The trimmed schedule is then judged on fresh replications
 (another seed): removals chosen on one set of replications fit its noise, so the last ones are
-put back until the fresh replications agree. When SLAs are judged per day, candidates on days
-no other candidate's shift touches are tried together: one simulation judges several removals, each
-kept where its own days still meet every SLA; the removals kept are then judged together once
-more, and tried one by one if that fails. A candidate refused is not tried again: taking more
-staff away elsewhere only makes its removal harder. Where staff can go, it goes faster: each
-time an option's removal is kept, its next try takes twice as many of its agents, and a refused
-try of several agents is tried again with one, so the trim still ends only where no single
-agent-shift can go.
+put back until the fresh replications agree.
+
+One simulation judges several removals when their verdicts cannot be confused: per-day
+judging, candidates on days no other candidate's shift touches; and where the center falls
+into parts that share no group and no escalation (`center_parts`: e.g. a phone team and a back
+office), candidates of different parts on the same day. Each is kept where its own verdicts
+still meet every SLA; the removals kept are then judged together once more, and tried one by
+one if that fails. A candidate refused is not tried again: taking more staff away elsewhere
+only makes its removal harder. Where staff can go, it goes faster: each time an option's
+removal is kept, its next try takes twice as many of its agents, and a refused try of several
+agents is tried again with one, so the trim still ends only where no single agent-shift can
+go.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from omnistaff.optimize.data import ScheduleData
@@ -25,6 +29,8 @@ from omnistaff.optimize.shifts import DAY
 
 Agents = tuple[int, ...]
 Judge = Callable[[Agents], Evaluation]
+#: A candidate's reach: the (part of the center, period) pairs whose verdicts its removal moves.
+Reach = set[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -49,16 +55,18 @@ class TrimReport:
 
 
 def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
-         max_evaluations: int, floor: list[int] | None = None, verify: Judge | None = None
-         ) -> tuple[Agents, Evaluation, TrimReport]:
+         max_evaluations: int, floor: list[int] | None = None, verify: Judge | None = None,
+         parts: dict[str, int] | None = None) -> tuple[Agents, Evaluation, TrimReport]:
     """The schedule with every agent-shift the SLAs can spare taken away (never below `floor`,
     the kept staffing's agents per option), its evaluation and what the trim did. `judge`
     simulates a schedule (agents per option) by a fixed rule; `verify`, by the same rule on
     fresh replications, checks the trimmed schedule, and the last removals are put back until
-    it passes (removals chosen on one set of replications fit its noise)."""
+    it passes (removals chosen on one set of replications fit its noise). `parts` numbers each
+    channel's part of the center (`center_parts`); without it the center is one part."""
     floor = floor or [0] * len(agents)
+    reach = _Reach(data, evaluation.period, parts or {})
     current, best, removals, runs, complete = _removed(data, agents, evaluation, judge,
-                                                       max_evaluations, floor)
+                                                       max_evaluations, floor, reach)
     restored = 0
     while verify is not None and removals:
         checked, runs = verify(current), runs + 1
@@ -76,7 +84,7 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
 
 
 def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
-             max_evaluations: int, floor: list[int]
+             max_evaluations: int, floor: list[int], reach: _Reach
              ) -> tuple[Agents, Evaluation, list[list[int]], int, bool]:
     """The removals, in order: the schedule left, its evaluation, each batch removed, the
     simulations run, and whether every candidate was tried before they ran out."""
@@ -92,10 +100,10 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
         return [s for s in batch for _ in range(min(steps.get(s, 1), current[s] - floor[s]))]
 
     while queue and runs < max_evaluations:
-        together = evaluation.period == "day" and queue[0] not in alone
-        batch = _batch(data, [s for s in queue if s not in alone]) if together else [queue[0]]
+        together = queue[0] not in alone
+        batch = _batch(reach, [s for s in queue if s not in alone]) if together else [queue[0]]
         judged, runs = judge(_less(current, taken(batch))), runs + 1
-        kept = batch if judged.all_met else _spared(data, batch, judged) if len(batch) > 1 \
+        kept = batch if judged.all_met else _spared(reach, batch, judged) if len(batch) > 1 \
             else []
         if kept and not judged.all_met:
             # Some days missed; those whose own days passed are judged again without the rest
@@ -107,7 +115,8 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
                 queue = [s for s in queue if s not in batch or s in kept]
                 continue
         # A refused try of several agents is tried again with one.
-        retry = [s for s in batch if s not in kept and steps.get(s, 1) > 1]
+        retry = [s for s in batch if s not in kept and min(steps.get(s, 1),
+                                                           current[s] - floor[s]) > 1]
         steps.update({s: 1 for s in retry})
         queue = [s for s in queue if s not in batch or s in retry]
         if kept:
@@ -155,21 +164,58 @@ def days_touched(data: ScheduleData, option: int) -> set[int]:
     return days
 
 
-def _batch(data: ScheduleData, queue: list[int]) -> list[int]:
-    """The first candidate and, in queue order, each later one touching no day already
+def center_parts(skills: Iterable[tuple[str, str]], escalations: Iterable[tuple[str, str]]
+                 ) -> dict[str, int]:
+    """Per channel, the number of its part of the center: channels served by a common group,
+    or one escalating into the other, are in one part (so a removal in one part cannot move
+    another's service level but through the random numbers)."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for a, b in [(f"group:{g}", c) for g, c in skills] + list(escalations):
+        parent[root(a)] = root(b)
+    channels = sorted({c for _, c in skills} | {c for pair in escalations for c in pair})
+    roots = sorted({root(c) for c in channels})
+    return {c: roots.index(root(c)) for c in channels}
+
+
+class _Reach:
+    """Which verdicts a candidate's removal moves: its group's part of the center on each day
+    its shifts touch (per-day judging), or over the horizon (period 0)."""
+
+    def __init__(self, data: ScheduleData, period: str, parts: dict[str, int]) -> None:
+        self.data, self.by_day, self.parts = data, period == "day", parts
+        self.group_part = {g: parts.get(c, 0) for g, c in data.skills}
+
+    def of(self, option: int) -> Reach:
+        part = self.group_part.get(self.data.options[option].group, 0)
+        days = days_touched(self.data, option) if self.by_day else {0}
+        return {(part, d) for d in days}
+
+    def missed(self, judged: Evaluation) -> Reach:
+        rows = judged.periods[judged.periods["verdict"] != "met"]
+        return {(self.parts.get(c, 0), int(p)) for c, p in zip(rows["channel"], rows["period"],
+                                                                strict=True)}
+
+
+def _batch(reach: _Reach, queue: list[int]) -> list[int]:
+    """The first candidate and, in queue order, each later one whose reach meets none already
     taken."""
-    taken: set[int] = set()
+    taken: Reach = set()
     batch = []
     for s in queue:
-        days = days_touched(data, s)
-        if not days & taken:
+        touched = reach.of(s)
+        if not touched & taken:
             batch.append(s)
-            taken |= days
+            taken |= touched
     return batch
 
 
-def _spared(data: ScheduleData, batch: list[int], judged: Evaluation) -> list[int]:
-    """The candidates of a batch none of whose days missed an SLA."""
-    missed = judged.periods[judged.periods["verdict"] != "met"]
-    failed = set(missed["period"].astype(int))
-    return [s for s in batch if not days_touched(data, s) & failed]
+def _spared(reach: _Reach, batch: list[int], judged: Evaluation) -> list[int]:
+    """The candidates of a batch none of whose verdicts missed an SLA."""
+    failed = reach.missed(judged)
+    return [s for s in batch if not reach.of(s) & failed]

@@ -177,6 +177,12 @@ class OptimizerSettings(Frozen):
         default=40, ge=2, le=400, description="Most replications a round simulates to make "
         "its verdicts clear."
     )
+    lowerings: int = Field(
+        default=4, ge=0, le=20, description="Once every SLA holds, most trials that size the "
+        "live channels' intervals for a lower service level on the periods met (bisection "
+        "between the target and half of it, per channel and period); a trial's schedule is "
+        "kept only if it costs less and simulation shows every SLA still met. 0: none."
+    )
     trim: bool = Field(
         default=True, description="Once every SLA holds, take agent-shifts away one at a "
         "time, dearest first, while every SLA still holds in simulation (same replications)."
@@ -209,7 +215,7 @@ class OptimizerSettings(Frozen):
         "option (to compare)."
     )
     time_limit: Seconds = Field(
-        default=600, gt=0, le=86400, description="Safety net per solve, e.g. 600s or 10min, "
+        default=1800, gt=0, le=86400, description="Safety net per solve, e.g. 1800s or 30min, "
         "at most a day: a solve stopped by it says so, as its schedule then depends on the "
         "machine's speed."
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from omnistaff.ui import (
     cli_study,  # noqa: F401  (registers compare, sweep)
 )
 from omnistaff.ui.cli_common import (
+    DEFAULT_WORKERS,
     DaskOpt,
     ReplicationsOpt,
     ScenarioArg,
@@ -39,8 +39,6 @@ from omnistaff.ui.cli_common import (
     resolve_scenario,
 )
 from omnistaff.ui.cli_fit import ContactLogOpt
-
-DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 
 @app.command()

@@ -3,6 +3,7 @@ progress bars. Command modules register on `app`; `omnistaff.ui.cli` imports the
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -36,6 +37,8 @@ VariantOpt = Annotated[str | None, typer.Option(help="Apply this named variant."
 ReplicationsOpt = Annotated[int | None, typer.Option(
     min=1, max=MAX_REPLICATIONS, help="Replications (default: the scenario's).")]
 WorkersOpt = Annotated[int, typer.Option(min=1, max=256, help="Local worker processes.")]
+#: Local worker processes unless asked: two where the machine has them.
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 DaskOpt = Annotated[str | None, typer.Option(help="Run on the Dask scheduler at this address, "
                                              "e.g. tcp://10.0.0.5:8786.")]
 _DASK_ADDRESS = re.compile(r"^(tcp|tls|ucx)://[A-Za-z0-9.\-\[\]:]{1,255}:\d{1,5}$")

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from omnistaff.ui.cli_common import (
+    DEFAULT_WORKERS,
     ScenarioArg,
     VariantOpt,
+    WorkersOpt,
     app,
     check_out,
     console,
@@ -35,6 +37,7 @@ def optimize_command(
     time_limit: Annotated[float | None, typer.Option(
         min=1, max=86400, help="Safety net in seconds per solve (the deterministic stop is "
         "optimizer.max_nodes); a solve it stops says so.")] = None,
+    workers: WorkersOpt = DEFAULT_WORKERS,
 ) -> None:
     """The cheapest shift schedule found meeting every channel's SLA in simulation."""
     from omnistaff.optimize import ScheduleInfeasible, optimize, round_replications
@@ -69,7 +72,8 @@ def optimize_command(
                   "then the trim.")
     try:
         result = optimize(scenario, max_iterations=max_iterations, solver=solver,
-                          time_limit=time_limit, progress=report)
+                          time_limit=time_limit, workers=workers, progress=report,
+                          notes=lambda line: console.print(f"[dim]{line}[/dim]"))
     except ScheduleInfeasible as exc:
         fail(str(exc))
     except ValueError as exc:

@@ -4,7 +4,6 @@ cost-versus-service-level frontier, each written as an HTML report with CSV and 
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +11,7 @@ import typer
 
 from omnistaff.scenarios.limits import MAX_REPLICATIONS, MAX_SEED
 from omnistaff.ui.cli_common import (
+    DEFAULT_WORKERS,
     DaskOpt,
     ScenarioArg,
     WorkersOpt,
@@ -49,9 +49,6 @@ Dask = DaskOpt
 MAX_SWEEP_POINTS = 1_000
 Out = Annotated[Path | None, typer.Option(help="Output folder (default: "
                                           "omnistaff-out/<scenario>-<command>).")]
-DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
-
-
 @app.command()
 def compare(
     source: ScenarioArg,
@@ -80,7 +77,7 @@ def compare(
     check_dask(dask)
     folder = check_out(out or default_out(source, suffix="compare"))
     if optimize:
-        scenarios = _optimized(scenarios, folder)
+        scenarios = _optimized(scenarios, folder, workers)
     count = replications or scenario.horizon.replications
     announce_size(scenario, count, len(scenarios))
     with progress_bar() as bar, executor_errors(dask):
@@ -100,9 +97,11 @@ def compare(
                   "intervals.csv, summary.json and figures/).")
 
 
-def _optimized(scenarios: dict[str, Scenario], folder: Path) -> dict[str, Scenario]:
-    """Each variant with the optimizer's schedule as its staffing; each optimized scenario is
-    written to `folder` and its outcome printed."""
+def _optimized(scenarios: dict[str, Scenario], folder: Path, workers: int
+               ) -> dict[str, Scenario]:
+    """Each variant with the optimizer's schedule as its staffing (simulated on `workers`
+    local processes); each optimized scenario is written to `folder` and its outcome
+    printed."""
     from omnistaff.optimize import ScheduleInfeasible, optimize
     from omnistaff.ui.outputs import optimized_yaml
 
@@ -112,7 +111,8 @@ def _optimized(scenarios: dict[str, Scenario], folder: Path) -> dict[str, Scenar
         task = bar.add_task("optimizing", total=len(scenarios))
         for name, scenario in scenarios.items():
             try:
-                result = optimize(scenario)
+                result = optimize(scenario, workers=workers, notes=lambda line, n=name: (
+                    bar.console.print(f"[dim]{n}: {line}[/dim]")))
             except (ScheduleInfeasible, ValueError) as exc:
                 fail(f"--optimize: variant '{name}' cannot be optimized: {exc}")
             path = folder / f"optimized-{name}.yaml"

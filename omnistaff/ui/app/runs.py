@@ -87,7 +87,11 @@ def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimizat
         if _progress:
             _progress(count, scenario.optimizer.max_iterations, iteration.describe())
 
-    result = run_loop(scenario, progress=on_iteration)
+    def on_note(line: str) -> None:
+        if _progress:
+            _progress(count, scenario.optimizer.max_iterations, line)
+
+    result = run_loop(scenario, progress=on_iteration, notes=on_note)
     return Optimization(
         result.scenario.model_dump_json(), result.schedule, result.coverage,
         pd.DataFrame([i.row() for i in result.iterations]),

@@ -1,0 +1,73 @@
+"""Lowering's brackets on hand-made verdicts: each channel-period's sizing target moves to the
+middle of its bracket, down where the period was met and up where it was missed, until the
+bracket is narrower than SETTLED."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from omnistaff.optimize.evaluate import Evaluation, Judging
+from omnistaff.optimize.lowering import SETTLED, brackets, per_interval
+
+
+def judged(verdicts: dict[str, list[str]]) -> Evaluation:
+    periods = pd.DataFrame([{"channel": c, "period": p, "verdict": v}
+                            for c, row in verdicts.items() for p, v in enumerate(row)])
+    return Evaluation(pd.DataFrame(), periods, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                      Judging(), 10)
+
+
+def test_each_period_bisects_its_own_bracket() -> None:
+    bracket = brackets({"phone": 0.8}, periods=2)
+    tried = bracket.trial()
+    assert tried is not None and np.allclose(tried["phone"], [0.6, 0.6])
+    bracket = bracket.judged(tried, judged({"phone": ["met", "missed"]}))
+    # Monday passed at 0.6: its bracket is now 0.4-0.6; Tuesday failed: 0.6-0.8
+    assert np.allclose(bracket.passing["phone"], [0.6, 0.8])
+    assert np.allclose(bracket.failing["phone"], [0.4, 0.6])
+
+
+def test_the_brackets_settle_within_a_few_trials() -> None:
+    bracket = brackets({"phone": 0.8}, periods=1)
+    # a period that passes at 0.65 and above: the passing end closes in on it from above
+    trials = 0
+    while (tried := bracket.trial()) is not None:
+        trials += 1
+        bracket = bracket.judged(tried, judged({"phone": [
+            "met" if tried["phone"][0] >= 0.65 else "missed"]}))
+    assert trials == int(np.ceil(np.log2(0.4 / SETTLED)))
+    assert 0.65 <= bracket.passing["phone"][0] < 0.65 + SETTLED
+    assert bracket.failing["phone"][0] < 0.65
+
+
+def test_a_settled_period_keeps_its_passing_sizing_while_others_move() -> None:
+    bracket = brackets({"chat": 0.8, "phone": 0.9}, periods=1)
+    bracket = type(bracket)({**bracket.passing, "chat": np.array([0.70])},
+                            {**bracket.failing, "chat": np.array([0.69])})
+    tried = bracket.trial()
+    assert tried is not None
+    assert tried["chat"][0] == 0.70 and np.isclose(tried["phone"][0], 0.675)
+    # a miss of the settled period (it was not moved) changes nothing of it
+    after = bracket.judged(tried, judged({"chat": ["missed"], "phone": ["met"]}))
+    assert after.passing["chat"][0] == 0.70 and after.failing["chat"][0] == 0.69
+
+
+def test_per_day_sizing_is_spread_over_each_days_intervals() -> None:
+    spread = per_interval({"phone": np.array([0.8, 0.6])}, intervals=8, intervals_per_day=4)
+    assert spread["phone"].tolist() == [0.8] * 4 + [0.6] * 4
+    whole = per_interval({"phone": np.array([0.7])}, intervals=8, intervals_per_day=4)
+    assert whole["phone"].tolist() == [0.7] * 8
+
+
+def test_a_period_that_missed_sits_the_next_trial_out_at_its_passing_level() -> None:
+    bracket = brackets({"phone": 0.8}, periods=2)
+    tried = bracket.trial()
+    assert tried is not None
+    bracket = bracket.judged(tried, judged({"phone": ["met", "missed"]}))
+    tried = bracket.trial()
+    # Monday probes lower; Tuesday, which missed at 0.6, waits at 0.8 so this trial can pass
+    assert tried is not None and np.allclose(tried["phone"], [0.5, 0.8])
+    bracket = bracket.judged(tried, judged({"phone": ["met", "met"]}))
+    tried = bracket.trial()
+    assert tried is not None and np.allclose(tried["phone"], [0.45, 0.7])
