@@ -149,6 +149,8 @@ def test_outputs_are_written(run: tuple[OptimizationResult, list[Iteration]],
     assert summary["cost"] == pytest.approx(result.cost)
     assert summary["headline"] == result.headline()
     assert summary["trim"]["cost_after"] == pytest.approx(result.cost)
+    assert summary["lowering"]["trials"] == len(result.trials) > 0
+    assert summary["lowering"]["cost_after"] == pytest.approx(result.final.cost)
     assert set(summary["paid_hours"]) == set(result.scenario.groups)
     assert {"service_level", "ci95", "target", "met"} <= set(summary["sla"]["phone"])
     assert {"status", "gap"} <= set(summary["solver"])

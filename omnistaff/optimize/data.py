@@ -111,6 +111,14 @@ class ScheduleData:
             if self.tours is not None and people else 0.0
         return shifts + extra
 
+    def days_touched(self, option: int) -> set[int]:
+        """Days of the horizon an option's shifts are worked on or run into."""
+        shift = self.options[option]
+        last = int((shift.start + shift.length - 1) // 86400)
+        days = self.intervals // self.intervals_per_day
+        return {d % days for day in self.weekday_days[shift.weekday]
+                for d in range(day, day + last + 1)}
+
     def needed_intervals(self) -> set[int]:
         """Intervals with something live to cover: a requirement or a minimum of staff."""
         return {t for _, t in (*self.required, *self.min_agents, *self.least_agents)}

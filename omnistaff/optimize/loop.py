@@ -135,6 +135,23 @@ class OptimizationResult:
         return self.trim.cost_after if self.trim is not None else self.final.cost
 
     @property
+    def trials(self) -> tuple[Iteration, ...]:
+        """The lowering trials (`lowering.py`), in order."""
+        return tuple(i for i in self.iterations if i.phase == "lower")
+
+    def lowering(self) -> str | None:
+        """What the lowering trials did, in one line (None when there were none)."""
+        if not self.trials:
+            return None
+        rounds = [i for i in self.iterations if i.phase == "raise"]
+        kept = sum(i.kept for i in self.trials)
+        money = self.final.currency
+        change = (f"{money} {rounds[-1].cost:,.0f} to {self.final.cost:,.0f}" if kept else
+                  "none cheaper with every SLA met")
+        return (f"lowering: {len(self.trials)} trials sized for lower service levels on the "
+                f"days met, {kept} kept ({change})")
+
+    @property
     def staffing(self) -> Staffing:
         """The schedule as scenario staffing."""
         return self.scenario.staffing

@@ -159,10 +159,11 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
               start: Agents | None = None) -> Search:
     """The steps of the module docstring, in order, on one model (from `start`, if given)."""
     data: ScheduleData = model.schedule_data
-    step = 0.0 if model.elastic else data.objective_step()
+    elastic = model.elastic
+    step = 0.0 if elastic else data.objective_step()
     begun = Search(bound=float("-inf")).offered(start, _objective(data, start))
     if settings.strategy == "direct":
-        return _mip(model, settings, begun, list(model.OPTIONS), True, began)
+        return _mip(data, settings, begun, list(model.OPTIONS), True, began, elastic)
     relaxation = run(model, settings.solver, _left(settings, began), relaxed=True)
     if not relaxation.feasible or relaxation.objective is None:
         return replace(begun, status=relaxation.status, timed_out=relaxation.timed_out)
@@ -171,9 +172,9 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
         return search  # the start is already within the gap of the LP bound
     keep = _used(model)
     candidates = _within_gap(relaxation, search, step)
-    search = _mip(model, settings, search, keep, set(candidates) <= set(keep), began)
+    search = _mip(data, settings, search, keep, set(candidates) <= set(keep), began, elastic)
     if search.best is None and not search.timed_out:
-        search = _mip(model, settings, search, list(model.OPTIONS), True, began)
+        search = _mip(data, settings, search, list(model.OPTIONS), True, began, elastic)
     for _ in range(settings.widenings):
         if search.best is None or search.gap() <= settings.mip_gap or search.timed_out:
             break
@@ -183,21 +184,20 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
             search = _proven(search, search.last_bound, step)
             break
         wider = _widen(search.searched, candidates)
-        search = _mip(model, settings, search, wider, set(candidates) <= set(wider), began)
+        search = _mip(data, settings, search, wider, set(candidates) <= set(wider), began, elastic)
     if search.best is not None and search.gap() > settings.mip_gap and not search.timed_out \
             and len(search.searched) < len(model.OPTIONS):
         # Still unproven: a MIP over every option, whose root cuts give a bound for the whole
         # model far above the LP's (and perhaps a better schedule).
-        search = _mip(model, settings, search, list(model.OPTIONS), True, began)
+        search = _mip(data, settings, search, list(model.OPTIONS), True, began, elastic)
     return search
 
 
-def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep: list[int],
-         exact: bool, began: float) -> Search:
-    """A MIP over the options `keep` within `max_nodes`; when `keep` holds every option that
-    could improve on the best schedule so far (`exact`), its bound holds for the whole
-    model."""
-    data: ScheduleData = model.schedule_data
+def _mip(data: ScheduleData, settings: SolveSettings, search: Search, keep: list[int],
+         exact: bool, began: float, elastic: bool = False) -> Search:
+    """A MIP over the options `keep` of `data` within `max_nodes`; when `keep` holds every
+    option that could improve on the best schedule so far (`exact`), its bound holds for the
+    whole model."""
     restricted = build_model(data.restricted(keep))
     start = None
     if search.best is not None and all(search.best[s] == 0 for s in set(range(len(data.options)))
@@ -215,7 +215,7 @@ def _mip(model: pyo.ConcreteModel, settings: SolveSettings, search: Search, keep
     search = search.offered(found, _objective(data, found))
     search = replace(search, searched=tuple(keep), last_bound=outcome.bound,
                      status=outcome.status, timed_out=search.timed_out or outcome.timed_out)
-    step = 0.0 if model.elastic else data.objective_step()
+    step = 0.0 if elastic else data.objective_step()
     return _proven(search, outcome.bound, step) if exact else search
 
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.evaluate import Evaluation
-from omnistaff.optimize.shifts import DAY
 
 Agents = tuple[int, ...]
 Judge = Callable[[Agents], Evaluation]
@@ -153,17 +152,6 @@ def _dearest_first(data: ScheduleData, options: list[int]) -> list[int]:
     return sorted(options, key=lambda s: (-data.cost[s], s))
 
 
-def days_touched(data: ScheduleData, option: int) -> set[int]:
-    """Days of the horizon an option's shifts are worked on or run into."""
-    shift = data.options[option]
-    days = set()
-    for day in data.weekday_days[shift.weekday]:
-        last = int((shift.start + shift.length - 1) // DAY)
-        days.update(d % (data.intervals // data.intervals_per_day)
-                    for d in range(day, day + last + 1))
-    return days
-
-
 def center_parts(skills: Iterable[tuple[str, str]], escalations: Iterable[tuple[str, str]]
                  ) -> dict[str, int]:
     """Per channel, the number of its part of the center: channels served by a common group,
@@ -193,7 +181,7 @@ class _Reach:
 
     def of(self, option: int) -> Reach:
         part = self.group_part.get(self.data.options[option].group, 0)
-        days = days_touched(self.data, option) if self.by_day else {0}
+        days = self.data.days_touched(option) if self.by_day else {0}
         return {(part, d) for d in days}
 
     def missed(self, judged: Evaluation) -> Reach:

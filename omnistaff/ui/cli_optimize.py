@@ -81,6 +81,8 @@ def optimize_command(
     write_optimization(result, folder)
     style = "bold" if result.converged and result.proven else "bold red"
     console.print(f"[{style}]{result.headline()}[/{style}]")
+    if result.lowering() is not None:
+        console.print(result.lowering())
     if result.trim is not None:
         console.print(result.trim.describe(result.final.currency))
     console.print(f"Schedule, coverage, iterations, optimized scenario and summary written to "

@@ -94,7 +94,8 @@ def optimized_yaml(result: OptimizationResult) -> str:
     """The optimized scenario as YAML that loads back to the same scenario."""
     data = result.scenario.model_dump(mode="json", exclude_none=True)
     header = (f"# {result.scenario.name}: staffing optimized by omnistaff "
-              f"({len(result.iterations)} rounds). {result.headline()}\n")
+              f"({len(result.iterations) - len(result.trials)} rounds, "
+              f"{len(result.trials)} lowering trials). {result.headline()}\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
@@ -115,6 +116,11 @@ def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
         "currency": final.currency,
         "cost": result.cost,
         "cost_before_trim": final.cost,
+        "lowering": {"trials": len(result.trials),
+                     "kept": sum(i.kept for i in result.trials),
+                     "cost_before": next((i.cost for i in reversed(result.iterations)
+                                          if i.phase == "raise"), final.cost),
+                     "cost_after": final.cost},
         "trim": None if trim is None else {
             "removed_agent_shifts": trim.removed, "cost_before": trim.cost_before,
             "cost_after": trim.cost_after, "simulations": trim.evaluations,

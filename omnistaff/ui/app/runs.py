@@ -96,5 +96,6 @@ def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimizat
         result.scenario.model_dump_json(), result.schedule, result.coverage,
         pd.DataFrame([i.row() for i in result.iterations]),
         (*(i.describe() for i in result.iterations),
+         *((result.lowering(),) if result.lowering() else ()),
          *((result.trim.describe(scenario.currency),) if result.trim else ())),
         result.cost, result.converged, result.headline(), result.proven)
