@@ -137,3 +137,22 @@ def test_the_verdict_gives_cost_and_headcount_differences_with_their_intervals()
     assert "full-time equivalents −" in cheaper and "(fewer)" in cheaper
     assert same == ("same against base: cost no difference, full-time equivalents no "
                     "difference; meets every SLA")
+
+
+def test_compare_takes_differences_against_the_variant_named_as_base(tmp_path: Path) -> None:
+    path = written(tmp_path, with_policies())
+    out = tmp_path / "based"
+    result = runner.invoke(app, ["compare", str(path), "--variants", "no_callbacks", "--base",
+                                 "no_callbacks", "--replications", "2", "--workers", "1",
+                                 "--out", str(out)])
+    assert result.exit_code == 2 and "--base" in result.stderr  # nothing left to compare
+    result = runner.invoke(app, ["compare", str(path), "--variants", "base,no_callbacks",
+                                 "--base", "no_callbacks", "--replications", "2",
+                                 "--workers", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["base"] == "no_callbacks" and list(summary["variants"]) == [
+        "no_callbacks", "base"]
+    assert "Verdict: base against no_callbacks" in " ".join(result.stdout.split())
+    unknown = runner.invoke(app, ["compare", str(path), "--base", "nope"])
+    assert unknown.exit_code == 2 and "--base" in unknown.stderr

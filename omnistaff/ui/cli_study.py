@@ -57,6 +57,10 @@ def compare(
                                                  "first.")] = None,
     optimize: Annotated[bool, typer.Option("--optimize", help="Optimize each variant's "
                                            "schedule first, then compare.")] = False,
+    base: Annotated[str | None, typer.Option(help="The variant every difference is taken "
+                                             "against (default: the scenario's base, which "
+                                             "is then left out unless --variants names "
+                                             "it).")] = None,
     replications: Replications = None,
     seed: Seed = None,
     workers: Workers = DEFAULT_WORKERS,
@@ -74,6 +78,8 @@ def compare(
         scenarios = variant_scenarios(scenario, names)
     except VariantError as exc:
         fail(f"--variants: {exc}")
+    if base is not None:
+        scenarios = _based_on(scenarios, base, names)
     check_dask(dask)
     folder = check_out(out or default_out(source, suffix="compare"))
     if optimize:
@@ -95,6 +101,20 @@ def compare(
     write_compare_report(comparison, folder)
     console.print(f"Report written to [bold]{folder / 'report.html'}[/bold] (with kpis.csv, "
                   "intervals.csv, summary.json and figures/).")
+
+
+def _based_on(scenarios: dict[str, Scenario], base: str,
+              names: list[str] | None) -> dict[str, Scenario]:
+    """The scenarios with `base` first; the scenario's own base kept only if named."""
+    from omnistaff.sim.compare import BASE
+
+    if base not in scenarios:
+        fail(f"--base: '{base}' is not among the variants compared; use one of "
+             f"{', '.join(scenarios)}")
+    keep = [n for n in scenarios if n != base and (n != BASE or (names and BASE in names))]
+    if not keep:
+        fail("--base: name at least one other variant in --variants to compare it with")
+    return {base: scenarios[base], **{n: scenarios[n] for n in keep}}
 
 
 def _optimized(scenarios: dict[str, Scenario], folder: Path, workers: int
