@@ -146,6 +146,11 @@ def test_compare_takes_differences_against_the_variant_named_as_base(tmp_path: P
                                  "no_callbacks", "--replications", "2", "--workers", "1",
                                  "--out", str(out)])
     assert result.exit_code == 2 and "--base" in result.stderr  # nothing left to compare
+    result = runner.invoke(app, ["compare", str(path), "--variants", "base", "--base",
+                                 "no_callbacks", "--replications", "2", "--workers", "1",
+                                 "--out", str(out)])  # the base named need not be listed
+    assert result.exit_code == 0, result.stderr
+    assert json.loads((out / "summary.json").read_text())["base"] == "no_callbacks"
     result = runner.invoke(app, ["compare", str(path), "--variants", "base,no_callbacks",
                                  "--base", "no_callbacks", "--replications", "2",
                                  "--workers", "1", "--out", str(out)])

@@ -74,6 +74,8 @@ def compare(
 
     scenario = resolve_scenario(source)
     names = [n.strip() for n in variants.split(",") if n.strip()] if variants else None
+    if base is not None and names is not None and base not in names:
+        names = [base, *names]
     try:
         scenarios = variant_scenarios(scenario, names)
     except VariantError as exc:
