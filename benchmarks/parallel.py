@@ -8,6 +8,11 @@ replication's frames as CSV).
 A speed-up is wall-clock time and needs idle cores: each timing reports the CPU time other
 processes used meanwhile (from /proc/stat, in cores), and the script retries until a pair
 of timings is quiet or --attempts run out (then it shows the least disturbed pair).
+Beside it, what the load does not move as much: the CPU seconds each run took in all (this
+process and its workers), and the speed-up W workers would give on W idle cores if the work
+split evenly, W x CPU(1 worker) / CPU(W workers): what the pool costs on top of the work.
+The pool lives as long as the process (`experiment._pool`): the first try's timing with W
+workers includes starting them, later tries reuse them, as the optimizer's rounds do.
 
 Run: `python benchmarks/parallel.py [--replications N] [--workers W] [--attempts A]`.
 """
@@ -19,7 +24,7 @@ import json
 import os
 import time
 
-from sweep import QUIET, machine_busy_seconds, own_cpu_seconds
+from sweep import QUIET, machine_busy_seconds, own_cpu_seconds, pool_cpu_seconds
 
 from omnistaff.scenarios import bundled_scenarios, load_scenario
 from omnistaff.sim.experiment import Replications, run_replications
@@ -38,14 +43,18 @@ def fingerprint(runs: Replications) -> bytes:
     return text.encode()
 
 
-def timed(replications: int, workers: int) -> tuple[float, float, bytes]:
-    """Wall seconds of `run_replications`, other processes' load meanwhile, fingerprint."""
+def timed(replications: int, workers: int) -> tuple[float, float, float, bytes]:
+    """Wall seconds of `run_replications`, other processes' load meanwhile, the CPU seconds
+    of this process and its workers, fingerprint."""
     scenario = load_scenario(bundled_scenarios()["small_multichannel"])
-    busy, own, start = machine_busy_seconds(), own_cpu_seconds(), time.perf_counter()
+    busy, own, pool = machine_busy_seconds(), own_cpu_seconds(), pool_cpu_seconds()
+    start = time.perf_counter()
     runs = run_replications(scenario, replications, workers=workers)
     wall = time.perf_counter() - start
-    foreign = (machine_busy_seconds() - busy) - (own_cpu_seconds() - own)
-    return wall, max(foreign, 0.0) / wall, fingerprint(runs)
+    cpu = own_cpu_seconds() - own + sum(
+        seconds - pool.get(pid, 0.0) for pid, seconds in pool_cpu_seconds().items())
+    foreign = (machine_busy_seconds() - busy) - cpu
+    return wall, max(foreign, 0.0) / wall, cpu, fingerprint(runs)
 
 
 def main() -> None:
@@ -58,13 +67,18 @@ def main() -> None:
           "other load in cores")
     timed(2, 1)  # imports and first-use caches out of the timings
     best = None
+    ceilings = []
     for number in range(1, args.attempts + 1):
-        serial, serial_load, serial_bytes = timed(args.replications, 1)
-        pooled, pooled_load, pooled_bytes = timed(args.replications, args.workers)
+        print(f"  try {number}: load average {os.getloadavg()[0]:.2f}")
+        serial, serial_load, serial_cpu, serial_bytes = timed(args.replications, 1)
+        pooled, pooled_load, pooled_cpu, pooled_bytes = timed(args.replications, args.workers)
         same = serial_bytes == pooled_bytes
-        print(f"  try {number}: 1 worker {serial:5.2f} s (other load {serial_load:.2f}), "
-              f"{args.workers} workers {pooled:5.2f} s (other load {pooled_load:.2f}): "
-              f"speed-up {serial / pooled:.2f}, {'byte-identical' if same else 'DIFFERENT'}")
+        ceilings.append(args.workers * serial_cpu / pooled_cpu)
+        print(f"    1 worker {serial:5.2f} s (other load {serial_load:.2f}, CPU "
+              f"{serial_cpu:.2f} s), {args.workers} workers {pooled:5.2f} s (other load "
+              f"{pooled_load:.2f}, CPU {pooled_cpu:.2f} s): speed-up {serial / pooled:.2f}, "
+              f"on idle cores {ceilings[-1]:.2f}; "
+              f"{'byte-identical' if same else 'DIFFERENT'}")
         if not same:
             raise SystemExit("results differ between 1 and more workers")
         load = max(serial_load, pooled_load)
@@ -78,7 +92,8 @@ def main() -> None:
     verdict = "meets" if serial / pooled >= TARGET else "misses"
     note = "" if load < QUIET else f" (no quiet window: other load {load:.2f} cores)"
     print(f"speed-up {serial / pooled:.2f} on {args.workers} workers ({verdict} the {TARGET} "
-          f"target){note}; results byte-identical")
+          f"target){note}; from CPU seconds, on {args.workers} idle cores "
+          f"{min(ceilings):.2f}-{max(ceilings):.2f}; results byte-identical")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from omnistaff.scenarios import bundled_scenarios, load_scenario
+from omnistaff.sim import experiment
 from omnistaff.sim.sweep import SweepResult, parse_param, run_sweep
 
 PARAMS = ("staffing.shifts.0.count=9,10,11,12", "staffing.shifts.5.count=1,2,3")
@@ -52,15 +53,32 @@ def own_cpu_seconds() -> float:
     return mine.ru_utime + mine.ru_stime + workers.ru_utime + workers.ru_stime
 
 
+def pool_cpu_seconds() -> dict[int, float]:
+    """CPU seconds so far of each live worker of the local pools, by pid (from /proc): the
+    pools live as long as this process (`experiment._POOLS`), so their workers are never
+    reaped and `RUSAGE_CHILDREN` does not see them."""
+    seconds = {}
+    for pool in experiment._POOLS.values():
+        for pid in list(pool._processes or {}):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
 def timed_sweep(workers: int) -> tuple[float, float, SweepResult]:
     """Seconds to run the sweep from scratch, and other processes' load meanwhile (cores)."""
     scenario = load_scenario(bundled_scenarios()["small_multichannel"])
     params = [parse_param(p) for p in PARAMS]
     with tempfile.TemporaryDirectory() as folder:
         busy, own, start = machine_busy_seconds(), own_cpu_seconds(), time.perf_counter()
+        pool = pool_cpu_seconds()
         result = run_sweep(scenario, params, Path(folder), REPLICATIONS, workers=workers)
         wall = time.perf_counter() - start
-        foreign = (machine_busy_seconds() - busy) - (own_cpu_seconds() - own)
+        workers_cpu = sum(s - pool.get(pid, 0.0) for pid, s in pool_cpu_seconds().items())
+        foreign = (machine_busy_seconds() - busy) - (own_cpu_seconds() - own) - workers_cpu
     return wall, max(foreign, 0.0) / wall, result
 
 

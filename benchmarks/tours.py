@@ -15,6 +15,7 @@ roster built from the tours and checked against every rule.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from typing import Any
 
@@ -39,6 +40,25 @@ def tour_spec(weeks: int, step: str) -> dict[str, Any]:
     return spec
 
 
+def show_steps() -> None:
+    """Print each solver call of the solve strategy: what it searched, found and cost in CPU."""
+    strategy = sys.modules["omnistaff.optimize.solve"]
+    call = strategy.run
+
+    def shown(model: Any, *args: Any, **kwargs: Any) -> Any:
+        began = time.process_time()
+        outcome = call(model, *args, **kwargs)
+        kind = "LP" if kwargs.get("relaxed") else "MIP"
+        people = len(model.rota) if hasattr(model, "rota") else 0
+        print(f"  {kind:3} {len(model.agents):6,} options {people:6,} tour variables: "
+              f"{outcome.status}, objective {outcome.objective or float('nan'):,.1f}, bound "
+              f"{outcome.bound or float('nan'):,.1f}, {time.process_time() - began:.1f} s CPU",
+              flush=True)
+        return outcome
+
+    strategy.run = shown
+
+
 def run(weeks: int, gap: float, time_limit: float, step: str) -> None:
     scenario = scenario_from_dict(tour_spec(weeks, step))
     began, cpu = time.perf_counter(), time.process_time()
@@ -48,7 +68,7 @@ def run(weeks: int, gap: float, time_limit: float, step: str) -> None:
     built = time.perf_counter()
     report = solve_model(model, SolveSettings(mip_gap=gap, time_limit=time_limit))
     wall, cpu = time.perf_counter() - began, time.process_time() - cpu
-    print(f"== {weeks} week(s), starts every {step}")
+    print(f"== {weeks} week(s), starts every {step}: solved above; the figures")
     print(f"shift options          {len(data.options):,}")
     print(f"tour variables         {len(data.tours.rota):,} ({len(data.tours.lines):,} lines)")
     print(f"data / build           {prepared - began:.1f} s / {built - prepared:.1f} s")
@@ -78,6 +98,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--step", default="15min")
     args = parser.parse_args()
+    show_steps()
     for weeks in args.weeks:
         run(weeks, args.gap, args.time_limit, args.step)
 

@@ -371,7 +371,8 @@ def test_compare_needs_two_variants(small: Scenario) -> None:
 #: iterations solve and simulate in a few seconds.
 QUICK_OPTIMIZER = {"templates": [{"name": "full_time", "start_step": "1h", "breaks": [
     {"duration": "30min", "earliest": "3h", "latest": "5h", "step": "1h"}]}],
-    "mip_gap": 0.02, "replications": 3, "max_replications": 6, "max_iterations": 3}
+    "mip_gap": 0.02, "replications": 3, "max_replications": 6, "max_iterations": 3,
+    "lowerings": 0}
 
 
 @pytest.fixture(scope="module")

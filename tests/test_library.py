@@ -131,6 +131,8 @@ def test_omni_vs_single_variants_meet_the_same_slas() -> None:
     runs = compare_variants(study("omni_vs_single"), replications=10, workers=2)
     scenario = study("omni_vs_single")
     for variant in runs.scenarios:
+        if runs.scenarios[variant].contracts:  # planned in people by benchmarks/omni_people.py
+            continue
         for channel, spec in scenario.channels.items():
             level = channel_kpi(runs, variant, channel, "service_level")
             assert level >= spec.sla.target, (variant, channel, level)

@@ -39,7 +39,8 @@ pytestmark = pytest.mark.slow  # every test here reads one run of the sim-opt lo
 def scenario() -> Scenario:
     base = load_scenario(bundled_scenarios()["small_multichannel"])
     return with_overrides(base, {"horizon.days": 2, "optimizer": {
-        "templates": TEMPLATES, "mip_gap": 0.02, "replications": 3, "max_replications": 6}})
+        "templates": TEMPLATES, "mip_gap": 0.02, "replications": 3, "max_replications": 6,
+        "lowerings": 2}})
 
 
 @pytest.fixture(scope="module")

@@ -71,3 +71,19 @@ def test_a_period_that_missed_sits_the_next_trial_out_at_its_passing_level() -> 
     bracket = bracket.judged(tried, judged({"phone": ["met", "met"]}))
     tried = bracket.trial()
     assert tried is not None and np.allclose(tried["phone"], [0.45, 0.7])
+
+
+def test_the_apps_iteration_table_names_each_trial_and_whether_it_was_kept() -> None:
+    from omnistaff.scenarios import bundled_scenarios, load_scenario
+    from omnistaff.ui.app.display import iteration_table
+
+    scenario = load_scenario(bundled_scenarios()["small_multichannel"])
+    base = {"cost": 100.0, "agent_shifts": 10, "paid_hours": 80.0, "attainment": 1.0,
+            "all_met": True, "solver_status": "proven", "gap": 0.0, "solve_seconds": 1.0,
+            "simulate_seconds": 2.0}
+    rows = pd.DataFrame([{**base, "iteration": 1, "phase": "raise", "kept": True},
+                         {**base, "iteration": 2, "phase": "lower", "kept": True},
+                         {**base, "iteration": 3, "phase": "lower", "kept": False,
+                          "all_met": False}])
+    table = iteration_table(rows, scenario)
+    assert list(table["step"]) == ["round", "lowering trial, kept", "lowering trial, not kept"]

@@ -120,3 +120,40 @@ def test_run_until_raises_a_failed_event_as_step_does() -> None:
     env.timeout(1.0).callbacks.append(lambda _: env.event().fail(KeyError("lost")))
     with pytest.raises(KeyError, match="lost"):
         run_until(env, 5.0)
+
+
+def _jobs_with_ties(env: simpy.Environment, seen: list[tuple[float, str]],
+                    calendar: list | None) -> None:
+    """Jobs at tied times, some rescheduling themselves, the odd ones on `calendar` (if
+    given, else on the queue): `run_until` must process them in the one queue's order."""
+    from heapq import heappush
+
+    def schedule(job: Job, delay: float) -> None:
+        entry = (env.now + delay, NORMAL, next(env._eid), job)
+        heappush(calendar if calendar is not None and job.name[-1] in "13579" else env._queue,
+                 entry)
+
+    def again(job: Job) -> None:
+        seen.append((env.now, job.name))
+        if env.now < 6.0:
+            job.callbacks = [again]
+            schedule(job, 2.0 if job.name[-1] in "0123" else 1.0)
+
+    for i in range(10):
+        job = Job(f"job{i}")
+        job.callbacks = [again]
+        schedule(job, float(i % 3))
+
+
+def test_run_until_merges_a_calendar_in_the_order_of_one_queue() -> None:
+    alone: list[tuple[float, str]] = []
+    merged: list[tuple[float, str]] = []
+    env = simpy.Environment()
+    _jobs_with_ties(env, alone, None)
+    run_until(env, 8.0)
+    two = simpy.Environment()
+    calendar: list = []
+    _jobs_with_ties(two, merged, calendar)
+    run_until(two, 8.0, calendar)
+    assert merged == alone and len(alone) > 30
+    assert len({t for t, _ in alone}) < len(alone) / 3  # ties decided by order, not time

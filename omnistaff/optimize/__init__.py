@@ -7,8 +7,6 @@ from omnistaff.optimize.errors import ScheduleInfeasible
 from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.loop import (
-    Iteration,
-    OptimizationResult,
     Plan,
     optimize,
     plan_of,
@@ -16,6 +14,7 @@ from omnistaff.optimize.loop import (
     run_plan,
 )
 from omnistaff.optimize.model import build_model
+from omnistaff.optimize.outcome import Iteration, OptimizationResult
 from omnistaff.optimize.requirements import Requirements, channel_requirements
 from omnistaff.optimize.schedule import schedule_shifts, with_schedule
 from omnistaff.optimize.solve import SolveReport, SolveSettings, solve

@@ -34,7 +34,8 @@ def roster_violations(scenario: Scenario, roster: list[RosterShift]) -> list[str
 
 def _person(scenario: Scenario, agent: str, shifts: list[RosterShift]) -> list[str]:
     """Rules within one person's horizon: contract, template, one shift a day, the same
-    shift every day, days a week, days off together, paid hours a week."""
+    length every day and starts within the start band, days a week, days off together, paid
+    hours a week."""
     first = shifts[0]
     contract = scenario.contracts.get(first.contract)
     if contract is None:
@@ -46,8 +47,13 @@ def _person(scenario: Scenario, agent: str, shifts: list[RosterShift]) -> list[s
         problems.append(f"{agent}: works a template {first.contract} does not allow")
     if len({(s.group, s.contract, s.next_agent) for s in shifts}) > 1:
         problems.append(f"{agent}: changes group, contract or rotation within the horizon")
-    if len({(s.start, s.length) for s in shifts}) > 1:
-        problems.append(f"{agent}: starts or ends at different times on different days")
+    if len({s.length for s in shifts}) > 1:
+        problems.append(f"{agent}: works shifts of different lengths on different days")
+    spread = max(s.start for s in shifts) - min(s.start for s in shifts)
+    if spread > contract.start_band + 1e-6:
+        problems.append(f"{agent}: starts at different times on different days, "
+                        f"{spread / 3600:g} h apart, more than the start band of "
+                        f"{contract.start_band / 3600:g} h")
     days = Counter(s.day for s in shifts)
     if any(n > 1 for n in days.values()):
         problems.append(f"{agent}: works two shifts on one day")

@@ -9,6 +9,7 @@ the roster holds exactly the schedule's agent-shifts.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.shifts import Break, clock_text
-from omnistaff.optimize.tours import TourData
+from omnistaff.optimize.tours import Line, TourData
 from omnistaff.scenarios.pay import shift_premium
 from omnistaff.scenarios.scenario import Scenario
 
@@ -49,6 +50,7 @@ def build_roster(data: ScheduleData, schedule: tuple[int, ...]) -> list[RosterSh
     rota = list(schedule[len(data.options):])
     places = _places(data, agents)
     shifts: list[RosterShift] = []
+    waiting: dict[tuple[str, float, int], list[tuple[Line, str, str]]] = {}
     numbers: dict[str, int] = {}
     for i, line in enumerate(tours.lines):
         for chain in _cycles(tours, i, rota):
@@ -60,12 +62,46 @@ def build_roster(data: ScheduleData, schedule: tuple[int, ...]) -> list[RosterSh
                 following = names[(k + 1) % len(names)]
                 for w, pattern in enumerate(weeks):
                     for d in (d for d in range(7) if pattern[d]):
-                        day = 7 * w + d
-                        breaks = places[(line.group, line.start, line.length, day)].pop()
+                        if line.band:  # a start of the band, once the fixed starts are taken
+                            waiting.setdefault((line.group, line.length, 7 * w + d), []).append(
+                                (line, names[k], following))
+                            continue
+                        breaks = places[(line.group, line.start, line.length, 7 * w + d)].pop()
                         shifts.append(RosterShift(names[k], line.group, line.contract,
-                                                  line.template, day, line.start, line.length,
-                                                  breaks, following))
+                                                  line.template, 7 * w + d, line.start,
+                                                  line.length, breaks, following))
+    for (group, length, day), people in sorted(waiting.items(), key=lambda x: x[0]):
+        shifts += _band_starts(group, length, day, people, places)
     return sorted(shifts, key=lambda s: (s.agent, s.day))
+
+
+def _band_starts(group: str, length: float, day: int, people: list[tuple[Line, str, str]],
+                 places: dict[tuple, list[tuple[Break, ...]]]) -> list[RosterShift]:
+    """A day's people of band lines (of one group and length), each given one of the day's
+    agent-shifts left at a start of their band: starts in order, each to the waiting person
+    whose band ends first (Glover's rule, which finds a full assignment of intervals whenever
+    there is one)."""
+    starts = sorted(s for (g, s, n, d), stack in places.items()
+                    if (g, n, d) == (group, length, day) and stack)
+    pending = sorted(people, key=lambda p: (p[0].start, p[1]))
+    shifts: list[RosterShift] = []
+    open_: list[tuple[float, int, tuple[Line, str, str]]] = []
+    for start in starts:
+        while pending and pending[0][0].start <= start:
+            person = pending.pop(0)
+            heapq.heappush(open_, (person[0].start + person[0].band, len(pending), person))
+        stack = places[(group, start, length, day)]
+        while stack and open_ and open_[0][0] >= start:
+            line, agent, following = heapq.heappop(open_)[2]
+            shifts.append(RosterShift(agent, group, line.contract, line.template, day, start,
+                                      length, stack.pop(), following))
+        if open_ and open_[0][0] < start:
+            break
+    if pending or open_:
+        raise ValueError(f"no start left in the band of {len(pending) + len(open_)} people of "
+                         f"{group} on day {day}: the schedule's agent-shifts do not match its "
+                         "people")
+    return shifts
 
 
 def _places(data: ScheduleData, agents: list[int]) -> dict[tuple, list[tuple[Break, ...]]]:

@@ -35,6 +35,11 @@ NODE_OPTION = {"appsi_highs": "mip_max_nodes", "highs": "mip_max_nodes", "cbc": 
                "appsi_cbc": "maxNodes", "gurobi": "NodeLimit", "appsi_gurobi": "NodeLimit",
                "gurobi_direct": "NodeLimit", "cplex": "mip_limits_nodes",
                "appsi_cplex": "mip_limits_nodes", "scip": "limits/nodes"}
+#: The option of each solver we know that stops a MIP at the first schedule at or below an
+#: objective (a target: a cheaper schedule than needed is not worth more search).
+TARGET_OPTION = {"appsi_highs": "objective_target", "highs": "objective_target",
+                 "gurobi": "BestObjStop", "appsi_gurobi": "BestObjStop",
+                 "gurobi_direct": "BestObjStop"}
 _LEGACY_FEASIBLE = {TerminationCondition.optimal, TerminationCondition.maxTimeLimit,
                     TerminationCondition.maxIterations, TerminationCondition.feasible,
                     TerminationCondition.other, TerminationCondition.maxEvaluations}
@@ -51,6 +56,8 @@ class Outcome:
     bound: float | None
     seconds: float
     reduced_costs: dict[int, float] = field(default_factory=dict)
+    #: The reduced cost of each tour variable (LP relaxations of tour models only).
+    tour_costs: dict[int, float] = field(default_factory=dict)
 
     @property
     def infeasible(self) -> bool:
@@ -78,10 +85,11 @@ def check_solver(solver: str) -> None:
 def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float | None = None,
         relaxed: bool = False, nodes: int | None = None,
         start: dict[int, int] | None = None,
-        start_people: dict[int, int] | None = None) -> Outcome:
+        start_people: dict[int, int] | None = None, target: float | None = None) -> Outcome:
     """Solve `model` once (its integers relaxed if `relaxed`, a MIP stopped after `nodes`
-    branch-and-bound nodes, starting from the schedule `start`, agents per option, where the
-    solver takes a start); load the solution if any."""
+    branch-and-bound nodes or at a schedule costing at most `target`, starting from the
+    schedule `start`, agents per option, where the solver takes a start); load the solution
+    if any."""
     options = dict(DETERMINISTIC.get(solver, {}))
     if relaxed:
         options.update(LP_OPTIONS.get(solver, {}))
@@ -89,6 +97,8 @@ def run(model: pyo.ConcreteModel, solver: str, time_limit: float, mip_gap: float
         options[GAP_OPTION[solver]] = mip_gap
     if nodes is not None and not relaxed and solver in NODE_OPTION:
         options[NODE_OPTION[solver]] = nodes
+    if target is not None and not relaxed and solver in TARGET_OPTION:
+        options[TARGET_OPTION[solver]] = target
     integers = [v for v in model.component_data_objects(pyo.Var) if v.is_integer()]
     if relaxed:
         for var in integers:
@@ -134,6 +144,7 @@ def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
     seconds = time.perf_counter() - began
     feasible = results.best_feasible_objective is not None
     reduced: dict[int, float] = {}
+    tours: dict[int, float] = {}
     objective = None
     if feasible:
         results.solution_loader.load_vars()
@@ -141,9 +152,12 @@ def _run_appsi(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],
         if relaxed and results.termination_condition == AppsiCondition.optimal:
             costs = results.solution_loader.get_reduced_costs(list(model.agents.values()))
             reduced = {s: float(costs[var]) for s, var in model.agents.items()}
+            if hasattr(model, "rota"):
+                people = results.solution_loader.get_reduced_costs(list(model.rota.values()))
+                tours = {r: float(people[var]) for r, var in model.rota.items()}
     bound = _number(results.best_objective_bound)
     return Outcome(results.termination_condition.name, feasible, objective, bound, seconds,
-                   reduced)
+                   reduced, tours)
 
 
 def _run_legacy(model: pyo.ConcreteModel, solver: str, options: dict[str, Any],

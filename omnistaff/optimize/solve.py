@@ -41,6 +41,7 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
+from omnistaff.optimize.tour_search import outside_floor, restricted_gap, whole_lines
 from omnistaff.optimize.tours import people_of, people_start
 
 Agents = tuple[int, ...]
@@ -170,9 +171,10 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
     search = replace(begun, bound=_rounded(relaxation.objective, step))
     if search.objective is not None and search.gap() <= settings.mip_gap:
         return search  # the start is already within the gap of the LP bound
-    keep = _used(model)
+    keep = whole_lines(data, _used(model))
     candidates = _within_gap(relaxation, search, step)
-    search = _mip(data, settings, search, keep, set(candidates) <= set(keep), began, elastic)
+    search = _mip(data, settings, search, keep, set(candidates) <= set(keep), began, elastic,
+                  outside_floor(data, relaxation, keep))
     if search.best is None and not search.timed_out:
         search = _mip(data, settings, search, list(model.OPTIONS), True, began, elastic)
     for _ in range(settings.widenings):
@@ -184,7 +186,8 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
             search = _proven(search, search.last_bound, step)
             break
         wider = _widen(search.searched, candidates)
-        search = _mip(data, settings, search, wider, set(candidates) <= set(wider), began, elastic)
+        search = _mip(data, settings, search, wider, set(candidates) <= set(wider), began,
+                      elastic, outside_floor(data, relaxation, wider))
     if search.best is not None and search.gap() > settings.mip_gap and not search.timed_out \
             and len(search.searched) < len(model.OPTIONS):
         # Still unproven: a MIP over every option, whose root cuts give a bound for the whole
@@ -194,18 +197,22 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
 
 
 def _mip(data: ScheduleData, settings: SolveSettings, search: Search, keep: list[int],
-         exact: bool, began: float, elastic: bool = False) -> Search:
+         exact: bool, began: float, elastic: bool = False,
+         outside: float | None = None) -> Search:
     """A MIP over the options `keep` of `data` within `max_nodes`; when `keep` holds every
     option that could improve on the best schedule so far (`exact`), its bound holds for the
-    whole model."""
+    whole model; otherwise up to `outside`, the least objective of a schedule using an option
+    outside `keep` (tour models, `tour_search.outside_floor`)."""
     restricted = build_model(data.restricted(keep))
     start = None
     if search.best is not None and all(search.best[s] == 0 for s in set(range(len(data.options)))
                                        - set(keep)):
         start = {i: search.best[s] for i, s in enumerate(keep)}
-    outcome = run(restricted, settings.solver, _left(settings, began), settings.mip_gap,
+    gap, target = restricted_gap(data, settings.mip_gap, search.bound, exact)
+    outcome = run(restricted, settings.solver, _left(settings, began), gap,
                   nodes=settings.max_nodes, start=start,
-                  start_people=people_start(restricted, data, search.best) if start else None)
+                  start_people=people_start(restricted, data, search.best) if start else None,
+                  target=target)
     found = None
     if outcome.feasible and outcome.objective is not None:
         counts = [0] * len(data.options)
@@ -216,7 +223,11 @@ def _mip(data: ScheduleData, settings: SolveSettings, search: Search, keep: list
     search = replace(search, searched=tuple(keep), last_bound=outcome.bound,
                      status=outcome.status, timed_out=search.timed_out or outcome.timed_out)
     step = 0.0 if elastic else data.objective_step()
-    return _proven(search, outcome.bound, step) if exact else search
+    if exact:
+        return _proven(search, outcome.bound, step)
+    if outside is not None and outcome.bound is not None:
+        return _proven(search, min(outcome.bound, outside), step)
+    return search
 
 
 def _apart(data: ScheduleData, parts: list[Part], settings: SolveSettings,

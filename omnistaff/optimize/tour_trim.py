@@ -1,6 +1,7 @@
 """The trim of a plan in people: once every SLA holds in simulation, whole people are taken
 away, dearest first, while every SLA still holds on the same replications; the trimmed plan is
-then judged on fresh replications and the last removals put back until it passes.
+then judged on fresh replications and the last removals put back until it passes (each exactly
+as it was taken).
 
 A person is taken away with their agent-shifts: on each of their working days, one agent of
 their shift (the break placement with the most agents). On a horizon of one week a person
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.evaluate import Evaluation
+from omnistaff.optimize.roster_out import build_roster
 from omnistaff.optimize.trim import TrimReport
 
 Schedule = tuple[int, ...]
@@ -30,7 +32,8 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
     if tours is None or tours.weeks != 1:
         cost = _cost(data, schedule)
         return schedule, evaluation, TrimReport(0, cost, cost, 0, False)
-    current, best, runs, removals = schedule, evaluation, 0, []
+    current, best, runs = schedule, evaluation, 0
+    removals: list[Schedule] = []  # the plan before each removal, to put it back exactly
     queue = _dearest_first(data, current)
     while queue and runs < max_evaluations:
         rota = queue.pop(0)
@@ -39,8 +42,8 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
             continue
         judged, runs = judge(fewer), runs + 1
         if judged.all_met:
+            removals.append(current)
             current, best = fewer, judged
-            removals.append(rota)
             if current[len(data.options) + rota] > 0:
                 queue = _dearest_first(data, current, [*queue, rota])
     restored = 0
@@ -49,7 +52,7 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
         if checked.all_met:
             best = checked
             break
-        current = _with(data, current, removals.pop(), schedule)
+        current = removals.pop()
         restored += 1
     if verify is not None and not removals:
         current, best = schedule, evaluation
@@ -74,43 +77,44 @@ def _person_cost(data: ScheduleData, rota: int) -> float:
     days = sum(tours.works(rota, d) for d in range(7))
     per_day = [c / max(n, 1) for o, c, n in zip(data.options, data.cost, data.occurrences,
                                                 strict=True)
-               if (o.group, o.start, o.length) == line.key]
+               if (o.group, o.start, o.length) in line.shift_keys()]
     return days * (max(per_day) if per_day else 0.0) + tours.cost[rota]
 
 
 def _without(data: ScheduleData, schedule: Schedule, rota: int, floor: list[int]
              ) -> Schedule | None:
     """The plan with one person fewer on a rota variable and one agent-shift fewer of their
-    shift on each of their working days (None where the floor forbids it)."""
+    shift on each of their working days (None where the floor forbids it). On a band line,
+    the agent-shift taken is one at a start of the band that leaves every other person of a
+    band a start of theirs."""
     tours = data.tours
     assert tours is not None
     counts = list(schedule)
     line = tours.lines[tours.rota[rota][0]]
-    for d in (d for d in range(7) if tours.works(rota, d)):
-        weekday = tours.weekdays[d]
-        options = [s for s, o in enumerate(data.options) if o.weekday == weekday
-                   and (o.group, o.start, o.length) == line.key and counts[s] > floor[s]]
-        if not options:
-            return None
-        counts[max(options, key=lambda s: (counts[s], -s))] -= 1
+    keys = set(line.shift_keys())
     counts[len(data.options) + rota] -= 1
-    return tuple(counts)
-
-
-def _with(data: ScheduleData, current: Schedule, rota: int, original: Schedule) -> Schedule:
-    """The person put back: one person more on the rota variable and one agent-shift more of
-    their shift each working day, where the original plan had it."""
-    tours = data.tours
-    assert tours is not None
-    counts = list(current)
-    line = tours.lines[tours.rota[rota][0]]
     for d in (d for d in range(7) if tours.works(rota, d)):
         weekday = tours.weekdays[d]
-        options = [s for s, o in enumerate(data.options) if o.weekday == weekday
-                   and (o.group, o.start, o.length) == line.key and counts[s] < original[s]]
-        counts[min(options)] += 1
-    counts[len(data.options) + rota] += 1
+        options = sorted((s for s, o in enumerate(data.options) if o.weekday == weekday
+                          and (o.group, o.start, o.length) in keys and counts[s] > floor[s]),
+                         key=lambda s: (-counts[s], s))
+        for s in options:
+            counts[s] -= 1
+            if not line.band or _matched(data, counts):
+                break
+            counts[s] += 1
+        else:
+            return None
     return tuple(counts)
+
+
+def _matched(data: ScheduleData, counts: list[int]) -> bool:
+    """Whether every person of a band line can still take a start of their band."""
+    try:
+        build_roster(data, tuple(counts))
+    except ValueError:
+        return False
+    return True
 
 
 def _cost(data: ScheduleData, schedule: Schedule) -> float:

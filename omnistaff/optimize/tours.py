@@ -43,10 +43,16 @@ class Line:
     start: int
     length: float
     paid_seconds: float
+    band: float = 0.0
+    starts: tuple[int, ...] = ()  # the starts its people may take: its band's offered starts
 
     @property
     def key(self) -> LineKey:
         return (self.group, self.start, self.length)
+
+    def shift_keys(self) -> list[LineKey]:
+        """The (group, start, length) shifts its people may work."""
+        return [(self.group, s, self.length) for s in self.starts or (self.start,)]
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,8 @@ class TourData:
 
     def restricted(self, keys: set[LineKey]) -> TourData:
         """Only the variables of lines whose shift is among `keys` (the options kept)."""
-        keep = [r for r, (line, _, _) in enumerate(self.rota) if self.lines[line].key in keys]
+        keep = [r for r, (line, _, _) in enumerate(self.rota)
+                if any(k in keys for k in self.lines[line].shift_keys())]
         return replace(self, rota=[self.rota[r] for r in keep], cost=[self.cost[r] for r in keep],
                        positions=[self.positions[r] for r in keep])
 
@@ -104,7 +111,8 @@ def tour_data(scenario: Scenario, options: list[ShiftOption]) -> TourData | None
     rota, cost = [], []
     for i, line in enumerate(lines):
         contract = contracts[line.contract]
-        usable = _usable_patterns(rules[line.contract], offered[line.key], weekdays)
+        days = set().union(*(offered[k] for k in line.shift_keys()))
+        usable = _usable_patterns(rules[line.contract], days, weekdays)
         overtime = _weekly_overtime(scenario, line, contract)
         for w in range(weeks):
             for m, (a, b) in enumerate(rules[line.contract].moves):
@@ -173,9 +181,14 @@ def _weekend_off(pattern: Pattern, weekdays: tuple[str, ...]) -> bool:
 
 def _lines(scenario: Scenario, options: list[ShiftOption]) -> list[Line]:
     """Every (group, contract, shift) a contract allows: its template, a rest of 24 h less the
-    length at least the contract's, weekly paid hours within its range."""
+    length (and the start band) at least the contract's, weekly paid hours within its range.
+    On a contract with a start band, a line's people may take any start of its template and
+    length from the line's start to the band's end."""
     seen: dict[tuple, Line] = {}
     named = {g: group_contracts(scenario.contracts, g) for g in scenario.groups}
+    starts: dict[tuple[str, str, float], set[int]] = {}
+    for o in options:
+        starts.setdefault((o.group, o.template, o.length), set()).add(o.start)
     for o in options:
         for name in named[o.group]:
             if (o.group, name, o.start, o.length) in seen:
@@ -184,10 +197,14 @@ def _lines(scenario: Scenario, options: list[ShiftOption]) -> list[Line]:
             weekly = o.paid_seconds * contract.days_per_week
             if contract.templates and o.template not in contract.templates:
                 continue
-            if DAY - o.length < contract.min_rest or not (
+            band = contract.start_band
+            if DAY - o.length - band < contract.min_rest or not (
                     contract.min_paid_hours <= weekly <= contract.max_paid_hours):
                 continue
-            line = Line(o.group, name, o.template, o.start, o.length, o.paid_seconds)
+            covered = tuple(sorted(t for t in starts[(o.group, o.template, o.length)]
+                                   if o.start <= t <= o.start + band)) if band else ()
+            line = Line(o.group, name, o.template, o.start, o.length, o.paid_seconds, band,
+                        covered)
             seen.setdefault((o.group, name, o.start, o.length), line)
     return sorted(seen.values(), key=lambda x: (x.group, x.contract, x.start, x.length))
 
@@ -216,13 +233,16 @@ def add_tours(m: pyo.ConcreteModel, tours: TourData, options: list[ShiftOption],
     starting: dict[tuple[int, int, int], list[int]] = {}
     ending: dict[tuple[int, int, int], list[int]] = {}
     working: dict[tuple[LineKey, int, int], list[int]] = {}
+    banded: dict[tuple[int, int], list[int]] = {}  # (band line, day of the horizon) -> rota
     for r, (line, week, move) in enumerate(tours.rota):
         rules = tours.rules[tours.lines[line].contract]
         a, b = rules.moves[move]
         starting.setdefault((line, week, a), []).append(r)
         ending.setdefault((line, (week + 1) % tours.weeks, b), []).append(r)
         for d in range(7):
-            if tours.works(r, d):
+            if tours.works(r, d) and tours.lines[line].band:
+                banded.setdefault((line, 7 * week + d), []).append(r)
+            elif tours.works(r, d):
                 working.setdefault((tours.lines[line].key, week, d), []).append(r)
     nodes = sorted(set(starting) | set(ending))
     m.PATTERN_WEEKS = pyo.Set(dimen=3, initialize=nodes, ordered=True,
@@ -239,14 +259,18 @@ def add_tours(m: pyo.ConcreteModel, tours: TourData, options: list[ShiftOption],
     m.TOUR_SHIFTS = pyo.Set(dimen=4, initialize=sorted(shifts), ordered=True,
                             doc="(group, start, length, day of the horizon) of tour groups")
 
+    taking = _add_bands(m, tours, banded, shifts)
+
     @m.Constraint(m.TOUR_SHIFTS, doc="a contracted group's agent-shifts on a day are its "
-                  "people on lines working that day")
+                  "people on lines working that day (on a band line, those taking this start)")
     def tour_link(m, group, start, length, day):
         people = working.get(((group, start, length), day // 7, day % 7), [])
         agents = shifts[(group, start, length, day)]
-        if not agents and not people:
+        bands = taking.get((group, start, length, day), [])
+        if not agents and not people and not bands:
             return pyo.Constraint.Skip
-        return sum(m.agents[s] for s in agents) == sum(m.rota[r] for r in people)
+        return sum(m.agents[s] for s in agents) == sum(m.rota[r] for r in people) + sum(
+            m.takes[k] for k in bands)
 
     firsts = [r for r, (_, week, _) in enumerate(tours.rota) if week == 0]
 
@@ -272,6 +296,38 @@ def add_tours(m: pyo.ConcreteModel, tours: TourData, options: list[ShiftOption],
 
     m.tour_cost = pyo.Expression(expr=sum(c * m.rota[r] for r, c in enumerate(tours.cost)
                                           if c), doc="overtime premium of people's weeks")
+
+
+def _add_bands(m: pyo.ConcreteModel, tours: TourData, banded: dict[tuple[int, int], list[int]],
+               shifts: dict[tuple, list[int]]) -> dict[tuple, list[tuple[int, int, int]]]:
+    """People of band lines each take one start of their band on each working day: `takes`
+    counts them per (line, start, day). It need not be integer: people per line and day and
+    agent-shifts per start, both whole, with bands as intervals of starts, make a
+    transportation problem whose every vertex is whole, so the roster can always give each
+    person one start (`roster_out`). Returns the `takes` of each (group, start, length, day)."""
+    keys = [(line, start, day) for (line, day) in sorted(banded)
+            for start in tours.lines[line].starts
+            if (tours.lines[line].group, start, tours.lines[line].length, day) in shifts]
+    m.BAND_TAKES = pyo.Set(dimen=3, initialize=keys, ordered=True,
+                           doc="(band line, start within its band, day of the horizon)")
+    m.takes = pyo.Var(m.BAND_TAKES, within=pyo.NonNegativeReals,
+                      doc="people of a band line taking a start of their band on a day")
+    by_day: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+    taking: dict[tuple, list[tuple[int, int, int]]] = {}
+    for key in keys:
+        line, start, day = key
+        by_day.setdefault((line, day), []).append(key)
+        taking.setdefault((tours.lines[line].group, start, tours.lines[line].length, day),
+                          []).append(key)
+    m.BAND_DAYS = pyo.Set(dimen=2, initialize=sorted(banded), ordered=True,
+                          doc="(band line, day of the horizon) with people at work")
+
+    @m.Constraint(m.BAND_DAYS, doc="each person of a band line working a day takes one start")
+    def band_link(m, line, day):
+        return sum(m.takes[k] for k in by_day.get((line, day), ())) == sum(
+            m.rota[r] for r in banded[(line, day)])
+
+    return taking
 
 
 def _option_days(tours: TourData, options: list[ShiftOption],

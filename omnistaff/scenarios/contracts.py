@@ -3,7 +3,8 @@
 With `contracts` in a scenario, `omnistaff optimize` plans people on weekly tours (a pattern of
 working days and a shift start) instead of loose agent-shifts, and writes a named roster. The
 defaults are a common full-time contract: five days of seven, the two days off together, the
-same start every day, at least 11 h of rest between shifts.
+same start every day (`start_band` lets it move within a band), at least 11 h of rest
+between shifts.
 """
 
 from __future__ import annotations
@@ -36,13 +37,19 @@ class Contract(Frozen):
     max_consecutive_days: int = Field(
         default=6, ge=1, le=28, description="Most working days in a row, across weeks too "
         "(the horizon repeats).")
+    start_band: Seconds = Field(
+        default=0, ge=0, le=12 * HOUR, description="How far a person's start time may move "
+        "from day to day: every start of their horizon within a band this wide, e.g. 2h (07:00 "
+        "to 09:00); 0 = the same start every day. The rest rule then holds for the earliest "
+        "start after the latest: 24 h less the shift's length and the band.")
     weekend_off_every: int | None = Field(
         default=None, ge=1, le=4, description="At least one full weekend (Saturday and Sunday) "
         "off in every this many weeks, e.g. 2 for every other weekend; none: no weekend rule.")
     templates: tuple[str, ...] = Field(
         default=(), max_length=50, description="Optimizer shift templates this contract's "
-        "people may work; empty = every template. A person works the same template, start and "
-        "length every working day (breaks may move within their windows).")
+        "people may work; empty = every template. A person works the same template and length "
+        "every working day, starting within their `start_band` (breaks may move within their "
+        "windows).")
     contract_hours: Seconds = Field(
         default=40 * HOUR, gt=0, le=80 * HOUR, description="Weekly paid hours of the contract, "
         "e.g. 40h: paid hours above are overtime (see `pay.overtime_premium`).")
@@ -62,6 +69,9 @@ class Contract(Frozen):
         if self.weekend_off_every is not None and self.days_per_week > 5:
             raise ValueError(f"a weekend off needs two days off a week, but days_per_week is "
                              f"{self.days_per_week}; lower it or drop weekend_off_every")
+        if self.start_band + self.min_rest >= DAY:
+            raise ValueError(f"start_band {self.start_band / HOUR:g} h and min_rest "
+                             f"{self.min_rest / HOUR:g} h leave no time for a shift; lower one")
         if self.days_per_week == 7 and self.max_consecutive_days < 7:
             raise ValueError("days_per_week 7 works every day, more than max_consecutive_days "
                              f"{self.max_consecutive_days}; lower days_per_week")

@@ -4,9 +4,11 @@ from which seed, and where; every study (replications, comparisons, sweeps) take
 
 from __future__ import annotations
 
+import atexit
 import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,17 +219,36 @@ def _run_batch(function: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
     return [function(task) for task in tasks]
 
 
+#: Local pools by number of workers, kept for the life of the process: the optimizer's loop
+#: simulates hundreds of times, and starting workers (a process each, importing omnistaff) costs
+#: about as much CPU as simulating a small scenario's replications.
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    pool = _POOLS.get(workers)
+    if pool is None:
+        pool = _POOLS[workers] = ProcessPoolExecutor(max_workers=workers)
+        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    return pool
+
+
 def _on_pool(function: Callable[[Any], Any], tasks: Sequence[Any],
              workers: int) -> Iterator[tuple[int, Any]]:
     plan = batches(len(tasks), workers)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(plan)))
+    pool = _pool(workers)
+    futures = {}
     try:
         futures = {pool.submit(_run_batch, function, [tasks[i] for i in batch]): batch
                    for batch in plan}
         for future in as_completed(futures):
             yield from zip(futures[future], future.result(), strict=True)
+    except BrokenProcessPool:
+        _POOLS.pop(workers, None)  # a worker died: the next call starts a fresh pool
+        raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:
+            future.cancel()  # an interruption: what has not started does not start
 
 
 def _on_dask(function: Callable[[Any], Any], tasks: Sequence[Any],

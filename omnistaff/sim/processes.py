@@ -1,11 +1,10 @@
-"""The SimPy processes (ArrivalStream, work_shift, file_records) and the callbacks that feed
-contacts in."""
+"""The event chains (ArrivalStream, RecordFiling) and the callbacks that feed contacts in;
+agent-shifts are worked in `shifts`."""
 
 from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Generator
 from heapq import heappush
 from itertools import chain
 from typing import Any
@@ -21,7 +20,6 @@ from omnistaff.sim.opening import opening_delay
 from omnistaff.sim.periods import PeriodDraws, period_of
 from omnistaff.sim.records import DEFLECTED, TRIAGED
 from omnistaff.sim.reuse import per_scenario
-from omnistaff.sim.roster import AgentShift
 from omnistaff.sim.scheduling import NORMAL, reusable_event
 from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
 from omnistaff.sim.start_state import fresh_from
@@ -159,41 +157,30 @@ def _rates_of(scenario: Scenario, channel: str) -> np.ndarray:
     return minute_rates(scenario.channels[channel].arrivals, scenario.horizon)
 
 
-def file_records(env: simpy.Environment, model: Model,
-                 every: float) -> Generator[simpy.Event, Any, None]:
-    """Every `every` seconds, the records made since are filed as an array."""
-    while True:
-        yield env.timeout(every)
-        model.file_records()
+#: Numbers of records (about 1,200 contacts) worth filing as an array at a check: fewer cost
+#: more to convert in a call of their own than they spare.
+FILE_AT = 8192
 
 
-def work_shift(env: simpy.Environment, model: Model, shift: AgentShift,
-               worked: list[tuple[str, float, float, float, float]]) -> Generator[
-                   simpy.Event, Any, None]:
-    """An agent logs in, takes pauses when the contact in hand ends, logs out, works over."""
-    if shift.login > env.now:
-        yield env.timeout(shift.login - env.now)
-    agent = model.log_in(model.groups[model.group_index[shift.group]])
-    began = env.now
-    for start, duration in shift.pauses:
-        if start >= shift.logout:
-            break
-        if start < began:  # under way when the simulation began: only what is left of it
-            start, duration = began, start + duration - began
-            if duration <= 0:
-                continue
-        if start > env.now:
-            yield env.timeout(start - env.now)
-        freed = model.stop_accepting(agent)
-        if freed is not None:
-            yield freed
-        model.set_staffed(agent, False)
-        yield env.timeout(duration)
-        model.set_staffed(agent, True)
-    if shift.logout > env.now:
-        yield env.timeout(shift.logout - env.now)
-    freed = model.stop_accepting(agent)
-    if freed is not None:
-        yield freed
-    model.set_staffed(agent, False)
-    worked.append((shift.group, shift.login, shift.logout, env.now, shift.paid_seconds))
+class RecordFiling:
+    """Every `every` seconds, the records made since are filed as an array, once they are
+    `FILE_AT` numbers or more (`Model.file_records`). One reusable event, rescheduled: no
+    process or Timeout per check. It changes nothing the other events see."""
+
+    def __init__(self, env: simpy.Environment, model: Model, every: float) -> None:
+        self.env = env
+        self.model = model
+        self.every = every
+        self.event = reusable_event(env)
+        self.callbacks = [self._file]
+        self._schedule()
+
+    def _schedule(self) -> None:
+        env = self.env
+        self.event.callbacks = self.callbacks
+        heappush(env._queue, (env._now + self.every, NORMAL, next(env._eid), self.event))
+
+    def _file(self, _: simpy.Event) -> None:
+        if len(self.model.records) >= FILE_AT:
+            self.model.file_records()
+        self._schedule()

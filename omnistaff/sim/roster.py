@@ -74,23 +74,50 @@ def _runs(group: str, counts: np.ndarray, scenario: Scenario) -> list[Planned]:
 
 def draw_roster(scenario: Scenario, streams: Streams) -> list[AgentShift]:
     """Every agent-shift with its absences and off-queue blocks drawn."""
-    by_group: dict[str, list] = {}
-    for plan in _planned_of(scenario):
-        by_group.setdefault(plan[0], []).append(plan)
     roster: list[AgentShift] = []
-    for name, plans in by_group.items():
+    for name, plans in _plans_by_group(scenario).items():
         rng = streams.rng(f"group:{name}", "roster")
-        roster += [_draw(plan, scenario.groups[name], rng) for plan in plans]
+        group = scenario.groups[name]
+        if group.shrinkage > 0:
+            roster += [_draw(plan, group, rng) for plan in plans]
+            continue
+        # no off-queue blocks: each agent-shift's one draw is its absence, and a block of
+        # draws is the same numbers drawn one by one; the shifts are built once a scenario
+        present, absent = _undrawn_of(scenario, name)
+        drawn = (rng.random(len(plans)) < group.absenteeism).tolist()
+        roster += [absent[i] if gone else present[i] for i, gone in enumerate(drawn)]
     return roster
 
 
-def _draw(plan: tuple, group: AgentGroup, rng: np.random.Generator) -> AgentShift:
-    name, login, logout, breaks = plan
+@per_scenario
+def _plans_by_group(scenario: Scenario) -> dict[str, list[Planned]]:
+    by_group: dict[str, list[Planned]] = {}
+    for plan in _planned_of(scenario):
+        by_group.setdefault(plan[0], []).append(plan)
+    return by_group
+
+
+@per_scenario
+def _undrawn_of(scenario: Scenario, group: str) -> tuple[list[AgentShift], list[AgentShift]]:
+    """A group's agent-shifts without off-queue blocks, each present and absent."""
+    shifts = [_shift(plan, []) for plan in _plans_by_group(scenario)[group]]
+    return shifts, [shift._replace(absent=True) for shift in shifts]
+
+
+def _draw(plan: Planned, group: AgentGroup, rng: np.random.Generator) -> AgentShift:
+    _, login, logout, breaks = plan
     absent = bool(rng.random() < group.absenteeism)
-    unpaid = sum(d for _, d, paid in breaks if not paid)
     pauses = [(start, duration) for start, duration, _ in breaks]
-    pauses += _aux_blocks(login, logout, pauses, group.shrinkage, rng)
-    return AgentShift(name, login, logout, logout - login - unpaid, tuple(sorted(pauses)), absent)
+    aux = _aux_blocks(login, logout, pauses, group.shrinkage, rng)
+    return _shift(plan, aux)._replace(absent=absent)
+
+
+def _shift(plan: Planned, aux: list[tuple[float, float]]) -> AgentShift:
+    """A planned agent-shift with these off-queue blocks, present."""
+    name, login, logout, breaks = plan
+    unpaid = sum(d for _, d, paid in breaks if not paid)
+    pauses = [(start, duration) for start, duration, _ in breaks] + aux
+    return AgentShift(name, login, logout, logout - login - unpaid, tuple(sorted(pauses)), False)
 
 
 def _aux_blocks(

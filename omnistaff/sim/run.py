@@ -9,13 +9,13 @@ from omnistaff.sim.policies import model_for
 from omnistaff.sim.processes import (
     ArrivalStream,
     Feeder,
+    RecordFiling,
     arrival_plan,
-    file_records,
-    work_shift,
 )
 from omnistaff.sim.result import SimResult, build_result
 from omnistaff.sim.roster import draw_roster
 from omnistaff.sim.scheduling import run_until
+from omnistaff.sim.shifts import Worked, start_shifts
 from omnistaff.sim.staff_pool import attach_pools, pooled, staff_pools
 from omnistaff.sim.start_state import enqueue_start_state
 from omnistaff.sim.streams import Streams
@@ -41,13 +41,11 @@ def simulate(
         ArrivalStream(env, feeder, channel, times, draws)
     enqueue_start_state(scenario, model, streams)
     roster = draw_roster(scenario, streams)
-    worked: list[tuple[str, float, float, float, float]] = []
-    for shift in roster:
-        if not shift.absent:
-            env.process(work_shift(env, model, shift, worked))
+    worked: list[Worked] = []
+    calendar = start_shifts(env, model, roster, worked)
     staff_pools(env, pools, scenario)
-    env.process(file_records(env, model, scenario.horizon.interval_seconds))
-    run_until(env, scenario.horizon.seconds)
+    RecordFiling(env, model, scenario.horizon.interval_seconds)
+    run_until(env, scenario.horizon.seconds, calendar)
     model.close()
     if pools:  # pooled agents are paid for their time on
         roster = roster + [s for pool in pools.values() for s in pool.close(env.now)]

@@ -24,7 +24,7 @@ from heapq import heappop
 import simpy
 from simpy.events import NORMAL, URGENT
 
-__all__ = ["NORMAL", "SelfScheduled", "reusable_event", "run_until"]
+__all__ = ["NORMAL", "URGENT", "SelfScheduled", "reusable_event", "run_until"]
 
 
 class SelfScheduled(simpy.Event):
@@ -47,20 +47,30 @@ def reusable_event(env: simpy.Environment) -> simpy.Event:
     return event
 
 
-def run_until(env: simpy.Environment, at: float) -> None:
+def run_until(env: simpy.Environment, at: float, calendar: list | None = None) -> None:
     """What `env.run(until=at)` does, event for event: the stop is scheduled as `run`
     schedules it (URGENT at `at`, so events due at `at` stay queued), and each event is
     processed as `Environment.step` processes it, without a method call per event. A
-    failed event that nothing defused raises as in `step`."""
+    failed event that nothing defused raises as in `step`.
+
+    `calendar`, if given, is a second heap of `(time, priority, id, event)` entries, ids
+    from `env`'s counter, that is merged in: the events of both are processed in the one
+    order a single queue would give (ids are unique, so no two entries tie). Long waits
+    (an agent-shift's logout) kept there leave the queue the contacts go through shallow:
+    its depth, not the number of agents, sets the cost of scheduling a contact."""
     if at <= env.now:
         raise ValueError(f"until ({at}) must be greater than the current simulation time")
     stop = reusable_event(env)
     env.schedule(stop, URGENT, at - env.now)
     queue = env._queue
-    while True:
-        env._now, _, _, event = heappop(queue)
-        if event is stop:
-            return
+    calendar = calendar if calendar is not None else []
+    while True:  # the queue holds `stop` until the end, so it is never empty here
+        if calendar and calendar[0] < queue[0]:
+            env._now, _, _, event = heappop(calendar)
+        else:
+            env._now, _, _, event = heappop(queue)
+            if event is stop:
+                return
         callbacks, event.callbacks = event.callbacks, None
         for callback in callbacks:
             callback(event)

@@ -17,7 +17,7 @@ from omnistaff.sim.pooled import TOTAL, ratio_table, replication_table
 from omnistaff.sim.stats import mean_half_width
 
 if TYPE_CHECKING:  # the optimizer (Pyomo) is imported only by the commands that use it
-    from omnistaff.optimize.loop import OptimizationResult
+    from omnistaff.optimize.outcome import OptimizationResult
 
 
 def write_simulation(runs: Replications, out: Path) -> list[Path]:

@@ -89,12 +89,16 @@ def group_table(groups: pd.DataFrame, kpis: pd.DataFrame, scenario: Scenario) ->
 
 
 def iteration_table(iterations: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Per solve-and-simulate iteration: the schedule's cost and size, simulated service level
-    per channel, the intervals raised for the next round, and how the solve went."""
+    """Per solve-and-simulate iteration (a round, or a lowering trial and whether it was
+    kept): the schedule's cost and size, simulated service level per channel, the intervals
+    raised for the next round, and how the solve went."""
     rows = []
     for _, row in iterations.iterrows():
+        lowering = row.get("phase") == "lower"
         out = {
             "iteration": int(row["iteration"]),
+            "step": ("lowering trial, " + ("kept" if row.get("kept") else "not kept"))
+            if lowering else "round",
             "cost": amount(row["cost"], "money", scenario.currency),
             "agent-shifts": amount(row["agent_shifts"], "count"),
             "paid hours": amount(row["paid_hours"], "hours"),

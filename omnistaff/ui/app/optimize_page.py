@@ -11,7 +11,7 @@ import streamlit as st
 from omnistaff.optimize import round_replications
 from omnistaff.scenarios import Scenario, ScenarioError
 from omnistaff.scenarios.variants import override
-from omnistaff.ui.app import display, jobs, optimize_charts, runs, state
+from omnistaff.ui.app import display, jobs, optimize_charts, roster_charts, runs, state
 from omnistaff.ui.app.display import amount
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.app.yaml_io import scenario_yaml, validated
@@ -90,6 +90,7 @@ def results() -> None:
     headline(result, optimized)
     st.plotly_chart(optimize_charts.schedule_gantt(result.schedule, optimized), width="stretch")
     st.plotly_chart(optimize_charts.coverage(result.coverage, optimized), width="stretch")
+    people(result, optimized)
     iterations(result, optimized)
     downloads(result, optimized, run.id)
 
@@ -104,9 +105,33 @@ def headline(result: runs.Optimization, optimized: Scenario) -> None:
                    border=True,
                    help=f"Paid cost of the schedule over {optimized.horizon.days} days.")
     cols[1].metric("Agent-shifts", f"{int(result.schedule['count'].sum()):,}", border=True)
-    cols[2].metric("Rounds", len(result.iterations), border=True)
+    phases = result.iterations.get("phase")
+    trials = int((phases == "lower").sum()) if phases is not None else 0
+    cols[2].metric("Rounds", len(result.iterations) - trials, border=True,
+                   help=f"Solve-and-simulate rounds, then {trials} lowering trial(s): "
+                   "schedules sized for less on the days met, kept only if cheaper with "
+                   "every SLA still met.")
     cols[3].metric("Every SLA met in simulation", "yes" if result.converged else "no",
                    border=True)
+
+
+def people(result: runs.Optimization, optimized: Scenario) -> None:
+    """With contracts: headcount by contract and the roster, a row per person."""
+    if result.roster.empty:
+        return
+    st.subheader("People")
+    heads = result.headcount
+    cols = st.columns(4)
+    cols[0].metric("People", f"{int(heads['people'].sum()):,}", border=True)
+    cols[1].metric("FTE", f"{heads['fte'].sum():,.1f}", border=True)
+    cols[2].metric("Premiums and overtime",
+                   amount(float(heads["premium_cost"].sum() + heads["overtime_cost"].sum()),
+                          "money", optimized.currency), border=True)
+    cols[3].metric("Pay with premiums", amount(float(heads["total_cost"].sum()), "money",
+                                               optimized.currency), border=True)
+    st.plotly_chart(roster_charts.headcount_bars(heads, optimized), width="stretch")
+    st.dataframe(heads.round(1), hide_index=True, width="stretch")
+    st.plotly_chart(roster_charts.roster_gantt(result.roster, optimized), width="stretch")
 
 
 def iterations(result: runs.Optimization, optimized: Scenario) -> None:
@@ -130,6 +155,13 @@ def downloads(result: runs.Optimization, optimized: Scenario, run_id: int) -> No
     middle.download_button("optimized scenario (YAML)", scenario_yaml(optimized),
                            file_name=f"run{run_id}-optimized.yaml",
                            mime="application/x-yaml", icon=":material/download:")
+    if not result.roster.empty:
+        left.download_button("roster.csv", result.roster.to_csv(index=False),
+                             file_name=f"run{run_id}-roster.csv", mime="text/csv",
+                             icon=":material/download:")
+        middle.download_button("headcount.csv", result.headcount.to_csv(index=False),
+                               file_name=f"run{run_id}-headcount.csv", mime="text/csv",
+                               icon=":material/download:")
     if right.button("Work on the optimized scenario", icon=":material/edit:",
                     help="Make it the scenario the other pages use, e.g. to simulate it."):
         state.set_scenario(optimized, f"optimized (run #{run_id})")

@@ -5,13 +5,14 @@ plain frames, so they pickle into the cache and into the session's run history."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
 from omnistaff.optimize import Iteration
 from omnistaff.optimize import optimize as run_loop
+from omnistaff.optimize.roster_out import headcount_frame, roster_frame
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import BASE, Comparison, compare_scenarios, run_kpis
 from omnistaff.sim.experiment import run_replications
@@ -72,6 +73,10 @@ class Optimization:
     converged: bool
     headline: str = ""
     proven: bool = True
+    #: With contracts: roster.csv's rows (one per person per working day) and headcount.csv's
+    #: (people, FTE, paid hours and cost per group and contract); empty without.
+    roster: pd.DataFrame = field(default_factory=pd.DataFrame)
+    headcount: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -92,10 +97,14 @@ def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimizat
             _progress(count, scenario.optimizer.max_iterations, line)
 
     result = run_loop(scenario, progress=on_iteration, notes=on_note)
+    roster, heads = pd.DataFrame(), pd.DataFrame()
+    if result.roster:
+        roster = roster_frame(result.scenario, list(result.roster))
+        heads = headcount_frame(result.scenario, list(result.roster))
     return Optimization(
         result.scenario.model_dump_json(), result.schedule, result.coverage,
         pd.DataFrame([i.row() for i in result.iterations]),
         (*(i.describe() for i in result.iterations),
          *((result.lowering(),) if result.lowering() else ()),
          *((result.trim.describe(scenario.currency),) if result.trim else ())),
-        result.cost, result.converged, result.headline(), result.proven)
+        result.cost, result.converged, result.headline(), result.proven, roster, heads)

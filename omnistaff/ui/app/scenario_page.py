@@ -8,6 +8,7 @@ import streamlit as st
 from omnistaff.scenarios import ScenarioError, bundled_scenarios, load_scenario
 from omnistaff.ui.app import state
 from omnistaff.ui.app.channel_form import channel_form
+from omnistaff.ui.app.contract_forms import contracts_form
 from omnistaff.ui.app.forms import flash
 from omnistaff.ui.app.general_forms import general_form, variants_form, yaml_form
 from omnistaff.ui.app.template_form import templates_form
@@ -83,8 +84,9 @@ def _file_name() -> str:
 def editors() -> None:
     """One tab per part of the scenario, each a form applied through the loader."""
     scenario = state.scenario()
-    channels, groups, staffing, general, variants, text = st.tabs(
-        ["Channels", "Agent groups", "Staffing", "Horizon and general", "Variants", "YAML"])
+    channels, groups, staffing, people, general, variants, text = st.tabs(
+        ["Channels", "Agent groups", "Staffing", "Contracts and pay", "Horizon and general",
+         "Variants", "YAML"])
     with channels:
         names = list(scenario.channels)
         for name, tab in zip(names, st.tabs([_channel_title(n) for n in names]), strict=True):
@@ -96,6 +98,8 @@ def editors() -> None:
         staffing_form(scenario)
         st.divider()
         templates_form(scenario)
+    with people:
+        contracts_form(scenario)
     with general:
         general_form(scenario)
     with variants:

@@ -1,0 +1,155 @@
+"""What a run of the optimizer leaves: each round (or lowering trial) as an `Iteration`, and the
+whole run as an `OptimizationResult`, with the headline a planner reads first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from omnistaff.optimize.evaluate import Evaluation
+from omnistaff.optimize.roster_out import RosterShift
+from omnistaff.optimize.solve import SolveReport
+from omnistaff.optimize.trim import TrimReport
+from omnistaff.scenarios.scenario import Scenario
+from omnistaff.scenarios.workforce import Staffing
+
+#: A round that raises what simulation showed missed, or a trial sized lower (`lowering.py`).
+Phase = Literal["raise", "lower"]
+
+
+@dataclass(frozen=True)
+class Iteration:
+    """One round: the schedule's cost and shifts, how the solve went, simulated service level
+    per channel over the horizon (mean, 95% half-width) and its lowest period lower bound,
+    whether each channel met its SLA in every period, `attainment` (the share of judged
+    periods met), replications simulated, and the intervals raised for the next round."""
+
+    number: int
+    cost: float
+    currency: str
+    paid_hours: dict[str, float]
+    agent_shifts: int
+    solve: SolveReport
+    service_level: dict[str, float]
+    half_width: dict[str, float]
+    lower_bound: dict[str, float]
+    target: dict[str, float]
+    met: dict[str, bool]
+    attainment: float
+    replications: int
+    raised: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    phase: Phase = "raise"
+    kept: bool = True
+
+    @property
+    def all_met(self) -> bool:
+        return all(self.met.values())
+
+    def describe(self) -> str:
+        """One line for a progress display."""
+        levels = ", ".join(
+            f"{c} {self.service_level[c]:.1%}{'' if self.met[c] else ' (miss)'}"
+            for c in self.service_level)
+        raised = sum(self.raised.values())
+        tail = f"; {raised} intervals raised" if raised else ""
+        if self.phase == "lower":
+            tail = "; kept: cheaper, every SLA met" if self.kept else (
+                "; not kept" + ("" if self.all_met else ": an SLA missed"))
+        name = "round" if self.phase == "raise" else "lowering trial, round"
+        return (f"{name} {self.number}: cost {self.cost:,.0f} {self.currency}, "
+                f"{self.agent_shifts} agent-shifts, {self.solve.headline()}; "
+                f"SLA {levels} ({self.replications} replications){tail}")
+
+    def row(self) -> dict[str, object]:
+        """The iteration as one flat row (for iterations.csv)."""
+        row: dict[str, object] = {
+            "iteration": self.number, "phase": self.phase, "kept": self.kept,
+            "cost": self.cost, "agent_shifts": self.agent_shifts,
+            "paid_hours": sum(self.paid_hours.values()), "attainment": self.attainment,
+            "solver_status": self.solve.status, "gap": self.solve.gap,
+            "bound": self.solve.bound, "proven": self.solve.proven,
+            "timed_out": self.solve.timed_out,
+            "solve_seconds": self.solve.seconds,
+            "solve_cpu_seconds": self.solve.cpu_seconds, "replications": self.replications,
+            "simulate_seconds": self.seconds.get("simulate"), "all_met": self.all_met,
+        }
+        for c in self.service_level:
+            row[f"sla_{c}"] = self.service_level[c]
+            row[f"sla_{c}_ci95"] = self.half_width[c]
+            row[f"sla_{c}_lower_bound"] = self.lower_bound[c]
+            row[f"raised_{c}"] = self.raised.get(c, 0)
+        return row
+
+
+@dataclass(frozen=True)
+class OptimizationResult:
+    """The optimized scenario (its staffing is the schedule), the schedule and its coverage
+    with simulated service level, every round, the trim, the final evaluation, whether every
+    SLA holds, and the time taken."""
+
+    scenario: Scenario
+    schedule: pd.DataFrame
+    coverage: pd.DataFrame
+    iterations: tuple[Iteration, ...]
+    evaluation: Evaluation
+    converged: bool
+    seconds: float
+    trim: TrimReport | None = None
+    roster: tuple[RosterShift, ...] = ()
+
+    @property
+    def final(self) -> Iteration:
+        """The round whose schedule the result holds (before the trim): the last one kept."""
+        return next(i for i in reversed(self.iterations) if i.kept)
+
+    @property
+    def cost(self) -> float:
+        """Paid cost of the schedule over the horizon (after the trim)."""
+        return self.trim.cost_after if self.trim is not None else self.final.cost
+
+    @property
+    def trials(self) -> tuple[Iteration, ...]:
+        """The lowering trials (`lowering.py`), in order."""
+        return tuple(i for i in self.iterations if i.phase == "lower")
+
+    def lowering(self) -> str | None:
+        """What the lowering trials did, in one line (None when there were none)."""
+        if not self.trials:
+            return None
+        rounds = [i for i in self.iterations if i.phase == "raise"]
+        kept = sum(i.kept for i in self.trials)
+        money = self.final.currency
+        change = (f"{money} {rounds[-1].cost:,.0f} to {self.final.cost:,.0f}" if kept else
+                  "none cheaper with every SLA met")
+        return (f"lowering: {len(self.trials)} trials sized for lower service levels on the "
+                f"days met, {kept} kept ({change})")
+
+    @property
+    def staffing(self) -> Staffing:
+        """The schedule as scenario staffing."""
+        return self.scenario.staffing
+
+    @property
+    def proven(self) -> bool:
+        """Whether the last round's schedule was within the gap asked of its bound."""
+        return self.final.solve.proven
+
+    def headline(self) -> str:
+        """The outcome in one line: an unproven gap or a missed SLA first, never hidden."""
+        judging = self.evaluation.judging
+        rule = (f"{judging.confidence:.0%} lower bound, "
+                f"{'every day' if judging.period == 'day' else 'over the horizon'}")
+        money = f"{self.final.currency} {self.cost:,.0f}"
+        solve = self.final.solve
+        if not self.converged:
+            missed = ", ".join(c for c, ok in self.evaluation.channels["met"].items() if not ok)
+            head = f"Not every SLA met in simulation ({rule}): {missed} missed"
+        else:
+            head = f"Every SLA met in simulation ({rule})"
+        gap = solve.headline()
+        if not solve.proven:
+            return f"{gap[0].upper()}{gap[1:]}. {head}, at {money}."
+        return f"{head}, at {money}; last round {gap}."

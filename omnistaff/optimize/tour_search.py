@@ -1,0 +1,99 @@
+"""Which shift options a restricted MIP of a plan in people searches.
+
+The LP relaxation of a tour model uses few options (a basic solution: about as many as it has
+binding rows), each a break placement of one shift on one weekday. Kept alone, they leave the
+restricted MIP almost no room: a whole person works their shift on five days, and each of
+those days needs an option the LP happened to use, with a break placement that fits. So the
+MIP keeps whole lines instead: every option (every break placement, every weekday) of each
+shift the LP puts people on. The LP's people stay feasible, the MIP can move a person's days
+off and breaks freely, and the model stays small (a few dozen shifts of the thousand offered).
+"""
+
+from __future__ import annotations
+
+from omnistaff.optimize.data import ScheduleData
+from omnistaff.optimize.runner import Outcome
+
+
+def whole_lines(data: ScheduleData, keep: list[int]) -> list[int]:
+    """`keep` and every other option of a contracted group's shift (group, start, length)
+    among them; `keep` as it is without tours."""
+    tours = data.tours
+    if tours is None:
+        return keep
+    shifts = {(data.options[s].group, data.options[s].start, data.options[s].length)
+              for s in keep if data.options[s].group in tours.groups}
+    kept = set(keep)
+    return [s for s, o in enumerate(data.options)
+            if s in kept or (o.group, o.start, o.length) in shifts]
+
+
+def restricted_gap(data: ScheduleData, gap: float, bound: float, exact: bool
+                   ) -> tuple[float, float | None]:
+    """The gap a restricted MIP of a plan in people is asked for, and the objective at which
+    it may stop at once (None: no target).
+
+    The MIP's own bound holds only for the options it keeps (and up to `outside_floor` for
+    the whole model); on a tour model HiGHS's root cuts raise it above the whole model's LP
+    bound, so a schedule within the gap of the MIP's bound may be outside the gap of the whole
+    model's. A MIP whose bound proves nothing for the whole model by itself (not `exact`)
+    therefore also stops at the first schedule within the gap of the whole model's bound
+    (`target`), besides its own gap and its node limit."""
+    if data.tours is None or exact or not bound > float("-inf"):
+        return gap, None
+    return gap, bound / (1 - gap) - TARGET_TOLERANCE * abs(bound)
+
+
+#: Relative margin below the target objective, against rounding in the solver.
+TARGET_TOLERANCE = 1e-7
+
+
+def outside_floor(data: ScheduleData, relaxation: Outcome, keep: list[int]) -> float | None:
+    """The least objective of a schedule of a tour model using an option outside `keep`
+    (None without tours or reduced costs).
+
+    At the LP's optimum every schedule costs the LP's objective plus each variable's reduced
+    cost times its distance from its bound (all at least zero). A schedule with a whole agent
+    on an option outside `keep` has, for a contracted group, a whole person on a tour variable
+    of a line working that shift that weekday (`tour_link`), so it costs at least the LP's
+    objective plus the option's reduced cost plus the least reduced cost of those tour
+    variables. A restricted MIP's bound then holds for the whole model up to the least of
+    these over the options outside: the whole model's bound is the lesser of the two.
+    Widening by reduced cost raises it step by step."""
+    tours, costs = data.tours, relaxation.reduced_costs
+    if tours is None or relaxation.objective is None or not costs:
+        return None
+    complete = len(relaxation.tour_costs) == len(tours.rota)  # else the options' alone
+    carried = _least_tour_costs(data, relaxation.tour_costs) if complete else {}
+    kept = set(keep)
+    outside = []
+    for s, rc in costs.items():
+        if s in kept:
+            continue
+        o = data.options[s]
+        extra = carried.get((o.group, o.start, o.length, o.weekday), float("inf")) \
+            if complete and o.group in tours.groups else 0.0
+        outside.append(max(0.0, rc) + max(0.0, extra))
+    if not outside:
+        return None
+    return relaxation.objective + min(outside) - RC_MARGIN * abs(relaxation.objective)
+
+
+def _least_tour_costs(data: ScheduleData, tour_costs: dict[int, float]
+                      ) -> dict[tuple[str, int, float, str], float]:
+    """Per (group, start, length, weekday), the least reduced cost of a tour variable whose
+    people may work that shift that weekday."""
+    tours = data.tours
+    assert tours is not None
+    least: dict[tuple[str, int, float, str], float] = {}
+    for r, rc in tour_costs.items():
+        line = tours.lines[tours.rota[r][0]]
+        for d in (d for d in range(7) if tours.works(r, d)):
+            for group, start, length in line.shift_keys():
+                key = (group, start, length, tours.weekdays[d])
+                least[key] = min(least.get(key, float("inf")), rc)
+    return least
+
+
+#: Relative margin below the floor, against the LP's tolerances.
+RC_MARGIN = 1e-7

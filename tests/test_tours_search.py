@@ -1,0 +1,80 @@
+"""What a restricted MIP of a plan in people searches: whole lines (every break placement and
+weekday of a shift the LP uses), and a stop at the first schedule within the gap of the whole
+model's bound."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from omnistaff.optimize import schedule_data
+from omnistaff.optimize.requirements import Requirements
+from omnistaff.optimize.tour_search import restricted_gap, whole_lines
+from omnistaff.scenarios import scenario_from_dict
+
+
+def data_of(contracts: dict, at: int = 20) -> object:
+    """One team on the contracts, 8-hour shifts starting 08:00 to 10:00, one agent required
+    at the interval `at` of Monday (half hours: 20 is 10:00, which every start covers)."""
+    scenario = scenario_from_dict({
+        "name": "lines", "horizon": {"days": 7},
+        "channels": {"phone": {"mode": "live", "arrivals": {"weekly_volume": 100},
+                               "handle_time": {"mean": 300, "cv": 1},
+                               "sla": {"target": 0.8, "threshold": "20s"}}},
+        "groups": {"team": {"skills": ["phone"], "hourly_cost": 10}},
+        "contracts": contracts,
+        "optimizer": {"templates": [{"name": "day", "earliest_start": "08:00",
+                                     "latest_start": "10:00", "start_step": "1h",
+                                     "lengths": ["8h"], "breaks": [
+                                         {"duration": "30min", "earliest": "3h",
+                                          "latest": "5h", "step": "1h"}]}]},
+    })
+    count = scenario.horizon.intervals
+    required = np.zeros(count)
+    required[at] = 1
+    requirements = Requirements(erlang={"phone": required}, required={"phone": required},
+                                open={"phone": np.zeros(count, bool)}, work={}, window={})
+    return schedule_data(scenario, requirements)
+
+
+def test_a_restricted_mip_keeps_whole_lines() -> None:
+    data = data_of({"full_time": {}})
+    first = data.options[0]
+    kept = whole_lines(data, [0])
+    same = [s for s, o in enumerate(data.options)
+            if (o.group, o.start, o.length) == (first.group, first.start, first.length)]
+    # Three break placements on each of seven weekdays, and nothing of the other starts.
+    assert kept == same and len(same) == 3 * 7
+    assert whole_lines(data_of({}), [0]) == [0]  # without contracts: the options as kept
+
+
+def test_a_restricted_mip_stops_within_the_gap_of_the_whole_models_bound() -> None:
+    tours, plain = data_of({"full_time": {}}), data_of({})
+    gap, target = restricted_gap(tours, 0.01, 990.0, exact=False)
+    assert gap == 0.01 and target == pytest.approx(1000.0)
+    # A schedule at the target is within 1% of the bound: (1000 - 990) / 1000.
+    assert restricted_gap(tours, 0.01, 990.0, exact=True) == (0.01, None)
+    assert restricted_gap(plain, 0.01, 990.0, exact=False) == (0.01, None)
+    assert restricted_gap(tours, 0.01, float("-inf"), exact=False) == (0.01, None)
+
+
+def test_a_schedule_using_an_option_outside_costs_at_least_the_floor() -> None:
+    from omnistaff.optimize import build_model
+    from omnistaff.optimize.runner import run
+    from omnistaff.optimize.tour_search import outside_floor
+
+    # One agent at 08:30: only the 08:00 start covers it, so the later starts, outside the
+    # lines the LP uses, have a reduced cost.
+    data = data_of({"full_time": {}}, at=17)
+    model = build_model(data)
+    relaxation = run(model, "appsi_highs", 60, relaxed=True)
+    keep = whole_lines(data, [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6])
+    floor = outside_floor(data, relaxation, keep)
+    assert floor is not None and floor > relaxation.objective + 1
+    outside = [s for s in model.OPTIONS if s not in set(keep)]
+    assert outside
+    for s in outside[::5]:  # a schedule forced onto an outside option costs at least the floor
+        model.agents[s].setlb(1)
+        forced = run(model, "appsi_highs", 60, mip_gap=1e-9)
+        model.agents[s].setlb(0)
+        assert forced.objective is not None and forced.objective >= floor - 1e-6
