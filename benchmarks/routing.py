@@ -2,9 +2,10 @@
 `benchmarks/engine.py` (workload (b)) with the standing rule, then with each policy on.
 
 Run: `python benchmarks/routing.py [--repeat N]`. Each row is the fastest of N runs (seeds
-1..N) in CPU seconds, as in `engine.py`; "cost" is the CPU time relative to the standing
-rule. Policies change what happens (who answers, who waits), so a row's contact count can
-differ from the first: call-backs and redials add contacts.
+1..N) in CPU seconds, the cases taking turns within each round as in `engine.py` (so every
+row and the standing rule's are measured under the same conditions); "cost" is the CPU time
+relative to the standing rule. Policies change what happens (who answers, who waits), so a
+row's contact count can differ from the first: call-backs and redials add contacts.
 """
 
 from __future__ import annotations
@@ -70,18 +71,30 @@ def cases() -> list[tuple[str, Scenario]]:
             "to": "phone_callbacks", "offer_above": 60, "accept_share": 0.5}})),
         ("redials (phone)", with_policy(base, phone={"redial": {
             "share": 0.3, "delay": {"dist": "exponential", "mean": "10min"}}})),
+        ("chat one at a time at night", with_chat_periods(base)),
     ]
+
+
+def with_chat_periods(base: dict[str, Any]) -> Scenario:
+    """Workload (b) with chat limited to one at a time from 20:00 to 08:00."""
+    data = copy.deepcopy(base)
+    data["channels"]["chat"]["concurrency"]["by_period"] = [
+        {"start": "00:00", "end": "08:00", "max": 1}, {"start": "20:00", "end": "00:00",
+                                                        "max": 1}]
+    return scenario_from_dict(data)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per case")
     args = parser.parse_args()
+    runs = [(name, BENCH.engine_run(scen)) for name, scen in cases()]
+    print(f"machine: {BENCH.machine()}; CPU seconds, best of {args.repeat}, cases interleaved")
+    best = BENCH.interleaved_best(runs, args.repeat)
     print(f"{'policy':<30}{'contacts':>10}{'seconds':>9}{'contacts/s':>12}{'cost':>8}")
-    first = None
-    for name, scen in cases():
-        contacts, seconds, _ = BENCH.best_of(BENCH.engine_run(scen), args.repeat)
-        first = first or seconds
+    first = best[runs[0][0]][1]
+    for name, _ in runs:
+        contacts, seconds, _ = best[name]
         print(f"{name:<30}{contacts:>10,}{seconds:>9.3f}{contacts / seconds:>12,.0f}"
               f"{seconds / first:>7.2f}x")
 

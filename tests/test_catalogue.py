@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from omnistaff.sim import compare, experiment
+from omnistaff.sim import compare, experiment, policy_kpis
 from omnistaff.ui.catalogue import (
     CHANNEL_CATALOGUE,
     GROUP_CATALOGUE,
@@ -22,7 +22,8 @@ from omnistaff.ui.report_format import CHANNEL_COLUMNS, GROUP_COLUMNS
 @pytest.mark.parametrize(("scope", "keys"), [
     ("channel", compare.CHANNEL_KPIS), ("group", compare.GROUP_KPIS),
     ("channel", experiment.SUMMARY_CHANNEL_KPIS), ("group", experiment.SUMMARY_GROUP_KPIS),
-    ("channel", CHANNEL_COLUMNS), ("group", GROUP_COLUMNS)])
+    ("channel", CHANNEL_COLUMNS), ("group", GROUP_COLUMNS),
+    ("channel", policy_kpis.POLICY_CHANNEL_KPIS), ("group", policy_kpis.POLICY_GROUP_KPIS)])
 def test_every_reported_kpi_is_in_the_catalogue(scope: str, keys: list[str]) -> None:
     catalogue = CHANNEL_CATALOGUE if scope == "channel" else GROUP_CATALOGUE
     assert [k for k in keys if k not in catalogue] == []

@@ -54,6 +54,11 @@ def with_policies(draw: st.DrawFn) -> Scenario:
         if channel["mode"] == "live" and channel.get("patience") and draw(st.booleans()):
             channel["redial"] = {"share": 0.5, "delay": draw(st.sampled_from(
                 [60, {"dist": "exponential", "mean": 300}]))}
+        most = channel["concurrency"]["max"]
+        if draw(st.booleans()):
+            channel["concurrency"]["by_period"] = [{
+                "start": draw(st.sampled_from(["00:00", "06:00", "12:00"])), "end": "18:00",
+                "max": draw(st.integers(1, most))}]
     return scenario_from_dict(data)
 
 
@@ -75,6 +80,9 @@ def test_every_contact_is_accounted_for_under_any_policy(scen: Scenario, seed: i
     assert (groups["busy_seconds"] <= groups["held_seconds"] + eps).all()
     assert (groups[["busy_seconds", "held_seconds"]] >= -eps).all().all()
     for name, spec in scen.channels.items():
+        if spec.concurrency.by_period:
+            limits = frame.loc[frame["channel"] == name, "concurrency_limit"]
+            assert limits.between(1, spec.concurrency.max).all()
         if spec.callback is not None:
             row = result.channels.loc[name]
             assert row["called_back"] <= row["callbacks_offered"]

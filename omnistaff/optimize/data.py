@@ -11,7 +11,7 @@ import numpy as np
 
 from omnistaff.optimize.levels import Levels, shift_levels
 from omnistaff.optimize.premiums import has_premiums, option_cost
-from omnistaff.optimize.requirements import Requirements
+from omnistaff.optimize.requirements import Requirements, occupancy_cap
 from omnistaff.optimize.shifts import ShiftOption, kept_counts, option_key, shift_options
 from omnistaff.optimize.tours import TourData, tour_data
 from omnistaff.optimize.workload import reference_throughput
@@ -74,6 +74,11 @@ class ScheduleData:
     tiebreak: float = 0.0
     currency: str = "USD"
     tours: TourData | None = None
+    #: Per group with a `max_occupancy`: the cap; per (channel, interval), the share of an
+    #: allocated agent's time the channel keeps busy (live: offered load over requirement;
+    #: deferred: the cap its work was scaled by, else 1). See `model._occupancy_cap`.
+    max_occupancy: dict[str, float] = field(default_factory=dict)
+    busy_share: dict[ChannelInterval, float] = field(default_factory=dict)
 
     def skilled(self, channel: str) -> list[str]:
         """Groups that may serve a channel."""
@@ -234,8 +239,25 @@ def schedule_data(scenario: Scenario, requirements: Requirements) -> ScheduleDat
         tiebreak=settings.shift_tiebreak,
         currency=scenario.currency,
         tours=tour_data(scenario, options),
+        **occupancy_caps(scenario, requirements),
     )
     return replace(data, late_allowance=_late_allowance(data, requirements))
+
+
+def occupancy_caps(scenario: Scenario, requirements: Requirements) -> dict[str, dict]:
+    """`max_occupancy` and `busy_share` of the schedule data, where some group has a cap."""
+    caps = {n: g.max_occupancy for n, g in scenario.groups.items() if g.max_occupancy}
+    if not caps:
+        return {}
+    busy: dict[ChannelInterval, float] = {}
+    for c in requirements.live:
+        load, required = requirements.load.get(c), requirements.required[c]
+        for t in np.flatnonzero(required > 0):
+            busy[(c, int(t))] = 1.0 if load is None else min(float(load[t] / required[t]), 1.0)
+    for c in requirements.deferred:
+        share = occupancy_cap(scenario, c) or 1.0
+        busy.update({(c, t): share for t in range(len(requirements.work[c]))})
+    return {"max_occupancy": caps, "busy_share": busy}
 
 
 def interval_labels(scenario: Scenario) -> list[str]:

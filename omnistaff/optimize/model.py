@@ -36,6 +36,7 @@ def build_model(data: ScheduleData, elastic: bool = False) -> pyo.ConcreteModel:
     _variables(m)
     _levels(m, data)
     _capacity(m, data)
+    _occupancy_cap(m, data)
     _backlog(m, data)
     _limits(m, data)
     if data.tours is not None:
@@ -154,6 +155,32 @@ def _capacity(m: pyo.ConcreteModel, data: ScheduleData) -> None:
         working = sum(m.staffed[g, t] - m.resting[g, t] for g in data.skilled(c))
         floor = data.min_agents.get((c, t), 0) if m.elastic else data.staff_floor((c, t))
         return working + m.staff_gap[c, t] >= floor
+
+
+def _occupancy_cap(m: pyo.ConcreteModel, data: ScheduleData) -> None:
+    """A group's busy agents within its `max_occupancy` of its agents on queue, per interval.
+
+    An agent allocated to a channel is busy for the channel's `busy_share` of its time (its
+    offered load over its requirement), so the group's busy agents are the allocations so
+    weighted. The requirements cap each channel by the loosest cap among its groups; this
+    holds each group to its own.
+    """
+    if not data.max_occupancy:
+        return
+    channels: dict[tuple[str, int], list[str]] = {}
+    for g, c, t in m.ALLOCATIONS:
+        if g in data.max_occupancy:
+            channels.setdefault((g, t), []).append(c)
+    m.CAPPED = pyo.Set(dimen=2, initialize=sorted(channels), ordered=True,
+                       doc="(group, interval) of a group with an occupancy cap")
+
+    @m.Constraint(m.CAPPED, doc="a group's busy agents within its occupancy cap of its agents "
+                  "on queue")
+    def occupancy_cap(m, g, t):
+        busy = sum(data.busy_share.get((c, t), 1.0) * m.allocated[g, c, t]
+                   for c in channels[(g, t)])
+        on_queue = data.availability[g] * (m.staffed[g, t] - m.resting[g, t])
+        return busy <= data.max_occupancy[g] * on_queue
 
 
 def _backlog(m: pyo.ConcreteModel, data: ScheduleData) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 from omnistaff.optimize.errors import ScheduleInfeasible
 from omnistaff.optimize.workload import ChannelLoad, channel_loads, reference_throughput
 from omnistaff.scenarios.channel import Channel
+from omnistaff.scenarios.concurrency_periods import limits_by_interval
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.erlang import agents_for_target, queue_metrics
 
@@ -43,6 +44,9 @@ class Requirements:
     `open` marks the intervals that need someone on shift: live channels while open, deferred
     channels whose window is shorter than any shift wherever work is due (a 1-hour social SLA
     cannot wait for the next shift, so the schedule must keep someone there).
+    `load`, per live channel, is the offered load in reference agents (the contacts staying
+    in the live queue, redials included): over `required` it is the share of its agents'
+    time a channel keeps busy, which a group's occupancy cap bounds in the schedule model.
     """
 
     erlang: dict[str, np.ndarray]
@@ -51,6 +55,7 @@ class Requirements:
     work: dict[str, np.ndarray]
     window: dict[str, np.ndarray]
     late_share: dict[str, np.ndarray] = field(default_factory=dict)
+    load: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def live(self) -> list[str]:
@@ -80,9 +85,10 @@ class Requirements:
     def resized(self, scenario: Scenario, sizing: dict[str, np.ndarray]) -> Requirements:
         """These requirements with live channels' intervals sized for `sizing` (per channel and
         interval, the service level sized for), what the loop raised kept on top."""
-        erlang = channel_requirements(scenario, sizing=sizing).erlang
+        sized = channel_requirements(scenario, sizing=sizing)
+        erlang = sized.erlang
         required = {c: erlang[c] + (self.required[c] - self.erlang[c]) for c in self.required}
-        return replace(self, erlang=erlang, required=required)
+        return replace(self, erlang=erlang, required=required, load=sized.load)
 
     def less_late(self, channel: str, shortfall: float | np.ndarray) -> Requirements:
         """These requirements with a deferred channel's late share lowered by `shortfall` (the
@@ -137,14 +143,16 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True,
     scheduled = scenario.optimizer.channels or tuple(loads)
     loads = {name: load for name, load in loads.items() if name in scheduled}
     interval = scenario.horizon.interval_seconds
-    erlang, opened, work, window = {}, {}, {}, {}
+    erlang, opened, work, window, offered = {}, {}, {}, {}, {}
     called_back: dict[str, np.ndarray] = {}
     for name, load in loads.items():
         channel = scenario.channels[name]
         if channel.mode == "live" or not deferred_as_backlog:
-            erlang[name], called_back[name] = live_requirements(
+            erlang[name], called_back[name], offered[name] = live_requirements(
                 name, channel, load, interval, occupancy_cap(scenario, name),
-                None if sizing is None else sizing.get(name))
+                None if sizing is None else sizing.get(name),
+                limits_by_interval(channel.concurrency.by_period, channel.concurrency.max,
+                                   scenario.horizon))
             opened[name] = load.open & (load.contacts > 0)
         else:
             work[name] = load.work_seconds / (interval * reference_throughput(channel)
@@ -158,7 +166,7 @@ def channel_requirements(scenario: Scenario, deferred_as_backlog: bool = True,
     required = {name: values.copy() for name, values in erlang.items()}
     late_share = {name: np.full(scenario.horizon.days, 1 - scenario.channels[name].sla.target)
                   for name in work}
-    return Requirements(erlang, required, opened, work, window, late_share)
+    return Requirements(erlang, required, opened, work, window, late_share, offered)
 
 
 def work_due(work: np.ndarray, window: int) -> np.ndarray:
@@ -188,32 +196,38 @@ def live_requirement(name: str, channel: Channel, load: ChannelLoad,
 
 
 def live_requirements(name: str, channel: Channel, load: ChannelLoad, interval_seconds: float,
-                      cap: float | None = None, sizing: np.ndarray | None = None
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      cap: float | None = None, sizing: np.ndarray | None = None,
+                      limits: list[int] | None = None,
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reference agents on queue that meet the channel's SLA in each open interval (or, where
-    `sizing` is given, the service level it names for each interval), and the contacts per
-    interval that accept a call-back (zero without one).
+    `sizing` is given, the service level it names for each interval), the contacts per
+    interval that accept a call-back (zero without one), and the offered load in reference
+    agents. `limits`, per interval, are the most contacts an agent holds there
+    (`concurrency.by_period`; default the channel's max): an agent holding k contacts at
+    f(k) is k servers each slowed by k / f(k), and the agents are the servers over k.
 
     Redials add to the arrivals and accepted call-backs leave them, each by the share the
     staffing itself implies (abandonment, and waits beyond the offer threshold, by Erlang
     A/C): a fixed point of a few steps. With an occupancy cap the agents are also at least
     the offered load over the cap.
     """
-    slots = channel.concurrency.max
-    stretch = slots / channel.concurrency.curve()[slots - 1]
+    curve = channel.concurrency.curve()
     patience = channel.patience.mean if channel.patience is not None else None
     required = np.zeros(len(load.contacts))
     called_back = np.zeros(len(load.contacts))
+    offered = np.zeros(len(load.contacts))
     for t in np.flatnonzero(load.open & (load.contacts > 0)):
+        slots = channel.concurrency.max if limits is None else limits[t]
         rate = load.contacts[t] / interval_seconds
-        aht = load.work_seconds[t] / load.contacts[t] * stretch
+        aht = load.work_seconds[t] / load.contacts[t] * slots / curve[slots - 1]
         target = channel.sla.target if sizing is None else float(sizing[t])
         servers, live_rate, back = _with_returns(name, channel, rate, aht, patience, target)
         if cap is not None:
             servers = max(servers, math.ceil(live_rate * aht / cap - 1e-9))
         required[t] = servers / slots
         called_back[t] = back * interval_seconds
-    return required, called_back
+        offered[t] = live_rate * aht / slots
+    return required, called_back, offered
 
 
 def _with_returns(name: str, channel: Channel, rate: float, aht: float,

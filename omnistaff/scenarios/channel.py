@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from omnistaff.scenarios.base import Frozen
+from omnistaff.scenarios.concurrency_periods import ConcurrencyPeriod
 from omnistaff.scenarios.distributions import Distribution, Fixed
 from omnistaff.scenarios.limits import (
     MAX_INTERVAL_COUNT,
@@ -160,6 +161,13 @@ class Concurrency(Frozen):
         )
     )
 
+    by_period: tuple[ConcurrencyPeriod, ...] = Field(
+        default=(), max_length=96,
+        description="Fewer contacts at once in some periods of the day: each period's `max` "
+        "caps every group's limit on this channel then (outside them: `max`). Periods are on "
+        "the interval grid and may not overlap; the engine, the optimizer's requirements and "
+        "the results (`concurrency_limit` per interval) all use the limit per interval.")
+
     @model_validator(mode="after")
     def _curve_is_sound(self) -> Concurrency:
         curve = self.curve()
@@ -174,6 +182,9 @@ class Concurrency(Frozen):
                 raise ValueError(
                     f"efficiency at n={n} is {hi}: it must not fall and must not exceed n"
                 )
+        overlap = overlap_problem(self.by_period)  # type: ignore[arg-type]
+        if overlap:
+            raise ValueError(f"by_period: {overlap}")
         return self
 
     def curve(self) -> tuple[float, ...]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from omnistaff.scenarios.concurrency_periods import period_problems
+
 if TYPE_CHECKING:
     from omnistaff.scenarios.scenario import Scenario
 
@@ -33,6 +35,11 @@ def routing_problems(scenario: Scenario) -> list[Problem]:
                                  f"'{cname}'; add it to the group's skills or name another "
                                  "group"))
     for cname, channel in scenario.channels.items():
+        concurrency = channel.concurrency
+        problems += [(f"channels.{cname}.concurrency.by_period.{field}", message)
+                     for field, message in period_problems(
+                         concurrency.by_period, concurrency.max,
+                         scenario.horizon.interval_seconds)]
         callback = channel.callback
         if callback is None:
             continue

@@ -22,6 +22,12 @@ from omnistaff.scenarios.variants import VariantError
 from omnistaff.sim.costing import TOTAL, channel_costs, group_costs
 from omnistaff.sim.experiment import Progress, RunSettings, settings_from
 from omnistaff.sim.plain import plain_value
+from omnistaff.sim.policy_kpis import (
+    POLICY_CHANNEL_KPIS,
+    POLICY_COUNTS,
+    POLICY_GROUP_KPIS,
+    present,
+)
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci, mean_table, paired_differences, welch_half_widths
@@ -45,10 +51,12 @@ def run_kpis(result: SimResult, scenario: Scenario) -> pd.DataFrame:
 
     Channels and groups each get a `total` row: sums of counts and costs, pooled ratios
     (service level over every channel's SLA base, occupancy over every group's staffed time).
+    The routing policies' KPIs the scenario uses (`policy_kpis`) follow the standing ones.
     """
     channels = _channel_kpis(result, scenario)
     groups = _group_kpis(result, scenario)
-    frames = [_long(channels, "channel", CHANNEL_KPIS), _long(groups, "group", GROUP_KPIS)]
+    frames = [_long(channels, "channel", CHANNEL_KPIS + present(channels, POLICY_CHANNEL_KPIS)),
+              _long(groups, "group", GROUP_KPIS + present(groups, POLICY_GROUP_KPIS))]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -62,11 +70,25 @@ def _channel_kpis(result: SimResult, scenario: Scenario) -> pd.DataFrame:
     lost = counts[["abandoned", "balked", "expired"]].sum().sum()
     entered = (counts["offered"] - counts["deflected"] - counts["triaged_out"]).sum()
     frame.loc[TOTAL, "abandon_rate"] = _ratio(lost, entered)
+    _policy_totals(frame, counts)
     costs = channel_costs(result, scenario)
     for column in ("resolved", "total_cost", "labour_cost", "idle_cost", "bot_cost",
                    "training_cost", "cost_per_handled", "cost_per_resolved", "idle_share"):
         frame[column] = costs[column]
     return frame
+
+
+def _policy_totals(frame: pd.DataFrame, counts: pd.DataFrame) -> None:
+    """The policies' KPIs per channel, and in the total row: counts summed, the shares
+    pooled (accepted over offered, in window over accepted)."""
+    for kpi in present(counts, POLICY_CHANNEL_KPIS):
+        frame[kpi] = counts[kpi]
+        if kpi in POLICY_COUNTS:
+            frame.loc[TOTAL, kpi] = counts[kpi].sum()
+    for share, part, whole in (("callback_accept_rate", "called_back", "callbacks_offered"),
+                               ("callback_window_share", "callbacks_in_window", "called_back")):
+        if share in counts:
+            frame.loc[TOTAL, share] = _ratio(counts[part].sum(), counts[whole].sum())
 
 
 def _group_kpis(result: SimResult, scenario: Scenario) -> pd.DataFrame:
@@ -79,6 +101,9 @@ def _group_kpis(result: SimResult, scenario: Scenario) -> pd.DataFrame:
     frame.loc[TOTAL, "occupancy"] = _ratio(groups["busy_hours"].sum(),
                                            groups["staffed_hours"].sum())
     frame.loc[TOTAL, "mean_concurrency"] = math.nan
+    for kpi in present(groups, POLICY_GROUP_KPIS):  # a cap and its share: none in total
+        frame[kpi] = groups[kpi]
+        frame.loc[TOTAL, kpi] = math.nan
     return frame
 
 
@@ -198,6 +223,22 @@ def _run_variant(task: tuple[str, Scenario, int, int]) -> tuple[pd.DataFrame, pd
     return kpis, intervals
 
 
+def complete_policy_rows(runs: pd.DataFrame) -> pd.DataFrame:
+    """Every variant and replication with a row for each policy KPI any of them has: a
+    variant without the policy counts zero call-backs, redials or interruptions (so the
+    difference from it is the policy's count) and has no rate or cap."""
+    policy = runs["kpi"].isin(POLICY_CHANNEL_KPIS + POLICY_GROUP_KPIS)
+    if not policy.any():
+        return runs
+    where = ["scope", "name", "kpi"]
+    keys = runs.loc[policy, where].drop_duplicates()
+    full = runs[["variant", "replication"]].drop_duplicates().merge(keys, how="cross")
+    full = full.merge(runs.loc[policy], on=["variant", "replication", *where], how="left")
+    absent = full["value"].isna() & full["kpi"].isin(POLICY_COUNTS)
+    full.loc[absent, "value"] = 0.0
+    return pd.concat([runs.loc[~policy], full[runs.columns]], ignore_index=True)
+
+
 def compare_scenarios(
     scenarios: dict[str, Scenario],
     replications: int | None = None,
@@ -215,7 +256,7 @@ def compare_scenarios(
     count, seed = plan.count(base), plan.first_seed(base)
     tasks = [(name, s, seed, r) for name, s in scenarios.items() for r in range(count)]
     results = plan.run(_run_variant, tasks)
-    runs = pd.concat([k for k, _ in results], ignore_index=True)
+    runs = complete_policy_rows(pd.concat([k for k, _ in results], ignore_index=True))
     intervals = pd.concat([i for _, i in results], ignore_index=True)
     return Comparison(dict(scenarios), seed, count, runs, intervals)
 

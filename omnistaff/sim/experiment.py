@@ -16,6 +16,7 @@ import pandas as pd
 
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.plain import plain_value
+from omnistaff.sim.policy_kpis import POLICY_CHANNEL_KPIS, POLICY_GROUP_KPIS, present
 from omnistaff.sim.result import SimResult, stack_numbers
 from omnistaff.sim.run import simulate
 from omnistaff.sim.stats import mean_ci
@@ -85,12 +86,24 @@ class Replications:
     results: list[SimResult]
 
     def channel_table(self) -> pd.DataFrame:
-        """Per channel: each KPI's mean and `_ci95` half-width over replications."""
-        return mean_ci(self._stacked("channels"), ["channel"], SUMMARY_CHANNEL_KPIS)
+        """Per channel: each KPI's mean and `_ci95` half-width over replications (with the
+        routing policies' KPIs, `policy_kpis.POLICY_CHANNEL_KPIS`, the scenario uses)."""
+        return mean_ci(self._stacked("channels"), ["channel"], self.channel_kpis())
 
     def group_table(self) -> pd.DataFrame:
-        """Per group: occupancy, hours and concurrency with their half-widths."""
-        return mean_ci(self._stacked("groups"), ["group"], SUMMARY_GROUP_KPIS)
+        """Per group: occupancy, hours and concurrency with their half-widths (and occupancy
+        against the cap, where a group sets one)."""
+        return mean_ci(self._stacked("groups"), ["group"], self.group_kpis())
+
+    def channel_kpis(self) -> list[str]:
+        """The KPIs of `channel_table`: the summary's, then the policies' these runs have."""
+        columns = self.results[0].channels.columns if self.results else []
+        return SUMMARY_CHANNEL_KPIS + present(columns, POLICY_CHANNEL_KPIS)
+
+    def group_kpis(self) -> list[str]:
+        """The KPIs of `group_table`."""
+        columns = self.results[0].groups.columns if self.results else []
+        return SUMMARY_GROUP_KPIS + present(columns, POLICY_GROUP_KPIS)
 
     def channel_intervals(self) -> pd.DataFrame:
         """Per interval x channel: every KPI's mean and half-width over replications."""
@@ -121,8 +134,8 @@ class Replications:
             "scenario": self.scenario.name,
             "seed": self.seed,
             "replications": len(self.results),
-            "channels": _nested(self.channel_table(), SUMMARY_CHANNEL_KPIS),
-            "groups": _nested(self.group_table(), SUMMARY_GROUP_KPIS),
+            "channels": _nested(self.channel_table(), self.channel_kpis()),
+            "groups": _nested(self.group_table(), self.group_kpis()),
         }
 
 

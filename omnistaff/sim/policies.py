@@ -17,6 +17,7 @@ from typing import Any
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.concurrency_limits import ConcurrencyLimits
 from omnistaff.sim.engine import Model
 from omnistaff.sim.gates import Gates
 from omnistaff.sim.preemption import Interrupted, Preemption
@@ -31,9 +32,10 @@ GatedPool = tuple[int, Any, int, float, GroupState, int]
 
 
 def uses_policies(scenario: Scenario) -> bool:
-    """Whether the scenario needs `PolicyModel`: any routing policy, call-back or redial."""
+    """Whether the scenario needs `PolicyModel`: any routing policy, call-back, redial or
+    concurrency limit by period."""
     return (not scenario.routing.is_standing_rule()
-            or any(c.callback is not None or c.redial is not None
+            or any(c.callback is not None or c.redial is not None or c.concurrency.by_period
                    for c in scenario.channels.values()))
 
 
@@ -74,6 +76,7 @@ class PolicyModel(Preemption):
         self.gates = Gates(scenario, self.channels, self.groups, self.members, self.idle)
         self.policy = [self._channel_policy(c, scenario, streams) for c in self.channels]
         self.returns = Returns(self, scenario, streams)
+        self.limits = ConcurrencyLimits(self, scenario).now  # per channel, now
 
     def _channel_policy(self, channel: ChannelState, scenario: Scenario,
                         streams: Streams) -> ChannelPolicy:
@@ -147,9 +150,12 @@ class PolicyModel(Preemption):
         best: Agent | None = None
         best_level, best_limit, best_proficiency, best_held = -1, 0, 0.0, 0
         gated = self.policy[channel.index].gated or self.gates.reserving
+        most = self.limits[channel.index]
         for level, bucket, limit, proficiency, group, held in pools:
             if best is not None and level != best_level:
                 break
+            if held >= most:  # the channel's limit this interval
+                continue
             if gated and not self.gates.allows(group, channel, held == 0, arriving):
                 continue
             while bucket:
@@ -187,7 +193,7 @@ class PolicyModel(Preemption):
             best: tuple[ChannelState, Contact, int, float] | None = None
             best_key: tuple[float, ...] | None = None
             for channel, limit, proficiency, rank in group.skills:
-                if agent.held >= limit:
+                if agent.held >= limit or agent.held >= self.limits[channel.index]:
                     continue
                 policy = self.policy[channel.index]
                 if ((policy.gated or self.gates.reserving)

@@ -1,5 +1,5 @@
-"""The routing policies' KPIs: call-backs offered and accepted, redials and interruptions per
-channel, and each group's occupancy against its cap.
+"""The routing policies' KPIs: call-backs offered, accepted and served within their window,
+redials and interruptions per channel, and each group's occupancy against its cap.
 
 Counted over the observation window (from time 0 to the horizon's end) by when each happened;
 a channel without the policy shows zeros. They are added to a run's totals (the columns of
@@ -12,9 +12,27 @@ from __future__ import annotations
 import numpy as np
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.concurrency_limits import interval_limits
 from omnistaff.sim.engine import Model
+from omnistaff.sim.records import ANSWERED, ContactRecords
 
 Columns = dict[str, np.ndarray]
+#: Per-channel policy KPIs, in the order tables show them; a run has those its scenario uses.
+POLICY_CHANNEL_KPIS = ["callbacks_offered", "called_back", "callback_accept_rate",
+                       "callbacks_in_window", "callback_window_share", "redials",
+                       "interrupted"]
+#: Per-group: the cap and the share of staffed intervals whose occupancy exceeded it.
+POLICY_GROUP_KPIS = ["max_occupancy", "intervals_over_cap"]
+#: The policy KPIs that count events, so a run without the policy has zero of them (the
+#: others, rates and caps, have no value there).
+POLICY_COUNTS = frozenset({"callbacks_offered", "called_back", "callbacks_in_window",
+                           "redials", "interrupted"})
+
+
+def present(columns: object, kpis: list[str]) -> list[str]:
+    """The KPIs of `kpis` among `columns` (a frame's columns, a dict's keys), in order."""
+    have = set(columns)  # type: ignore[call-overload]
+    return [k for k in kpis if k in have]
 
 
 def _count(events: list[tuple[int, float]], channels: int, end: float) -> np.ndarray:
@@ -23,9 +41,12 @@ def _count(events: list[tuple[int, float]], channels: int, end: float) -> np.nda
 
 
 def add_channel_policies(totals: Columns, by_interval: Columns, model: Model,
-                         scenario: Scenario) -> Columns:
+                         scenario: Scenario, records: ContactRecords) -> Columns:
     """Per-channel totals with `callbacks_offered`, `called_back` (accepted),
-    `callback_accept_rate`, `redials` and `interrupted` where the scenario has them."""
+    `callback_accept_rate`, `callbacks_in_window` (call-backs whose first response came
+    within the callback channel's SLA threshold, the promised window),
+    `callback_window_share` (of those accepted), `redials` and `interrupted` where the
+    scenario has them."""
     returns = getattr(model, "returns", None)
     if returns is None:
         return totals
@@ -38,11 +59,51 @@ def add_channel_policies(totals: Columns, by_interval: Columns, model: Model,
         totals["called_back"] = accepted.astype(float)
         totals["callback_accept_rate"] = np.divide(
             accepted, offered, out=np.full(n, np.nan), where=offered > 0)
+        in_window = callbacks_in_window(returns.accepted, records, scenario)
+        totals["callbacks_in_window"] = in_window
+        totals["callback_window_share"] = np.divide(
+            in_window, accepted, out=np.full(n, np.nan), where=accepted > 0)
     if any(c.redial is not None for c in scenario.channels.values()):
         totals["redials"] = _count(returns.redials, n, end)
     if scenario.routing.preemption:
         totals["interrupted"] = _count(model.interruptions, n, end)  # type: ignore[attr-defined]
     return totals
+
+
+def callbacks_in_window(accepted: list[tuple[int, int, float]], records: ContactRecords,
+                        scenario: Scenario) -> np.ndarray:
+    """Per live channel: its call-backs accepted in the observation window (as `called_back`
+    counts them, by the caller's arrival) that were answered within the callback channel's
+    threshold. A call-back is found among the records as the callback channel's contact
+    arriving at the moment the caller accepted (a fresh contact arriving at that very
+    instant, a zero-probability event, would be taken for it)."""
+    n, end = len(scenario.channels), scenario.horizon.seconds
+    thresholds = np.array([c.sla.threshold for c in scenario.channels.values()])
+    served = np.zeros(n)
+    for target in {t for _, t, _ in accepted}:
+        mine = np.flatnonzero(records.channel == target)
+        order = np.argsort(records.arrival[mine], kind="stable")
+        arrivals, rows = records.arrival[mine][order], mine[order]
+        for origin, t, when in accepted:
+            if t != target or not 0 <= when < end:
+                continue
+            at = int(np.searchsorted(arrivals, when))
+            if at == len(arrivals) or arrivals[at] != when:
+                continue
+            row = rows[at]
+            wait = records.left_queue[row] - when
+            if records.outcome[row] == ANSWERED and wait <= thresholds[target]:
+                served[origin] += 1
+    return served
+
+
+def add_concurrency_limits(by_interval: Columns, scenario: Scenario) -> Columns:
+    """Per interval x channel columns with `concurrency_limit` (the most contacts of the
+    channel an agent could hold in the interval) where some channel sets limits by period."""
+    limits = interval_limits(scenario)
+    if limits is None:
+        return by_interval
+    return {**by_interval, "concurrency_limit": np.concatenate(limits).astype(float)}
 
 
 def add_group_caps(totals: Columns, by_group: Columns, scenario: Scenario) -> Columns:

@@ -19,7 +19,11 @@ from omnistaff.sim.kpis import (
     labelled,
     paid_seconds,
 )
-from omnistaff.sim.policy_kpis import add_channel_policies, add_group_caps
+from omnistaff.sim.policy_kpis import (
+    add_channel_policies,
+    add_concurrency_limits,
+    add_group_caps,
+)
 from omnistaff.sim.pooled import pooled_channels
 from omnistaff.sim.records import ANSWERED, ContactRecords
 from omnistaff.sim.roster import AgentShift
@@ -127,13 +131,14 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
                  roster: list[AgentShift], worked: list[tuple], keep_contacts: bool) -> SimResult:
     records = ContactRecords.from_records(model.record_array(), len(scenario.channels),
                                           len(scenario.groups))
-    by_interval = channel_interval_columns(records, model.escalations, scenario)
+    by_interval = add_concurrency_limits(
+        channel_interval_columns(records, model.escalations, scenario), scenario)
     by_group = group_interval_columns([group.load for group in model.groups],
                                       exclusive_work(records, model.alone_rates()), scenario)
     paid = paid_seconds(roster, worked, scenario)
     numbers = ResultNumbers(scenario, by_interval, by_group,
                             add_channel_policies(channel_summary(by_interval, records, scenario),
-                                                 by_interval, model, scenario),
+                                                 by_interval, model, scenario, records),
                             add_group_caps(group_summary(by_group, paid,
                                                          observed(scenario,
                                                                   scenario.reporting.drain)),

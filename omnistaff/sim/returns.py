@@ -42,6 +42,9 @@ class Returns:
         index = {name: i for i, name in enumerate(scenario.channels)}
         self.offers: list[tuple[int, float]] = []  # (channel, time) of each call-back offer
         self.redials: list[tuple[int, float]] = []  # (channel, time) of each redial
+        # (channel, callback channel, time) of each accepted call-back: the call-back is the
+        # callback channel's contact arriving at that time (`policy_kpis.callbacks_in_window`)
+        self.accepted: list[tuple[int, int, float]] = []
         count = len(index)
         self.callback: list[tuple[float, float, Draws, Iterator[Draw], int, list[int]] | None] = (
             [None] * count)
@@ -85,6 +88,7 @@ class Returns:
         model = self.model
         model.leave(contact, CALLED_BACK, contact.arrival)
         draw = next(draws)
+        self.accepted.append((channel.index, target, model.env.now))
         model.arrive(Contact(model.channels[target], model.env.now, draw.work, draw.patience,
                              draw.priority, draw.escalate), 0.0)
         return True

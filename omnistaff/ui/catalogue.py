@@ -61,6 +61,13 @@ CHANNEL_CATALOGUE = _catalogue(
     Kpi("idle_cost", "idle time cost", "money"),
     Kpi("bot_cost", "bot and triage cost", "money"),
     Kpi("training_cost", "training cost", "money"),
+    Kpi("callbacks_offered", "call-backs offered", "count", None),
+    Kpi("called_back", "call-backs accepted", "count", None),
+    Kpi("callback_accept_rate", "call-back acceptance", "share", None),
+    Kpi("callbacks_in_window", "call-backs served in window", "count", "higher"),
+    Kpi("callback_window_share", "call-backs in window, of accepted", "share", "higher"),
+    Kpi("redials", "redials", "count"),
+    Kpi("interrupted", "interrupted by live work", "count"),
 )
 GROUP_CATALOGUE = _catalogue(
     Kpi("fte", "full-time equivalents", "number"),
@@ -71,6 +78,8 @@ GROUP_CATALOGUE = _catalogue(
     Kpi("mean_concurrency", "mean contacts held", "number", None),
     Kpi("labour_cost", "labour cost", "money"),
     Kpi("training_cost", "training cost", "money"),
+    Kpi("max_occupancy", "occupancy cap", "share", None),
+    Kpi("intervals_over_cap", "intervals over the cap", "share"),
 )
 
 

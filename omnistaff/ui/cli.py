@@ -92,7 +92,8 @@ def simulate(
     """Simulate a scenario and print per-channel KPIs with 95% confidence intervals."""
     from omnistaff.sim.experiment import run_replications
     from omnistaff.ui.outputs import write_simulation
-    from omnistaff.ui.tables import channel_table, contacts_table, group_table
+    from omnistaff.ui.policy_view import long_from_wide, policy_table
+    from omnistaff.ui.tables import channel_table, contacts_table, group_table, text_table
 
     scenario = resolve_scenario(source, variant)
     check_dask(dask)
@@ -108,6 +109,12 @@ def simulate(
     console.print(contacts_table(runs.channel_table(), "Where the contacts went (mean per "
                                  "replication; escalated ones were handled, then continued)"))
     console.print(group_table(runs.group_table(), "Agent groups"))
+    for scope, table, what in (("channel", runs.channel_table(), "call-backs, redials, "
+                                "interruptions"), ("group", runs.group_table(),
+                                                   "occupancy against the cap")):
+        policies = policy_table(long_from_wide(table, scope), scenario, scope)
+        if not policies.empty:
+            console.print(text_table(policies, f"Routing policies: {what} (mean ± 95% CI)"))
     write_simulation(runs, folder)
     console.print(f"Outputs written to [bold]{folder}[/bold] (summary.json, CSV frames).")
     if contact_log:

@@ -57,6 +57,10 @@ def compare(
                                                  "first.")] = None,
     optimize: Annotated[bool, typer.Option("--optimize", help="Optimize each variant's "
                                            "schedule first, then compare.")] = False,
+    base: Annotated[str | None, typer.Option(help="The variant every difference is taken "
+                                             "against (default: the scenario's base, which "
+                                             "is then left out unless --variants names "
+                                             "it).")] = None,
     replications: Replications = None,
     seed: Seed = None,
     workers: Workers = DEFAULT_WORKERS,
@@ -70,10 +74,14 @@ def compare(
 
     scenario = resolve_scenario(source)
     names = [n.strip() for n in variants.split(",") if n.strip()] if variants else None
+    if base is not None and names is not None and base not in names:
+        names = [base, *names]
     try:
         scenarios = variant_scenarios(scenario, names)
     except VariantError as exc:
         fail(f"--variants: {exc}")
+    if base is not None:
+        scenarios = _based_on(scenarios, base, names)
     check_dask(dask)
     folder = check_out(out or default_out(source, suffix="compare"))
     if optimize:
@@ -86,9 +94,29 @@ def compare(
                                        lambda done, _: bar.update(task, completed=done))
     console.print(_totals_table(comparison, scenario.currency))
     console.print(_service_table(comparison))
+    for table in _policy_tables(comparison):
+        console.print(table)
+    from omnistaff.ui.verdict import verdicts
+
+    for line in verdicts(comparison.kpi_table(), comparison.scenarios, scenario.currency):
+        console.print(f"Verdict: {line}.", highlight=False)
     write_compare_report(comparison, folder)
     console.print(f"Report written to [bold]{folder / 'report.html'}[/bold] (with kpis.csv, "
                   "intervals.csv, summary.json and figures/).")
+
+
+def _based_on(scenarios: dict[str, Scenario], base: str,
+              names: list[str] | None) -> dict[str, Scenario]:
+    """The scenarios with `base` first; the scenario's own base kept only if named."""
+    from omnistaff.sim.compare import BASE
+
+    if base not in scenarios:
+        fail(f"--base: '{base}' is not among the variants compared; use one of "
+             f"{', '.join(scenarios)}")
+    keep = [n for n in scenarios if n != base and (n != BASE or (names and BASE in names))]
+    if not keep:
+        fail("--base: name at least one other variant in --variants to compare it with")
+    return {base: scenarios[base], **{n: scenarios[n] for n in keep}}
 
 
 def _optimized(scenarios: dict[str, Scenario], folder: Path, workers: int
@@ -170,6 +198,23 @@ def _service_table(comparison: Comparison) -> Table:
     for variant in comparison.scenarios:
         out.add_row(variant, *[cell(by.loc[(variant, c), "mean"], by.loc[(variant, c), "ci95"],
                                     "share", "") for c in channels])
+    return out
+
+
+def _policy_tables(comparison: Comparison) -> list[Table]:
+    """Call-backs, redials and interruptions by channel, and occupancy against the cap by
+    group, for every variant with its paired difference from the base (where any is set)."""
+    from omnistaff.ui.policy_view import policy_table
+    from omnistaff.ui.tables import text_table
+
+    base = comparison.scenarios[comparison.base]
+    kpis, out = comparison.kpi_table(), []
+    for scope, what in (("channel", "call-backs, redials, interruptions"),
+                        ("group", "occupancy against the cap")):
+        frame = policy_table(kpis, base, scope, comparison.base, base.currency, sep="\n")
+        if not frame.empty:
+            out.append(text_table(frame, f"Routing policies: {what} (mean ± 95% CI; Δ = "
+                                  "paired difference from the base)"))
     return out
 
 

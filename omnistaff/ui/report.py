@@ -20,6 +20,7 @@ from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
 from omnistaff.sim.sweep import SweepResult
 from omnistaff.ui.catalogue import describe
+from omnistaff.ui.policy_view import policy_kpis_in
 from omnistaff.ui.report_figures import (
     Figure,
     cost_by_channel,
@@ -36,6 +37,7 @@ from omnistaff.ui.report_format import (
     number,
     targets,
 )
+from omnistaff.ui.verdict import verdicts
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -98,6 +100,8 @@ def write_compare_report(comparison: Comparison, out: Path) -> list[Path]:
         GUIDE_COMPARE,
         "<h2>In short</h2>",
         _headline(table, comparison.scenarios),
+        *(f"<p>Verdict: {html.escape(line)}.</p>"
+          for line in verdicts(table, comparison.scenarios, base.currency)),
         "<h2>Channels</h2>",
         _channel_tables(table, comparison.scenarios),
         "<h2>Day by day</h2>",
@@ -204,7 +208,8 @@ def _channel_tables(table: pd.DataFrame, scenarios: dict[str, Scenario]) -> str:
         parts.append(f"<h3>{label}</h3>")
         if name != TOTAL:
             parts.append(f"<p class='note'>SLA target: {targets(scenarios, name)}</p>")
-        parts.append(_kpi_grid(rows, "channel", CHANNEL_COLUMNS, base.currency))
+        columns = CHANNEL_COLUMNS + policy_kpis_in(rows, "channel")  # call-backs, redials
+        parts.append(_kpi_grid(rows, "channel", columns, base.currency))
     return "\n".join(parts)
 
 
@@ -238,7 +243,8 @@ def _group_table(table: pd.DataFrame, scenarios: dict[str, Scenario], currency: 
         if rows.empty:
             continue
         parts.append(f"<h3>{'All groups' if name == TOTAL else html.escape(name)}</h3>")
-        parts.append(_kpi_grid(rows, "group", GROUP_COLUMNS, currency))
+        columns = GROUP_COLUMNS + policy_kpis_in(rows, "group")  # occupancy against the cap
+        parts.append(_kpi_grid(rows, "group", columns, currency))
     return "\n".join(parts)
 
 

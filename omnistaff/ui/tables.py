@@ -11,7 +11,7 @@ from rich.table import Table
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.ui.catalogue import CHANNEL_CATALOGUE, GROUP_CATALOGUE, amount, duration, with_ci
 
-__all__ = ["amount", "channel_table", "duration", "group_table"]
+__all__ = ["amount", "channel_table", "duration", "group_table", "text_table"]
 
 CHANNEL_COLUMNS = ["offered", "handled", "service_level", "asa_seconds", "response_p90_seconds",
                    "abandon_rate", "backlog_end"]
@@ -42,12 +42,18 @@ def _table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
     wider than their values, never a value."""
     out = Table(title=escape(title), title_justify="left")
     for i, header in enumerate(headers):
-        widest = max((len(row[i]) for row in rows), default=0)
+        widest = max((len(line) for row in rows for line in row[i].splitlines()), default=0)
         out.add_column(header, justify="left" if i == 0 else "right",
                        no_wrap=widest >= len(header))
     for row in rows:
         out.add_row(*row)
     return out
+
+
+def text_table(frame: pd.DataFrame, title: str) -> Table:
+    """A frame of text cells (say, `policy_view.policy_table`) as a terminal table."""
+    return _table(title, [str(c) for c in frame.columns],
+                  [[str(v) for v in row] for row in frame.itertuples(index=False)])
 
 
 def group_table(table: pd.DataFrame, title: str) -> Table:
@@ -63,20 +69,23 @@ def group_table(table: pd.DataFrame, title: str) -> Table:
 
 
 #: Columns beside offered that account for every contact: abandoned includes those who
-#: balked or got a busy signal; waiting, those still queued at the end of the horizon.
+#: balked or got a busy signal; waiting, those still queued at the end of the horizon;
+#: called back (where a channel offers call-backs), those who left the queue for one.
 ACCOUNTED = {"handled": ("handled",), "triaged out": ("triaged_out",),
              "deflected": ("deflected",), "abandoned": ("abandoned", "balked", "blocked"),
-             "expired": ("expired",), "waiting": ("waiting",)}
+             "expired": ("expired",), "waiting": ("waiting",), "called back": ("called_back",)}
 
 
 def contacts_table(table: pd.DataFrame, title: str) -> Table:
     """Per channel: where every offered contact went (the columns add up to offered), and
     how many handled ones escalated to another channel."""
     out = Table(title=escape(title), title_justify="left")
-    for name in ("channel", "offered", *ACCOUNTED, "escalated"):
+    accounted = {name: columns for name, columns in ACCOUNTED.items()
+                 if all(c in table.columns for c in columns)}
+    for name in ("channel", "offered", *accounted, "escalated"):
         out.add_column(name, justify="left" if name == "channel" else "right", no_wrap=True)
     for channel, row in table.iterrows():
-        counts = [sum(row[c] for c in columns) for columns in ACCOUNTED.values()]
+        counts = [sum(row[c] for c in columns) for columns in accounted.values()]
         out.add_row(str(channel), *(f"{v:,.0f}" for v in (row["offered"], *counts,
                                                            row["escalated"])))
     return out

@@ -12,6 +12,7 @@ from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.catalogue import describe, difference_text, with_ci
+from omnistaff.ui.policy_view import policy_kpis_in
 
 #: The KPIs the page offers, in its order (titles and formats: `catalogue`).
 CHANNEL_CHOICES = ["service_level", "response_p90_seconds", "asa_seconds", "abandon_rate",
@@ -20,6 +21,13 @@ CHANNEL_CHOICES = ["service_level", "response_p90_seconds", "asa_seconds", "aban
                    "bot_cost", "training_cost"]
 GROUP_CHOICES = ["fte", "paid_hours", "occupancy", "mean_concurrency", "labour_cost",
                  "training_cost"]
+def choices(comparison: Comparison, scope: str) -> list[str]:
+    """The KPIs the page offers for a scope: the standing ones, then the routing policies'
+    KPIs the comparison has something to say about (call-backs, redials, occupancy cap)."""
+    standing = CHANNEL_CHOICES if scope == "channel" else GROUP_CHOICES
+    return standing + policy_kpis_in(comparison.kpi_table(), scope)
+
+
 GOOD, BAD = "color: #1a7f37; font-weight: 600", "color: #cf222e; font-weight: 600"
 
 

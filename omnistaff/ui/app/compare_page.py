@@ -10,11 +10,10 @@ import streamlit as st
 from omnistaff.sim.compare import BASE, Comparison, variant_scenarios
 from omnistaff.ui.app import compare_charts, jobs, runs, state
 from omnistaff.ui.app.compare_display import (
-    CHANNEL_CHOICES,
-    GROUP_CHOICES,
     SideBySide,
     by_name,
     by_variant,
+    choices,
     most_changed,
 )
 from omnistaff.ui.app.history import pick_run
@@ -142,12 +141,12 @@ def staffing(comparison: Comparison) -> None:
 def all_kpis(comparison: Comparison) -> None:
     left, right = st.columns(2)
     with left:
-        kpi = st.selectbox("Channel KPI", CHANNEL_CHOICES,
+        kpi = st.selectbox("Channel KPI", choices(comparison, "channel"),
                            format_func=lambda k: describe("channel", k).title)
         side_by_side(by_name(comparison, "channel", kpi),
                      describe("channel", kpi).title.capitalize())
     with right:
-        kpi = st.selectbox("Group KPI", GROUP_CHOICES,
+        kpi = st.selectbox("Group KPI", choices(comparison, "group"),
                            format_func=lambda k: describe("group", k).title)
         side_by_side(by_name(comparison, "group", kpi), describe("group", kpi).title.capitalize())
     st.download_button("comparison_kpis.csv", comparison.kpi_table().to_csv(index=False),

@@ -11,6 +11,7 @@ from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.app import charts, display, jobs, runs, state
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.catalogue import half_width_text
+from omnistaff.ui.policy_view import long_from_wide, policy_table
 
 KIND = "simulate"
 
@@ -59,10 +60,24 @@ def results() -> None:
     st.subheader("Agent groups")
     st.dataframe(display.group_table(sim.groups, sim.kpis, scenario), hide_index=True,
                  width="stretch")
+    policies(sim, scenario)
     st.caption(f"{sim.replications} replication(s) from seed {sim.seed}; ± is the 95% "
                "confidence half-width over replications (none with one replication).")
     figures(sim, scenario)
     downloads(sim, run.id)
+
+
+def policies(sim: runs.Simulation, scenario: Scenario) -> None:
+    """Call-backs, redials and interruptions by channel, occupancy against the cap by group:
+    shown where the scenario sets them."""
+    tables = [(policy_table(long_from_wide(frame, scope), scenario, scope), title)
+              for scope, frame, title in (
+                  ("channel", sim.channels, "Call-backs, redials and interruptions"),
+                  ("group", sim.groups, "Occupancy against the cap"))]
+    for table, title in tables:
+        if not table.empty:
+            st.subheader(title)
+            st.dataframe(table, hide_index=True, width="stretch")
 
 
 def headline(sim: runs.Simulation, scenario: Scenario) -> None:
