@@ -22,6 +22,7 @@ from omnistaff.ui.cli_common import (
 
 if TYPE_CHECKING:  # imported when the command runs (see `cli`)
     from omnistaff.optimize import Iteration
+    from omnistaff.scenarios.templates import OptimizerSettings
 
 
 @app.command("optimize")
@@ -68,8 +69,8 @@ def optimize_command(
                   f"{scenario.horizon.intervals:,} intervals; each round simulates "
                   f"{round_replications(scenario)} replications (up to "
                   f"{max(settings.max_replications, round_replications(scenario))} where a day "
-                  f"is unclear), at most {max_iterations or settings.max_iterations} round(s), "
-                  "then the trim.")
+                  f"is unclear), at most {max_iterations or settings.max_iterations} round(s)"
+                  f"{_after_rounds(settings)}.")
     try:
         result = optimize(scenario, max_iterations=max_iterations, solver=solver,
                           time_limit=time_limit, workers=workers, progress=report,
@@ -88,3 +89,11 @@ def optimize_command(
     console.print(f"Schedule, coverage, iterations, optimized scenario and summary written to "
                   f"[bold]{folder}[/bold]; run it with `omnistaff simulate "
                   f"{folder / 'optimized-scenario.yaml'}`.")
+
+
+def _after_rounds(settings: OptimizerSettings) -> str:
+    """What follows the rounds once every SLA holds: lowering trials and the trim, if on."""
+    steps = [f"up to {settings.lowerings} lowering trial(s)"] if settings.lowerings else []
+    steps += ["the trim"] if settings.trim else []
+    return ", then " + " and ".join(steps) if steps else ""
+
