@@ -211,10 +211,12 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
     per_day = scenario.horizon.intervals_per_day
     periods = scenario.horizon.days if plan.judging.period == "day" else 1
     bracket = brackets({c: scenario.channels[c].sla.target for c in live}, periods)
-    # Groups serving none of the channels sized lower keep their agents: a reshuffle of
-    # equally cheap deferred schedules would be judged afresh and might miss.
+    # Only groups serving nothing but the channels sized lower may change; the others keep
+    # their agents. What the rounds added for a deferred channel is held in their floors, not
+    # in its requirements, so a group that also serves one would lose it (and a reshuffle of
+    # equally cheap deferred schedules would be judged afresh and might miss).
     data: ScheduleData = done.model.schedule_data
-    held = frozenset(data.groups) - {g for g, c in data.skills if c in live}
+    held = frozenset(g for g, c in data.skills if c not in live)
     best = done
     for _ in range(plan.lowerings):
         sizing = bracket.trial()
