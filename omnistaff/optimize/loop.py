@@ -226,7 +226,8 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
             sizing, scenario.horizon.intervals, per_day))
         trial = _round(scenario, requirements, plan, len(iterations) + 1, None, best, "lower",
                        held)
-        cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost
+        cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost \
+            and _holds_afresh(scenario, trial, plan)
         trial = replace(trial, iteration=replace(trial.iteration, kept=cheaper))
         iterations.append(trial.iteration)
         if progress is not None:
@@ -243,6 +244,16 @@ def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
     previous = previous[:len(data.options)]  # people on tours follow the agent-shifts
     kept = data.kept or [0] * len(previous)
     return replace(data, kept=[max(a, k) for a, k in zip(previous, kept, strict=True)])
+
+
+def _holds_afresh(scenario: Scenario, done: _Round, plan: Plan) -> bool:
+    """Whether a round's schedule also meets every SLA on fresh replications (another seed),
+    as many as judged it: a trial chosen on one set of replications fits its noise, as the
+    trim's removals do."""
+    fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
+    shifts = shifts_of(done.model.schedule_data, done.agents)
+    rule = plan.judging.fixed(done.evaluation.replications)
+    return evaluate(staffed_by(fresh, shifts), rule, plan.workers).all_met
 
 
 def _held(data: ScheduleData, agents: Agents, groups: frozenset[str]) -> ScheduleData:
