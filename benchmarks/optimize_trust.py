@@ -36,6 +36,7 @@ from omnistaff.optimize import (
 )
 from omnistaff.scenarios import Scenario, bundled_scenarios, load_scenario, with_overrides
 from omnistaff.scenarios.variants import apply_variant
+from omnistaff.sim.experiment import shutdown_pools
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -116,6 +117,7 @@ def _child(queue: Any, make: Any, args: tuple, workers: int) -> None:
         figures = run_case(make, args, workers)
     except Exception as exc:  # report a failed case instead of stopping the benchmark
         figures = {"error": f"{type(exc).__name__}: {exc}"}
+    shutdown_pools()  # the kept workers exit, so their CPU is counted among the children's
     own, workers_ = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
                                                           resource.RUSAGE_CHILDREN))
     figures["peak MiB"] = max(own.ru_maxrss, workers_.ru_maxrss) / 1024

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.util import Finalize
 from typing import Any
 
 import pandas as pd
@@ -228,9 +229,20 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 def _pool(workers: int) -> ProcessPoolExecutor:
     pool = _POOLS.get(workers)
     if pool is None:
+        if not _POOLS:
+            # At exit, in the main process (atexit) and in a multiprocessing child too (whose
+            # exit joins its children and runs no atexit handlers: idle workers would hang it).
+            atexit.register(shutdown_pools)
+            Finalize(None, shutdown_pools, exitpriority=100)
         pool = _POOLS[workers] = ProcessPoolExecutor(max_workers=workers)
-        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
+
+
+def shutdown_pools() -> None:
+    """Stop the kept local pools' workers (they are started again when next needed)."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _on_pool(function: Callable[[Any], Any], tasks: Sequence[Any],
