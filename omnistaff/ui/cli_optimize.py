@@ -59,10 +59,12 @@ def optimize_command(
         met = ", ".join(f"{c} {100 * sl:.1f}% (lower bound {100 * iteration.lower_bound[c]:.1f}%"
                         f"{'' if iteration.met[c] else ', missed'})"
                         for c, sl in iteration.service_level.items())
-        console.print(f"round {iteration.number}: cost "
-                      f"{amount(iteration.cost, 'money', iteration.currency)}, "
+        trial = iteration.phase == "lower"
+        verdict = ("; kept" if iteration.kept else "; not kept") if trial else ""
+        console.print(f"{'lowering trial, round' if trial else 'round'} {iteration.number}: "
+                      f"cost {amount(iteration.cost, 'money', iteration.currency)}, "
                       f"{iteration.agent_shifts} agent-shifts, {iteration.solve.headline()}; "
-                      f"{met}; {iteration.replications} replications")
+                      f"{met}; {iteration.replications} replications{verdict}")
 
     settings = scenario.optimizer
     console.print(f"Optimizing {len(shift_options(scenario)):,} shift options over "
