@@ -78,3 +78,32 @@ def test_a_schedule_using_an_option_outside_costs_at_least_the_floor() -> None:
         forced = run(model, "appsi_highs", 60, mip_gap=1e-9)
         model.agents[s].setlb(0)
         assert forced.objective is not None and forced.objective >= floor - 1e-6
+
+
+def test_a_person_on_a_line_left_out_costs_at_least_its_floor() -> None:
+    from omnistaff.optimize import build_model
+    from omnistaff.optimize.runner import run
+    from omnistaff.optimize.tour_search import line_floors, outside_floor
+
+    # As above: only the 08:00 start covers 08:30, so the later starts' lines are left out.
+    data = data_of({"full_time": {}}, at=17)
+    model = build_model(data)
+    relaxation = run(model, "appsi_highs", 60, relaxed=True)
+    keep = whole_lines(data, [s for s in model.OPTIONS if (model.agents[s].value or 0) > 1e-6])
+    floors = line_floors(data, relaxation, keep)
+    tours = data.tours
+    kept = {(data.options[s].group, data.options[s].start, data.options[s].length)
+            for s in keep}
+    assert floors and all(tours.lines[i].key not in kept for i in floors)
+    # A person's line costs five working days of options besides its tour variable: more than
+    # the old floor's one option, and the whole model's floor is the least line's.
+    assert outside_floor(data, relaxation, keep) == pytest.approx(
+        relaxation.objective + min(floors.values()), rel=1e-6)
+    for r, (index, _, _) in enumerate(tours.rota):
+        if index not in floors or r % 3:
+            continue
+        model.rota[r].setlb(1)  # a person forced onto a left-out line's days-off pattern
+        forced = run(model, "appsi_highs", 60, mip_gap=1e-9)
+        model.rota[r].setlb(0)
+        assert forced.objective is not None
+        assert forced.objective >= relaxation.objective + floors[index] - 1e-6

@@ -53,30 +53,78 @@ def outside_floor(data: ScheduleData, relaxation: Outcome, keep: list[int]) -> f
     (None without tours or reduced costs).
 
     At the LP's optimum every schedule costs the LP's objective plus each variable's reduced
-    cost times its distance from its bound (all at least zero). A schedule with a whole agent
-    on an option outside `keep` has, for a contracted group, a whole person on a tour variable
-    of a line working that shift that weekday (`tour_link`), so it costs at least the LP's
-    objective plus the option's reduced cost plus the least reduced cost of those tour
-    variables. A restricted MIP's bound then holds for the whole model up to the least of
-    these over the options outside: the whole model's bound is the lesser of the two.
-    Widening by reduced cost raises it step by step."""
+    cost times its distance from its bound (all at least zero). A restricted MIP keeps whole
+    lines (`whole_lines`), so a schedule outside it either has a person on a line the MIP left
+    out, or an agent on a left-out option of a group without contracts (or of a start a kept
+    band line may take). A person on a left-out line is a whole unit on one of its tour
+    variables, on some tour variable of the line in every other week (the weeks are a
+    circulation), and on each of their working days an agent on some option of their shift
+    that weekday (`tour_link`), all left out: the schedule costs at least the LP's objective
+    plus the least of those reduced costs added up (`line_floors`). A left-out option of the
+    other kinds costs its reduced cost plus the least reduced cost of a tour variable that may
+    work it. A restricted MIP's bound then holds for the whole model up to the least of these:
+    the whole model's bound is the lesser of the two. Widening by reduced cost raises it step
+    by step."""
     tours, costs = data.tours, relaxation.reduced_costs
     if tours is None or relaxation.objective is None or not costs:
         return None
     complete = len(relaxation.tour_costs) == len(tours.rota)  # else the options' alone
     carried = _least_tour_costs(data, relaxation.tour_costs) if complete else {}
     kept = set(keep)
-    outside = []
+    shifts = _kept_shifts(data, keep)
+    outside = list(line_floors(data, relaxation, keep).values()) if complete else []
     for s, rc in costs.items():
         if s in kept:
             continue
         o = data.options[s]
+        if complete and o.group in tours.groups and (o.group, o.start, o.length) not in shifts:
+            continue  # only people on a left-out line work it: in their line's floor
         extra = carried.get((o.group, o.start, o.length, o.weekday), float("inf")) \
             if complete and o.group in tours.groups else 0.0
         outside.append(max(0.0, rc) + max(0.0, extra))
     if not outside:
         return None
     return relaxation.objective + min(outside) - RC_MARGIN * abs(relaxation.objective)
+
+
+def _kept_shifts(data: ScheduleData, keep: list[int]) -> set[tuple[str, int, float]]:
+    """The (group, start, length) of the options kept: a line is kept when one of its shifts
+    is among them (`TourData.restricted`)."""
+    return {(data.options[s].group, data.options[s].start, data.options[s].length)
+            for s in keep}
+
+
+def line_floors(data: ScheduleData, relaxation: Outcome, keep: list[int]) -> dict[int, float]:
+    """Per line a restricted MIP over `keep` leaves out, the least a person on it adds to the
+    LP's objective: the least reduced cost of its tour variables of one week plus, on each
+    day that variable works, the least reduced cost of an option of the line's shift that
+    weekday, plus the least reduced cost of the line's tour variables of each other week
+    (reduced costs below zero count as zero; a line that cannot be worked, infinity)."""
+    tours = data.tours
+    assert tours is not None
+    costs, people = relaxation.reduced_costs, relaxation.tour_costs
+    least: dict[tuple[str, int, float, str], float] = {}
+    for s, o in enumerate(data.options):
+        key = (o.group, o.start, o.length, o.weekday)
+        least[key] = min(least.get(key, float("inf")), max(0.0, costs.get(s, 0.0)))
+    shifts = _kept_shifts(data, keep)
+    week_least: dict[tuple[int, int], float] = {}
+    worked: dict[tuple[int, int], float] = {}
+    for r, (index, week, _) in enumerate(tours.rota):
+        line = tours.lines[index]
+        if any(k in shifts for k in line.shift_keys()):
+            continue
+        rc = max(0.0, people.get(r, 0.0))
+        week_least[(index, week)] = min(week_least.get((index, week), float("inf")), rc)
+        days = sum(min(least.get((*k, tours.weekdays[d]), float("inf"))
+                       for k in line.shift_keys()) for d in range(7) if tours.works(r, d))
+        worked[(index, week)] = min(worked.get((index, week), float("inf")), rc + days)
+    floors: dict[int, float] = {}
+    for (index, week), value in worked.items():
+        others = sum(week_least.get((index, w), float("inf"))
+                     for w in range(tours.weeks) if w != week)
+        floors[index] = min(floors.get(index, float("inf")), value + others)
+    return floors
 
 
 def _least_tour_costs(data: ScheduleData, tour_costs: dict[int, float]
