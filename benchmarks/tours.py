@@ -11,7 +11,7 @@ on one core; every solver call stops by work (nodes), and the time limit is only
 net, so the figures do not depend on the machine's load.
 
     .venv/bin/python benchmarks/tours.py [--weeks 1 4] [--gap 0.01] [--time-limit 1800]
-                                         [--step 15min]
+                                         [--step 15min] [--widenings 3] [--no-prove]
 """
 
 from __future__ import annotations
@@ -61,16 +61,19 @@ def show_steps() -> None:
     strategy.run = shown
 
 
-def run(weeks: int, gap: float, time_limit: float, step: str) -> None:
+def run(weeks: int, gap: float, time_limit: float, step: str, widenings: int = 3,
+        prove: bool = True) -> None:
     scenario = scenario_from_dict(tour_spec(weeks, step))
     began, cpu = time.perf_counter(), time.process_time()
     data = schedule_data(scenario, channel_requirements(scenario))
     prepared = time.perf_counter()
     model = build_model(data)
     built = time.perf_counter()
-    report = solve_model(model, SolveSettings(mip_gap=gap, time_limit=time_limit))
+    report = solve_model(model, SolveSettings(mip_gap=gap, time_limit=time_limit,
+                                              widenings=widenings, prove=prove))
     wall, cpu = time.perf_counter() - began, time.process_time() - cpu
-    print(f"== {weeks} week(s), starts every {step}: solved above; the figures")
+    print(f"== {weeks} week(s), starts every {step}, {widenings} widenings, proving MIP "
+          f"{'on' if prove else 'off'}: solved above; the figures")
     print(f"shift options          {len(data.options):,}")
     print(f"tour variables         {len(data.tours.rota):,} ({len(data.tours.lines):,} lines)")
     print(f"data / build           {prepared - began:.1f} s / {built - prepared:.1f} s")
@@ -99,10 +102,14 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=0.01)
     parser.add_argument("--time-limit", type=float, default=1800.0)
     parser.add_argument("--step", default="15min")
+    parser.add_argument("--widenings", type=int, default=3)
+    parser.add_argument("--no-prove", action="store_true",
+                        help="report the gap after the widenings instead of running the "
+                        "proving MIP over every option")
     args = parser.parse_args()
     show_steps()
     for weeks in args.weeks:
-        run(weeks, args.gap, args.time_limit, args.step)
+        run(weeks, args.gap, args.time_limit, args.step, args.widenings, not args.no_prove)
 
 
 if __name__ == "__main__":

@@ -107,3 +107,22 @@ def test_a_person_on_a_line_left_out_costs_at_least_its_floor() -> None:
         model.rota[r].setlb(0)
         assert forced.objective is not None
         assert forced.objective >= relaxation.objective + floors[index] - 1e-6
+
+
+def test_without_the_proving_mip_the_gap_is_reported_as_it_stands() -> None:
+    import dataclasses
+
+    from omnistaff.optimize import build_model
+    from omnistaff.optimize.solve import SolveSettings, solve
+
+    base = data_of({"full_time": {}})
+    needs = {17: 1.3, 20: 2.6, 26: 1.7, 70: 0.7}  # fractional: the LP splits people
+    data = dataclasses.replace(base, required={("phone", t): v for t, v in needs.items()})
+    asked = dict(mip_gap=1e-9, max_nodes=1, widenings=0)
+    proving = solve(build_model(data), SolveSettings(**asked))
+    stands = solve(build_model(data), SolveSettings(**asked, prove=False))
+    assert proving.proven and proving.options_searched == len(data.options)
+    # Without it the search ends after the restricted MIP, and says it is unproven.
+    assert not stands.proven and stands.status == "unproven"
+    assert stands.options_searched < len(data.options)
+    assert stands.objective >= proving.objective and stands.gap > 0.01

@@ -60,8 +60,10 @@ USED = 1e-6
 @dataclass(frozen=True)
 class SolveSettings:
     """How a schedule model is solved: the solver, the gap asked, the work each MIP may do
-    (branch-and-bound nodes) and how many times the options may widen, the strategy, and the
-    wall-clock safety net (seconds per solve)."""
+    (branch-and-bound nodes) and how many times the options may widen, the strategy, the
+    wall-clock safety net (seconds per solve), and whether a schedule still unproven after the
+    widenings goes to the proving MIP over every option (`prove`; off, its gap is reported as
+    it stands)."""
 
     solver: str = "appsi_highs"
     mip_gap: float = 0.01
@@ -69,6 +71,7 @@ class SolveSettings:
     widenings: int = 3
     strategy: Strategy = "restricted"
     time_limit: float = 1800.0
+    prove: bool = True
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,7 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
         search = _mip(data, settings, search, wider, set(candidates) <= set(wider), began,
                       elastic, outside_floor(data, relaxation, wider))
     if search.best is not None and search.gap() > settings.mip_gap and not search.timed_out \
-            and len(search.searched) < len(model.OPTIONS):
+            and len(search.searched) < len(model.OPTIONS) and settings.prove:
         # Still unproven: a MIP over every option, whose root cuts give a bound for the whole
         # model far above the LP's (and perhaps a better schedule).
         search = _mip(data, settings, search, list(model.OPTIONS), True, began, elastic)
