@@ -21,7 +21,7 @@ from omnistaff.optimize.diagnose import infeasibility_reasons
 from omnistaff.optimize.errors import ScheduleInfeasible
 from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
-from omnistaff.optimize.lowering import brackets, per_interval
+from omnistaff.optimize.lowering import brackets, per_interval, room_of
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.outcome import Iteration, OptimizationResult, Phase
 from omnistaff.optimize.requirements import Requirements, channel_requirements
@@ -212,7 +212,8 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
     live = [c for c in done.requirements.required if c in done.evaluation.channels.index]
     per_day = scenario.horizon.intervals_per_day
     periods = scenario.horizon.days if plan.judging.period == "day" else 1
-    bracket = brackets({c: scenario.channels[c].sla.target for c in live}, periods)
+    bracket = brackets({c: scenario.channels[c].sla.target for c in live}, periods,
+                       room_of(done.evaluation, live, periods))
     # Only groups serving nothing but the channels sized lower may change; the others keep
     # their agents. What the rounds added for a deferred channel is held in their floors, not
     # in its requirements, so a group that also serves one would lose it (and a reshuffle of
