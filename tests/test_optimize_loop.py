@@ -119,6 +119,9 @@ def test_lowering_keeps_only_cheaper_schedules_that_meet_every_sla(
     assert costs == sorted(costs, reverse=True) and len(set(costs)) == len(costs)
     assert result.final is kept[-1]
     assert all("lowering trial" in i.describe() for i in trials)
+    # a trial refused on fresh replications met every SLA on its own and says why it went
+    assert all(i.all_met and not i.kept for i in trials if i.missed_afresh)
+    assert all(("fresh replications" in i.describe()) == i.missed_afresh for i in trials)
 
 
 def test_it_costs_no_more_than_covering_each_interval_by_erlang(

@@ -229,14 +229,15 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
             sizing, scenario.horizon.intervals, per_day))
         trial = _round(scenario, requirements, plan, len(iterations) + 1, None, best, "lower",
                        held)
-        cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost \
-            and _holds_afresh(scenario, trial, plan)
-        trial = replace(trial, iteration=replace(trial.iteration, kept=cheaper))
+        cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost
+        missed_afresh = cheaper and not _holds_afresh(scenario, trial, plan)
+        trial = replace(trial, iteration=replace(trial.iteration, kept=cheaper and not
+                                                 missed_afresh, missed_afresh=missed_afresh))
         iterations.append(trial.iteration)
         if progress is not None:
             progress(trial.iteration)
         bracket = bracket.judged(sizing, trial.evaluation)
-        best = trial if cheaper else best
+        best = trial if trial.iteration.kept else best
     return best
 
 
