@@ -63,14 +63,44 @@ class Model:
         self.filed: list[np.ndarray] = []  # earlier records, as arrays (`file_records`)
         self.escalations: list[Escalation] = []
         self.spawn: list = []  # per channel: callable(arrival) -> Contact, set by processes
+        #: Whether the standing rule's steps run as written here: no subclass changes them
+        #: and no hook wraps `release` (`staff_pool`), so `arrive` and `finish` may inline
+        #: them. Cleared by whoever hooks in.
+        self.standing = type(self) is Model
 
     # -- contacts arriving -------------------------------------------------------------
     def arrive(self, contact: Contact, balk_draw: float) -> None:
         """Route a contact that needs an agent, or queue it (or it balks, or is blocked)."""
         channel = contact.channel
-        agent, limit, proficiency = self.find_agent(channel)
+        # `find_agent`, inline on the hot path
+        agent: Agent | None = None
+        level_found, limit, proficiency = -1, 0, 0.0
+        for level, bucket, pool_limit, pool_proficiency in channel.pools:
+            if agent is not None and level != level_found:  # the first level with anyone
+                break  # decides
+            while bucket:  # drop stale entries: agents whose token moved on
+                token, candidate = bucket[0]
+                if token == candidate.token:
+                    if agent is None or candidate.since < agent.since:
+                        agent, level_found, limit, proficiency = (
+                            candidate, level, pool_limit, pool_proficiency)
+                    break
+                bucket.popleft()
         if agent is not None:
             now = self.env._now
+            if limit == 1 and self.standing and not channel.nonlinear:
+                # `start` inline for a contact held alone at a fixed rate: the agent held
+                # nothing (limit 1 is only bucket 0), so nothing is re-rated or placed
+                agent.token += 1
+                agent.exclusive = True
+                agent.held += 1
+                contact.agent = agent
+                contact.work = work = contact.work / proficiency + channel.acw
+                self.records.extend((channel.index, contact.arrival, ANSWERED, now,
+                                     agent.group.index, contact.priority, work))
+                contact.callbacks = self.finished
+                heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
+                return
             self.start(agent, contact, limit, proficiency, now)
             if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
                 self.rerate(agent, now)
@@ -211,7 +241,44 @@ class Model:
         if contact.escalate >= 0:
             self.escalations.append(Escalation(contact.channel.index, contact.arrival, now))
             self.spawn[contact.channel.index](contact.escalate)
-        self.release(agent, now)
+        if self.standing and agent.accepting:
+            self.take_next(agent, now)
+        else:
+            self.release(agent, now)
+
+    def take_next(self, agent: Agent, now: float) -> None:
+        """`release` of an accepting agent under the standing rule, with `pull` and `place`
+        inline (the step after most contacts): the same choices, fewer calls."""
+        agent.token += 1
+        group = agent.group
+        while not agent.exclusive:  # `pull`: fill the free slots
+            held = agent.held
+            best: Contact | None = None
+            for channel, limit, proficiency, rank in group.skills:
+                if held >= limit:
+                    continue
+                for queue in channel.queues:
+                    if queue:
+                        break
+                else:  # nothing waits there
+                    continue
+                contact = self.head(channel, now)
+                if contact is None:
+                    continue
+                if best is None or (channel.order_class, contact.priority, contact.order,
+                                    rank) < (best_channel.order_class, best.priority,
+                                             best.order, best_rank):
+                    best, best_channel, best_limit, best_proficiency, best_rank = (
+                        contact, channel, limit, proficiency, rank)
+            if best is None:
+                break
+            best_channel.queue_of[best.priority].popleft()
+            self.start(agent, best, best_limit, best_proficiency, now)
+        if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated, once
+            self.rerate(agent, now)
+        if not agent.exclusive and agent.held < group.cap:  # `place`
+            agent.since = now
+            group.buckets[agent.held].append((agent.token, agent))
 
     def release(self, agent: Agent, now: float) -> None:
         """An agent gained capacity: take waiting work, else wait in a bucket (or, going

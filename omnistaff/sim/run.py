@@ -35,6 +35,8 @@ def simulate(
     env = simpy.Environment(initial_time=-scenario.horizon.warmup)
     model = model_for(scenario, env, streams)  # `Model` unless a routing policy is set
     pools = attach_pools(model, scenario) if pooled(scenario) else {}
+    if pools:  # the pools hook `release`: the standing rule's inlined steps would skip it
+        model.standing = False
     feeder = Feeder(model, scenario, streams)
     for channel, (times, draws) in zip(model.channels, arrival_plan(scenario, streams),
                                        strict=True):
