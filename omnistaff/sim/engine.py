@@ -254,6 +254,8 @@ class Model:
         while not agent.exclusive:  # `pull`: fill the free slots
             held = agent.held
             best: Contact | None = None
+            best_channel, best_limit, best_proficiency, best_rank = group.skills[0]  # (unread
+            # until `best` is set)
             for channel, limit, proficiency, rank in group.skills:
                 if held >= limit:
                     continue
