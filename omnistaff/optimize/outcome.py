@@ -58,14 +58,19 @@ class Iteration:
         raised = sum(self.raised.values())
         tail = f"; {raised} intervals raised" if raised else ""
         if self.phase == "lower":
-            tail = "; kept: cheaper, every SLA met" if self.kept else (
-                "; not kept: " + ("an SLA missed" if not self.all_met else
-                                  "an SLA missed on fresh replications" if self.missed_afresh
-                                  else "no cheaper"))
+            tail = f"; {self.verdict()}"
         name = "round" if self.phase == "raise" else "lowering trial, round"
         return (f"{name} {self.number}: cost {self.cost:,.0f} {self.currency}, "
                 f"{self.agent_shifts} agent-shifts, {self.solve.headline()}; "
                 f"SLA {levels} ({self.replications} replications){tail}")
+
+    def verdict(self) -> str:
+        """Of a lowering trial: whether it was kept, and if not, why."""
+        if self.kept:
+            return "kept: cheaper, every SLA met"
+        return "not kept: " + ("an SLA missed" if not self.all_met else
+                               "an SLA missed on fresh replications" if self.missed_afresh
+                               else "no cheaper")
 
     def row(self) -> dict[str, object]:
         """The iteration as one flat row (for iterations.csv)."""

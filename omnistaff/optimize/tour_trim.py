@@ -34,7 +34,7 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
     judges = TwoSamples(judge, verify)
     current, best = schedule, evaluation
     queue = _dearest_first(data, current)
-    while queue and judges.simulations < max_evaluations:
+    while queue and judges.room(max_evaluations):
         rota = queue.pop(0)
         fewer = _without(data, current, rota, floor)
         if fewer is None:

@@ -85,6 +85,11 @@ class TwoSamples:
         self.judge, self.verify = judge, verify
         self.simulations = self.refused_afresh = 0
 
+    def room(self, most: int) -> bool:
+        """Whether another try (one simulation, and the fresh one it may need) fits in
+        `most` simulations."""
+        return self.simulations + (1 if self.verify is None else 2) <= most
+
     def __call__(self, agents: Agents) -> Evaluation:
         judged = self.judge(agents)
         self.simulations += 1
@@ -112,7 +117,7 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
         """The agents a batch takes away: each option's step, within its floor."""
         return [s for s in batch for _ in range(min(steps.get(s, 1), current[s] - floor[s]))]
 
-    while queue and judge.simulations < max_evaluations:
+    while queue and judge.room(max_evaluations):
         together = queue[0] not in alone
         batch = _batch(reach, [s for s in queue if s not in alone]) if together else [queue[0]]
         judged = judge(_less(current, taken(batch)))

@@ -16,17 +16,19 @@ import numpy as np
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.ledger import Ledger
 from omnistaff.sim.records import (
     ABANDONED,
     ANSWERED,
     BALKED,
     BLOCKED,
     EXPIRED,
-    WAITING,
     Escalation,
 )
 from omnistaff.sim.scheduling import NORMAL, SelfScheduled
 from omnistaff.sim.state import Agent, ChannelState, Contact, GroupState, build_state
+
+INF = math.inf
 
 
 class Rerated(SelfScheduled):
@@ -41,7 +43,7 @@ class Rerated(SelfScheduled):
         self.callbacks = callbacks
 
 
-class Model:
+class Model(Ledger):
     """One run's state and behaviour; SimPy processes in `processes` drive it."""
 
     def __init__(self, scenario: Scenario, env: simpy.Environment) -> None:
@@ -63,14 +65,47 @@ class Model:
         self.filed: list[np.ndarray] = []  # earlier records, as arrays (`file_records`)
         self.escalations: list[Escalation] = []
         self.spawn: list = []  # per channel: callable(arrival) -> Contact, set by processes
+        #: Whether the standing rule's steps run as written here: no subclass changes them
+        #: and no hook wraps `release` (`staff_pool`), so `arrive` and `finish` may inline
+        #: them. Cleared by whoever hooks in.
+        self.standing = type(self) is Model
 
     # -- contacts arriving -------------------------------------------------------------
     def arrive(self, contact: Contact, balk_draw: float) -> None:
         """Route a contact that needs an agent, or queue it (or it balks, or is blocked)."""
         channel = contact.channel
-        agent, limit, proficiency = self.find_agent(channel)
+        # `find_agent`, inline on the hot path
+        agent: Agent | None = None
+        level_found, limit, proficiency, found = -1, 0, 0.0, None
+        for level, bucket, pool_limit, pool_proficiency in channel.pools:
+            if agent is not None and level != level_found:  # the first level with anyone
+                break  # decides
+            while bucket:  # drop stale entries: agents whose token moved on
+                token, candidate = bucket[0]
+                if token == candidate.token:
+                    if agent is None or candidate.since < agent.since:
+                        agent, level_found, limit, proficiency, found = (
+                            candidate, level, pool_limit, pool_proficiency, bucket)
+                    break
+                bucket.popleft()
         if agent is not None:
+            # the agent's entry heads its bucket and goes stale as it takes the contact:
+            # dropped now rather than by the next contact's look
+            found.popleft()  # type: ignore[union-attr]
             now = self.env._now
+            if limit == 1 and self.standing and not channel.nonlinear:
+                # `start` inline for a contact held alone at a fixed rate: the agent held
+                # nothing (limit 1 is only bucket 0), so nothing is re-rated or placed
+                agent.token += 1
+                agent.exclusive = True
+                agent.held += 1
+                contact.agent = agent
+                contact.work = work = contact.work / proficiency + channel.acw
+                self.records.extend((channel.index, contact.arrival, ANSWERED, now,
+                                     agent.group.index, contact.priority, work))
+                contact.callbacks = self.finished
+                heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
+                return
             self.start(agent, contact, limit, proficiency, now)
             if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
                 self.rerate(agent, now)
@@ -104,52 +139,6 @@ class Model:
                 bucket.popleft()
         return best, best_limit, best_proficiency
 
-    def queue_full(self, channel: ChannelState, capacity: int) -> bool:
-        if channel.waiting() < capacity:
-            return False
-        self.purge(channel)
-        return channel.waiting() >= capacity
-
-    def purge(self, channel: ChannelState) -> None:
-        """Drop every queued contact whose deadline has passed, recording why it left."""
-        now = self.env.now
-        for i, queue in enumerate(channel.queues):
-            kept = [c for c in queue if c.deadline > now]
-            for gone in (c for c in queue if c.deadline <= now):
-                self.leave(gone, ABANDONED if channel.live else EXPIRED, gone.deadline)
-            channel.queues[i].clear()
-            channel.queues[i].extend(kept)
-
-    def file_records(self) -> None:
-        """Turn the records made so far into an array: quick while they are fresh in memory
-        (minutes later, reading them back costs a cache miss a number), and a quarter of the
-        list's size."""
-        if self.records:
-            self.filed.append(np.array(self.records, dtype=np.float64))
-            self.records.clear()
-
-    def record_array(self) -> np.ndarray:
-        """Every record so far, flat, `RECORD_WIDTH` numbers a contact, in the order made."""
-        self.file_records()
-        return np.concatenate(self.filed) if self.filed else np.empty(0)
-
-    def alone_rates(self) -> np.ndarray:
-        """Channels x groups: on a route with limit 1, the rate at which a contact held alone
-        is worked (else 0). The load log leaves such contacts out (most of the work, and so
-        most of the logging): each ends its record's work / rate after it starts."""
-        rates = np.zeros((len(self.channels), len(self.groups)))
-        for channel in self.channels:
-            alone = channel.curve_rates[1] if channel.nonlinear else 1.0
-            for _, group, limit, _ in channel.routes:
-                if limit == 1:
-                    rates[channel.index, group.index] = alone
-        return rates
-
-    def leave(self, contact: Contact, outcome: int, when: float, group: int = -1) -> None:
-        """Record a contact leaving the queue (or never joining it) with this outcome."""
-        self.records.extend((contact.channel.index, contact.arrival, outcome, when, group,
-                             contact.priority, 0.0))  # a `ContactRecord`, as a plain tuple
-
     # -- agents taking and finishing work ----------------------------------------------
     def start(self, agent: Agent, contact: Contact, limit: int, proficiency: float,
               now: float) -> None:
@@ -179,9 +168,12 @@ class Model:
         """Contacts held progress at f(n)/n; when n changes, bring their work up to date and
         schedule the first of them to finish (one event per agent: earlier ones are void)."""
         n = agent.held
-        first, soonest = agent.contacts[0], math.inf
+        first, soonest = agent.contacts[0], INF
         for contact in agent.contacts:
-            contact.work = max(contact.work - (now - contact.since) * contact.rate, 0.0)
+            work = contact.work - (now - contact.since) * contact.rate
+            if work < 0.0:  # `max(work, 0.0)`, without the call
+                work = 0.0
+            contact.work = work
             contact.since = now
             contact.rate = contact.channel.curve_rates[n]
             left = contact.work / contact.rate
@@ -211,7 +203,46 @@ class Model:
         if contact.escalate >= 0:
             self.escalations.append(Escalation(contact.channel.index, contact.arrival, now))
             self.spawn[contact.channel.index](contact.escalate)
-        self.release(agent, now)
+        if self.standing and agent.accepting:
+            self.take_next(agent, now)
+        else:
+            self.release(agent, now)
+
+    def take_next(self, agent: Agent, now: float) -> None:
+        """`release` of an accepting agent under the standing rule, with `pull` and `place`
+        inline (the step after most contacts): the same choices, fewer calls."""
+        agent.token += 1
+        group = agent.group
+        best_channel, best_limit, best_proficiency, best_rank = group.skills[0]  # (each read
+        # only once `best` is set)
+        while not agent.exclusive:  # `pull`: fill the free slots
+            held = agent.held
+            best: Contact | None = None
+            for channel, limit, proficiency, rank in group.skills:
+                if held >= limit:
+                    continue
+                for queue in channel.queues:
+                    if queue:
+                        break
+                else:  # nothing waits there
+                    continue
+                contact = self.head(channel, now)
+                if contact is None:
+                    continue
+                if best is None or (channel.order_class, contact.priority, contact.order,
+                                    rank) < (best_channel.order_class, best.priority,
+                                             best.order, best_rank):
+                    best, best_channel, best_limit, best_proficiency, best_rank = (
+                        contact, channel, limit, proficiency, rank)
+            if best is None:
+                break
+            best_channel.queue_of[best.priority].popleft()
+            self.start(agent, best, best_limit, best_proficiency, now)
+        if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated, once
+            self.rerate(agent, now)
+        if not agent.exclusive and agent.held < group.cap:  # `place`
+            agent.since = now
+            group.buckets[agent.held].append((agent.token, agent))
 
     def release(self, agent: Agent, now: float) -> None:
         """An agent gained capacity: take waiting work, else wait in a bucket (or, going
@@ -291,16 +322,3 @@ class Model:
             return None
         agent.freed = self.env.event()
         return agent.freed
-
-    def close(self) -> None:
-        """At the end: contacts still queued have abandoned, expired or are still waiting."""
-        end = self.env.now
-        for channel in self.channels:
-            for queue in channel.queues:
-                for contact in queue:
-                    if contact.deadline <= end:
-                        self.leave(contact, ABANDONED if channel.live else EXPIRED,
-                                   contact.deadline)
-                    else:
-                        self.leave(contact, WAITING, math.inf)
-                queue.clear()

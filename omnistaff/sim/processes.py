@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Iterator
 from heapq import heappush
 from itertools import chain
 from typing import Any
@@ -25,6 +26,8 @@ from omnistaff.sim.sources import ContactDraws, DrawColumns, blocks, column
 from omnistaff.sim.start_state import fresh_from
 from omnistaff.sim.state import ChannelState, Contact
 from omnistaff.sim.streams import Draws, Streams
+
+INF = math.inf
 
 
 class Feeder:
@@ -104,32 +107,47 @@ class ArrivalStream:
                  times: array[float], draws: DrawColumns) -> None:
         self.env = env
         self.feeder = feeder
-        self.model = feeder.model
-        self.direct = feeder.direct[channel.index]
         self.channel = channel
-        # one row per contact, then a row no time reaches
-        self.rows = chain(zip(times, draws.work, draws.patience, draws.priority,
-                              draws.escalate, draws.balk, draws.deflected, draws.actionable,
-                              strict=True), [(math.inf, 0.0, 0.0, 0, -1, 0.0, 0, 0)])
-        self.row = next(self.rows)
         self.event = reusable_event(env)
         self.queue, self.eid = env._queue, env._eid
-        self.callbacks = [self._arrive]  # the event's, each time it is scheduled
-        self._arrive(self.event)
+        if feeder.direct[channel.index]:  # straight to routing: fewer columns a row
+            self.route = feeder.model.arrive
+            rows: Iterator[tuple] = zip(times, draws.work, draws.patience, draws.priority,
+                                        draws.escalate, draws.balk, strict=True)
+            last: tuple = (math.inf, 0.0, 0.0, 0, -1, 0.0)
+            self.callbacks = [self._arrive_direct]  # the event's, each time it is scheduled
+        else:
+            rows = zip(times, draws.work, draws.patience, draws.priority, draws.escalate,
+                       draws.balk, draws.deflected, draws.actionable, strict=True)
+            last = (math.inf, 0.0, 0.0, 0, -1, 0.0, 0, 0)
+            self.callbacks = [self._arrive]
+        # one row per contact, then a row no time reaches
+        self.next_row = chain(rows, [last]).__next__
+        self.row = self.next_row()
+        self.callbacks[0](self.event)
+
+    def _arrive_direct(self, event: simpy.Event) -> None:
+        """Route every contact due by now, then wait for the next."""
+        row, now = self.row, self.env._now
+        while row[0] <= now:
+            when, work, patience, priority, escalate, balk = row
+            self.route(Contact(self.channel, when, work, patience, priority, escalate), balk)
+            row = self.next_row()
+        self.row = row
+        if row[0] < INF:  # `env.schedule(event, NORMAL, row[0] - now)`, inline (its sum)
+            event.callbacks = self.callbacks
+            heappush(self.queue, (now + (row[0] - now), NORMAL, next(self.eid), event))
 
     def _arrive(self, event: simpy.Event) -> None:
-        """Offer every contact due by now, then wait for the next."""
+        """Offer every contact due by now (deflection and triage first), then wait."""
         row, now = self.row, self.env._now
         while row[0] <= now:
             when, work, patience, priority, escalate, balk, deflected, actionable = row
             contact = Contact(self.channel, when, work, patience, priority, escalate)
-            if self.direct:
-                self.model.arrive(contact, balk)
-            else:
-                self.feeder.offer(contact, deflected, actionable, balk)
-            row = next(self.rows)
+            self.feeder.offer(contact, deflected, actionable, balk)
+            row = self.next_row()
         self.row = row
-        if row[0] < math.inf:  # `env.schedule(event, NORMAL, row[0] - now)`, inline (its sum)
+        if row[0] < INF:
             event.callbacks = self.callbacks
             heappush(self.queue, (now + (row[0] - now), NORMAL, next(self.eid), event))
 

@@ -60,7 +60,7 @@ def optimize_command(
                         f"{'' if iteration.met[c] else ', missed'})"
                         for c, sl in iteration.service_level.items())
         trial = iteration.phase == "lower"
-        verdict = ("; kept" if iteration.kept else "; not kept") if trial else ""
+        verdict = f"; {iteration.verdict()}" if trial else ""
         console.print(f"{'lowering trial, round' if trial else 'round'} {iteration.number}: "
                       f"cost {amount(iteration.cost, 'money', iteration.currency)}, "
                       f"{iteration.agent_shifts} agent-shifts, {iteration.solve.headline()}; "
