@@ -1,0 +1,152 @@
+"""Occupancy pacing: a group with a `max_occupancy` takes deferred work only while its
+occupancy in the interval stays within the cap.
+
+Why the router and not only the plan: deferred work waits in a backlog, and the standing rule
+hands it to any free skilled agent, so while a backlog lasts its agents are busy whatever the
+schedule. More agents only shorten that stretch (the morning's backlog from the evening
+before is worked at 100% by any number of them), so no schedule holds an interval's
+occupancy to a cap on its own. Pacing is the rule a planner's cap means for deferred work:
+the agents leave that share of their time free, and the backlog waits (within its window)
+instead. Live work is never held back: the requirements size live channels for the cap, and
+the optimizer's judging raises staff where simulation still shows a group over it
+(`optimize/occupancy.py`).
+
+The cap counts *load*: each contact held counts 1 / the limit of its route, so an agent
+holding one of two chats is half occupied, one on a call or an email wholly (for a group
+whose routes all have limit 1 this is the usual occupancy, busy over staffed time). It is
+the measure the requirements plan with (offered load over agents, in reference agents at
+full concurrency), so plan and simulation count alike.
+
+The rule: at time s in interval [a, b), a free agent of the group may take a deferred contact
+when the interval's load so far, plus the load now and the new contact's weight held to b,
+is within the cap of the staffed time so far plus the staffed agents now held to b. It
+assumes work in hand lasts to the interval's end, so it errs on the side of the cap. Where
+the rule refuses, a wake-up is set for the moment it would next allow (or the next
+interval), when idle agents look again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import simpy
+
+from omnistaff.scenarios.scenario import Scenario
+from omnistaff.sim.state import ChannelState, GroupState
+
+#: Slack on the rule's comparison, in agent-seconds.
+SLACK = 1e-6
+
+
+class Pacing:
+    """Per capped group: its load and staffed agents now, their integrals over the current
+    interval (for the rule) and over each interval of the horizon (for the KPI)."""
+
+    def __init__(self, scenario: Scenario, groups: list[GroupState], env: simpy.Environment,
+                 wake: Callable[[GroupState], None]) -> None:
+        self.env = env
+        self.wake_group = wake
+        self.interval = float(scenario.horizon.interval_seconds)
+        self.intervals = scenario.horizon.intervals
+        caps = [scenario.groups[g.name].max_occupancy for g in groups]
+        self.cap = [c if c is not None else math.inf for c in caps]
+        self.capped = [c is not None for c in caps]
+        self.any = any(self.capped)
+        n = len(groups)
+        self.load = [0.0] * n  # contacts held, each 1 / its route's limit
+        self.staffed = [0] * n  # agents on the queue
+        self.mark = [-math.inf] * n  # when the levels last changed
+        self.index = [-(2 ** 62)] * n  # interval of the integrals below
+        self.load_now = [0.0] * n  # load-seconds so far in interval `index`
+        self.staffed_now = [0.0] * n
+        self.load_seconds = np.zeros((n, self.intervals))
+        self.staffed_seconds = np.zeros((n, self.intervals))
+        self.waking = [math.inf] * n  # the pending wake-up's time
+
+    def paces(self, group: GroupState, channel: ChannelState) -> bool:
+        """Whether the rule applies: a capped group and a deferred channel."""
+        return self.capped[group.index] and not channel.live
+
+    def allows(self, group: GroupState, limit: int, now: float) -> bool:
+        """Whether an agent of the group may take a deferred contact (route limit `limit`)
+        now; if not, a wake-up is set for when it may."""
+        g = group.index
+        self._advance(g, now)
+        k = math.floor(now / self.interval)
+        so_far_load, so_far_staffed = (self.load_now[g], self.staffed_now[g]) \
+            if self.index[g] == k else (0.0, 0.0)
+        left = (k + 1) * self.interval - now
+        excess = so_far_load + (self.load[g] + 1.0 / limit) * left - self.cap[g] * (
+            so_far_staffed + self.staffed[g] * left)
+        if excess <= SLACK:
+            return True
+        # The left side falls by 1 / limit a second while the levels hold: it may open
+        # within the interval, else at the next one.
+        opens = min(now + excess * limit, (k + 1) * self.interval)
+        self._wake_at(group, max(opens, now + SLACK))
+        return False
+
+    def took(self, group: GroupState, limit: int, now: float) -> None:
+        if self.capped[group.index]:
+            self._advance(group.index, now)
+            self.load[group.index] += 1.0 / limit
+
+    def freed(self, group: GroupState, limit: int, now: float) -> None:
+        if self.capped[group.index]:
+            self._advance(group.index, now)
+            self.load[group.index] = max(self.load[group.index] - 1.0 / limit, 0.0)
+
+    def staffing(self, group: GroupState, change: int, now: float) -> None:
+        if self.capped[group.index]:
+            self._advance(group.index, now)
+            self.staffed[group.index] += change
+
+    def load_occupancy(self, end: float) -> np.ndarray:
+        """Per group and interval (row-major, as the group-interval frame): load-seconds over
+        staffed seconds, NaN where unstaffed or uncapped; levels integrated up to `end`."""
+        for g in range(len(self.load)):
+            if self.capped[g]:
+                self._advance(g, end)
+        out = np.full(self.load_seconds.shape, np.nan)
+        np.divide(self.load_seconds, self.staffed_seconds, out=out,
+                  where=self.staffed_seconds > 1e-9)
+        out[[not c for c in self.capped]] = np.nan
+        return out.ravel()
+
+    def _advance(self, g: int, now: float) -> None:
+        """Integrate the group's levels from its mark to `now`, interval by interval."""
+        mark = self.mark[g]
+        if now <= mark:
+            return
+        load, staffed, size = self.load[g], self.staffed[g], self.interval
+        if mark == -math.inf:
+            mark = now
+        while mark < now:
+            k = math.floor(mark / size)
+            end = min(now, (k + 1) * size)
+            span = end - mark
+            if k != self.index[g]:
+                self.index[g], self.load_now[g], self.staffed_now[g] = k, 0.0, 0.0
+            self.load_now[g] += load * span
+            self.staffed_now[g] += staffed * span
+            if 0 <= k < self.intervals:
+                self.load_seconds[g, k] += load * span
+                self.staffed_seconds[g, k] += staffed * span
+            mark = end
+        self.mark[g] = now
+
+    def _wake_at(self, group: GroupState, when: float) -> None:
+        g = group.index
+        if self.waking[g] <= when:
+            return
+        self.waking[g] = when
+        event = self.env.timeout(when - self.env.now)
+        event.callbacks.append(lambda _: self._woke(group, when))
+
+    def _woke(self, group: GroupState, when: float) -> None:
+        if self.waking[group.index] != when:
+            return  # an earlier wake-up replaced this one
+        self.waking[group.index] = math.inf
+        self.wake_group(group)
