@@ -20,7 +20,10 @@ full concurrency), so plan and simulation count alike.
 The rule: at time s in interval [a, b), a free agent of the group may take a deferred contact
 when the interval's load so far, plus the load now and the new contact's weight held to b,
 is within the cap of the staffed time so far plus the staffed agents now held to b. It
-assumes work in hand lasts to the interval's end, so it errs on the side of the cap. Where
+assumes work in hand lasts to the interval's end, and keeps room for live work to come back
+to its level (the larger of its mean load in the last interval and in this one so far, where
+that is above the live load now), so it errs on the side of the cap: live work arriving
+never waits for the cap, so deferred work must leave it room. Where
 the rule refuses, a wake-up is set for the moment it would next allow (or the next
 interval), when idle agents look again.
 """
@@ -56,6 +59,9 @@ class Pacing:
         self.any = any(self.capped)
         n = len(groups)
         self.load = [0.0] * n  # contacts held, each 1 / its route's limit
+        self.live = [0.0] * n  # the part of `load` that is live contacts
+        self.live_now = [0.0] * n  # live load-seconds so far in interval `index`
+        self.live_before = [0.0] * n  # live load-seconds in the interval before it
         self.staffed = [0] * n  # agents on the queue
         self.mark = [-math.inf] * n  # when the levels last changed
         self.index = [-(2 ** 62)] * n  # interval of the integrals below
@@ -78,7 +84,14 @@ class Pacing:
         so_far_load, so_far_staffed = (self.load_now[g], self.staffed_now[g]) \
             if self.index[g] == k else (0.0, 0.0)
         left = (k + 1) * self.interval - now
-        excess = so_far_load + (self.load[g] + 1.0 / limit) * left - self.cap[g] * (
+        elapsed = now - k * self.interval
+        live_so_far = self.live_now[g] if self.index[g] == k else 0.0
+        before = self.live_before[g] if self.index[g] == k else self.live_now[g] \
+            if self.index[g] == k - 1 else 0.0
+        expected = max(before / self.interval,
+                       live_so_far / elapsed if elapsed > 0 else 0.0)
+        room = max(expected - self.live[g], 0.0)
+        excess = so_far_load + (self.load[g] + room + 1.0 / limit) * left - self.cap[g] * (
             so_far_staffed + self.staffed[g] * left)
         if excess <= SLACK:
             return True
@@ -88,15 +101,21 @@ class Pacing:
         self._wake_at(group, max(opens, now + SLACK))
         return False
 
-    def took(self, group: GroupState, limit: int, now: float) -> None:
-        if self.capped[group.index]:
-            self._advance(group.index, now)
-            self.load[group.index] += 1.0 / limit
+    def took(self, group: GroupState, channel: ChannelState, limit: int, now: float) -> None:
+        g = group.index
+        if self.capped[g]:
+            self._advance(g, now)
+            self.load[g] += 1.0 / limit
+            if channel.live:
+                self.live[g] += 1.0 / limit
 
-    def freed(self, group: GroupState, limit: int, now: float) -> None:
-        if self.capped[group.index]:
-            self._advance(group.index, now)
-            self.load[group.index] = max(self.load[group.index] - 1.0 / limit, 0.0)
+    def freed(self, group: GroupState, channel: ChannelState, limit: int, now: float) -> None:
+        g = group.index
+        if self.capped[g]:
+            self._advance(g, now)
+            self.load[g] = max(self.load[g] - 1.0 / limit, 0.0)
+            if channel.live:
+                self.live[g] = max(self.live[g] - 1.0 / limit, 0.0)
 
     def staffing(self, group: GroupState, change: int, now: float) -> None:
         if self.capped[group.index]:
@@ -120,7 +139,7 @@ class Pacing:
         mark = self.mark[g]
         if now <= mark:
             return
-        load, staffed, size = self.load[g], self.staffed[g], self.interval
+        load, live, staffed, size = self.load[g], self.live[g], self.staffed[g], self.interval
         if mark == -math.inf:
             mark = now
         while mark < now:
@@ -128,8 +147,11 @@ class Pacing:
             end = min(now, (k + 1) * size)
             span = end - mark
             if k != self.index[g]:
+                self.live_before[g] = self.live_now[g] if k == self.index[g] + 1 else 0.0
                 self.index[g], self.load_now[g], self.staffed_now[g] = k, 0.0, 0.0
+                self.live_now[g] = 0.0
             self.load_now[g] += load * span
+            self.live_now[g] += live * span
             self.staffed_now[g] += staffed * span
             if 0 <= k < self.intervals:
                 self.load_seconds[g, k] += load * span

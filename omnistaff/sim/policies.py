@@ -253,7 +253,7 @@ class PolicyModel(Preemption):
         if agent.held == 0:
             self.idle[agent.group.index] -= 1
         if self.pacing.any:
-            self.pacing.took(agent.group, limit, now)
+            self.pacing.took(agent.group, contact.channel, limit, now)
         super().start(agent, contact, limit, proficiency, now)
 
     def finish(self, contact: Contact) -> None:
@@ -261,21 +261,20 @@ class PolicyModel(Preemption):
         if agent.held == 1 and agent.accepting:
             self.idle[agent.group.index] += 1
         if self.pacing.any:
-            self.pacing.freed(agent.group, self.route_limit[contact.channel.index,
-                                                            agent.group.index], self.env.now)
+            self.pacing.freed(agent.group, contact.channel, self.route_limit[
+                contact.channel.index, agent.group.index], self.env.now)
         super().finish(contact)
 
     def resume(self, agent: Agent, contact: Contact, limit: int, now: float) -> None:
         if self.pacing.any:
-            self.pacing.took(agent.group, limit, now)
+            self.pacing.took(agent.group, contact.channel, limit, now)
         super().resume(agent, contact, limit, now)
 
     def interrupt(self, agent: Agent, by: ChannelState) -> None:
         if self.pacing.any:
             for contact in self.holding.get(agent, []):
-                self.pacing.freed(agent.group, self.route_limit[contact.channel.index,
-                                                                agent.group.index],
-                                  self.env.now)
+                self.pacing.freed(agent.group, contact.channel, self.route_limit[
+                    contact.channel.index, agent.group.index], self.env.now)
         super().interrupt(agent, by)
 
     def woken(self, group: GroupState) -> None:
