@@ -13,9 +13,11 @@ the optimizer's judging raises staff where simulation still shows a group over i
 
 The cap counts *load*: each contact held counts 1 / the limit of its route, so an agent
 holding one of two chats is half occupied, one on a call or an email wholly (for a group
-whose routes all have limit 1 this is the usual occupancy, busy over staffed time). It is
-the measure the requirements plan with (offered load over agents, in reference agents at
-full concurrency), so plan and simulation count alike.
+whose routes all have limit 1 this is the usual occupancy, busy over staffed time), and it
+counts agents while they may take work: an agent finishing a contact past its shift's end
+or before a break is out of both the load and the agents (overtime, not the interval's
+occupancy). It is the measure the requirements plan with (offered load over agents, in
+reference agents at full concurrency), so plan and simulation count alike.
 
 The rule: at time s in interval [a, b), a free agent of the group may take a deferred contact
 when the interval's load so far, plus the load now and the new contact's weight held to b,
@@ -37,7 +39,7 @@ import numpy as np
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.sim.state import ChannelState, GroupState
+from omnistaff.sim.state import Agent, ChannelState, GroupState
 
 #: Slack on the rule's comparison, in agent-seconds.
 SLACK = 1e-6
@@ -62,7 +64,9 @@ class Pacing:
         self.live = [0.0] * n  # the part of `load` that is live contacts
         self.live_now = [0.0] * n  # live load-seconds so far in interval `index`
         self.live_before = [0.0] * n  # live load-seconds in the interval before it
-        self.staffed = [0] * n  # agents on the queue
+        self.staffed = [0] * n  # agents on the queue, taking work
+        #: those agents of capped groups: their load and its live part
+        self.counted: dict[Agent, list[float]] = {}
         self.mark = [-math.inf] * n  # when the levels last changed
         self.index = [-(2 ** 62)] * n  # interval of the integrals below
         self.load_now = [0.0] * n  # load-seconds so far in interval `index`
@@ -101,26 +105,43 @@ class Pacing:
         self._wake_at(group, max(opens, now + SLACK))
         return False
 
-    def took(self, group: GroupState, channel: ChannelState, limit: int, now: float) -> None:
-        g = group.index
-        if self.capped[g]:
-            self._advance(g, now)
-            self.load[g] += 1.0 / limit
-            if channel.live:
-                self.live[g] += 1.0 / limit
+    def took(self, agent: Agent, channel: ChannelState, limit: int, now: float) -> None:
+        self._change(agent, channel, 1.0 / limit, now)
 
-    def freed(self, group: GroupState, channel: ChannelState, limit: int, now: float) -> None:
-        g = group.index
-        if self.capped[g]:
-            self._advance(g, now)
-            self.load[g] = max(self.load[g] - 1.0 / limit, 0.0)
-            if channel.live:
-                self.live[g] = max(self.live[g] - 1.0 / limit, 0.0)
+    def freed(self, agent: Agent, channel: ChannelState, limit: int, now: float) -> None:
+        self._change(agent, channel, -1.0 / limit, now)
 
-    def staffing(self, group: GroupState, change: int, now: float) -> None:
-        if self.capped[group.index]:
-            self._advance(group.index, now)
-            self.staffed[group.index] += change
+    def _change(self, agent: Agent, channel: ChannelState, weight: float, now: float) -> None:
+        held = self.counted.get(agent)
+        if held is None:
+            return
+        g = agent.group.index
+        self._advance(g, now)
+        held[0] += weight
+        self.load[g] = max(self.load[g] + weight, 0.0)
+        if channel.live:
+            held[1] += weight
+            self.live[g] = max(self.live[g] + weight, 0.0)
+
+    def joined(self, agent: Agent, now: float) -> None:
+        """The agent goes on the queue (it holds nothing then)."""
+        g = agent.group.index
+        if self.capped[g] and agent not in self.counted:
+            self._advance(g, now)
+            self.counted[agent] = [0.0, 0.0]
+            self.staffed[g] += 1
+
+    def left(self, agent: Agent, now: float) -> None:
+        """The agent takes no more work (off the queue, or finishing before a break or past
+        its shift's end): it and its load leave the counts."""
+        held = self.counted.pop(agent, None)
+        if held is None:
+            return
+        g = agent.group.index
+        self._advance(g, now)
+        self.staffed[g] -= 1
+        self.load[g] = max(self.load[g] - held[0], 0.0)
+        self.live[g] = max(self.live[g] - held[1], 0.0)
 
     def load_occupancy(self, end: float) -> np.ndarray:
         """Per group and interval (row-major, as the group-interval frame): load-seconds over

@@ -253,7 +253,7 @@ class PolicyModel(Preemption):
         if agent.held == 0:
             self.idle[agent.group.index] -= 1
         if self.pacing.any:
-            self.pacing.took(agent.group, contact.channel, limit, now)
+            self.pacing.took(agent, contact.channel, limit, now)
         super().start(agent, contact, limit, proficiency, now)
 
     def finish(self, contact: Contact) -> None:
@@ -261,19 +261,19 @@ class PolicyModel(Preemption):
         if agent.held == 1 and agent.accepting:
             self.idle[agent.group.index] += 1
         if self.pacing.any:
-            self.pacing.freed(agent.group, contact.channel, self.route_limit[
+            self.pacing.freed(agent, contact.channel, self.route_limit[
                 contact.channel.index, agent.group.index], self.env.now)
         super().finish(contact)
 
     def resume(self, agent: Agent, contact: Contact, limit: int, now: float) -> None:
         if self.pacing.any:
-            self.pacing.took(agent.group, contact.channel, limit, now)
+            self.pacing.took(agent, contact.channel, limit, now)
         super().resume(agent, contact, limit, now)
 
     def interrupt(self, agent: Agent, by: ChannelState) -> None:
         if self.pacing.any:
             for contact in self.holding.get(agent, []):
-                self.pacing.freed(agent.group, contact.channel, self.route_limit[
+                self.pacing.freed(agent, contact.channel, self.route_limit[
                     contact.channel.index, agent.group.index], self.env.now)
         super().interrupt(agent, by)
 
@@ -296,12 +296,17 @@ class PolicyModel(Preemption):
     def stop_accepting(self, agent: Agent) -> simpy.Event | None:
         if agent.accepting and agent.held == 0:
             self.idle[agent.group.index] -= 1
+        if self.pacing.any:
+            self.pacing.left(agent, self.env.now)
         return super().stop_accepting(agent)
 
     def set_staffed(self, agent: Agent, staffed: bool) -> None:
         members = self.members[agent.group.index]
-        if self.pacing.any and staffed != (agent in members):
-            self.pacing.staffing(agent.group, 1 if staffed else -1, self.env.now)
+        if self.pacing.any:
+            if staffed:
+                self.pacing.joined(agent, self.env.now)
+            else:
+                self.pacing.left(agent, self.env.now)
         if staffed:
             members[agent] = None
         else:
