@@ -66,6 +66,14 @@ def caps_held(caps: pd.DataFrame) -> bool:
     return not bool(caps["over"].any()) if len(caps) else True
 
 
+def over_cap(caps: pd.DataFrame) -> dict[str, int]:
+    """Per group with some: its judged intervals clearly over its cap."""
+    if not len(caps):
+        return {}
+    counts = caps.loc[caps["over"], "group"].value_counts()
+    return {str(g): int(n) for g, n in counts.items()}
+
+
 def raise_over_cap(scenario: Scenario, requirements: Requirements, caps: pd.DataFrame,
                    raised: dict[str, int]) -> tuple[dict[str, int], Requirements]:
     """Requirements with more agents where a group was clearly over its cap: for each such
