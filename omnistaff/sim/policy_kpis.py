@@ -117,22 +117,24 @@ def add_load_occupancy(by_group: Columns, model: Model, scenario: Scenario) -> C
 
 
 def add_group_caps(totals: Columns, by_group: Columns, scenario: Scenario) -> Columns:
-    """Per-group totals with `max_occupancy`, `load_occupancy` (load over staffed time, over
-    the horizon) and `intervals_over_cap` (the share of staffed intervals whose load
-    occupancy exceeded the cap) where some group sets a cap."""
+    """Per-group totals with `max_occupancy`, `load_occupancy` (over the horizon, the
+    intervals' load occupancy weighted by their staffed time) and `intervals_over_cap` (the
+    share of staffed intervals whose load occupancy exceeded the cap) where some group sets
+    a cap."""
     caps = [g.max_occupancy for g in scenario.groups.values()]
     if all(cap is None for cap in caps) or "load_occupancy" not in by_group:
         return totals
     count = len(caps)
     occupancy = np.asarray(by_group["load_occupancy"]).reshape(count, -1)
     seconds = np.asarray(by_group["staffed_seconds"]).reshape(count, -1)
-    staffed = seconds > 1e-9
+    # intervals with agents taking work (those only finishing contacts are not counted)
+    staffed = (seconds > 1e-9) & np.isfinite(occupancy)
     over, overall = np.full(count, np.nan), np.full(count, np.nan)
     for g, cap in enumerate(caps):
         if cap is not None and staffed[g].any():
-            over[g] = float(np.mean(occupancy[g][staffed[g]] > cap + 1e-12))
-            overall[g] = float(np.sum(occupancy[g][staffed[g]] * seconds[g][staffed[g]])
-                               / seconds[g][staffed[g]].sum())
+            mine, weight = occupancy[g][staffed[g]], seconds[g][staffed[g]]
+            over[g] = float(np.mean(mine > cap + 1e-12))
+            overall[g] = float(np.sum(mine * weight) / weight.sum())
     totals = dict(totals)
     totals["max_occupancy"] = np.array([np.nan if c is None else c for c in caps])
     totals["load_occupancy"] = overall
