@@ -71,8 +71,9 @@ class Pacing:
         self.index = [-(2 ** 62)] * n  # interval of the integrals below
         self.load_now = [0.0] * n  # load-seconds so far in interval `index`
         self.staffed_now = [0.0] * n
-        self.load_seconds = np.zeros((n, self.intervals))
-        self.staffed_seconds = np.zeros((n, self.intervals))
+        #: per group and finished interval of the horizon: load- and staffed agent-seconds
+        self.load_seconds = [[0.0] * self.intervals for _ in range(n)]
+        self.staffed_seconds = [[0.0] * self.intervals for _ in range(n)]
         self.waking = [math.inf] * n  # the pending wake-up's time
 
     def paces(self, group: GroupState, channel: ChannelState) -> bool:
@@ -149,36 +150,59 @@ class Pacing:
         for g in range(len(self.load)):
             if self.capped[g]:
                 self._advance(g, end)
-        out = np.full(self.load_seconds.shape, np.nan)
-        np.divide(self.load_seconds, self.staffed_seconds, out=out,
-                  where=self.staffed_seconds > 1e-9)
+                self._close(g)
+        load, staffed = np.array(self.load_seconds), np.array(self.staffed_seconds)
+        out = np.full(load.shape, np.nan)
+        np.divide(load, staffed, out=out, where=staffed > 1e-9)
         out[[not c for c in self.capped]] = np.nan
         return out.ravel()
 
     def _advance(self, g: int, now: float) -> None:
-        """Integrate the group's levels from its mark to `now`, interval by interval."""
+        """Integrate the group's levels from its mark to `now`: within the current interval,
+        or closing it and each whole interval passed (levels held) on the way."""
         mark = self.mark[g]
         if now <= mark:
             return
-        load, live, staffed, size = self.load[g], self.live[g], self.staffed[g], self.interval
+        size = self.interval
         if mark == -math.inf:
-            mark = now
-        while mark < now:
-            k = math.floor(mark / size)
-            end = min(now, (k + 1) * size)
-            span = end - mark
-            if k != self.index[g]:
-                self.live_before[g] = self.live_now[g] if k == self.index[g] + 1 else 0.0
-                self.index[g], self.load_now[g], self.staffed_now[g] = k, 0.0, 0.0
-                self.live_now[g] = 0.0
+            self.mark[g], self.index[g] = now, math.floor(now / size)
+            return
+        load, live, staffed = self.load[g], self.live[g], self.staffed[g]
+        k = self.index[g]
+        end = (k + 1) * size
+        if now <= end:  # the common case: the same interval
+            span = now - mark
             self.load_now[g] += load * span
             self.live_now[g] += live * span
             self.staffed_now[g] += staffed * span
-            if 0 <= k < self.intervals:
-                self.load_seconds[g, k] += load * span
-                self.staffed_seconds[g, k] += staffed * span
-            mark = end
+            self.mark[g] = now
+            return
+        span = end - mark
+        self.load_now[g] += load * span
+        self.live_now[g] += live * span
+        self.staffed_now[g] += staffed * span
+        self._close(g)
+        last = math.floor(now / size)
+        for whole in range(k + 1, last):  # intervals without a change of level
+            self.index[g] = whole
+            self.load_now[g], self.live_now[g] = load * size, live * size
+            self.staffed_now[g] = staffed * size
+            self._close(g)
+        self.index[g] = last
+        span = now - last * size
+        self.load_now[g], self.live_now[g] = load * span, live * span
+        self.staffed_now[g] = staffed * span
         self.mark[g] = now
+
+    def _close(self, g: int) -> None:
+        """File the current interval's integrals and start the next one from zero."""
+        k = self.index[g]
+        if 0 <= k < self.intervals:
+            self.load_seconds[g][k] += self.load_now[g]
+            self.staffed_seconds[g][k] += self.staffed_now[g]
+        self.live_before[g] = self.live_now[g]
+        self.index[g] = k + 1
+        self.load_now[g] = self.live_now[g] = self.staffed_now[g] = 0.0
 
     def _wake_at(self, group: GroupState, when: float) -> None:
         g = group.index
