@@ -72,7 +72,16 @@ def cases() -> list[tuple[str, Scenario]]:
         ("redials (phone)", with_policy(base, phone={"redial": {
             "share": 0.3, "delay": {"dist": "exponential", "mean": "10min"}}})),
         ("chat one at a time at night", with_chat_periods(base)),
+        ("occupancy cap 85% (pacing)", with_caps(base, 0.85)),
     ]
+
+
+def with_caps(base: dict[str, Any], cap: float) -> Scenario:
+    """Workload (b) with every group capped: deferred work paced (`sim/pacing.py`)."""
+    data = copy.deepcopy(base)
+    for group in data["groups"].values():
+        group["max_occupancy"] = cap
+    return scenario_from_dict(data)
 
 
 def with_chat_periods(base: dict[str, Any]) -> Scenario:

@@ -17,12 +17,14 @@ period is clearly short, those below the target are raised, or failing that its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from omnistaff.optimize.occupancy import COLUMNS as CAP_COLUMNS
+from omnistaff.optimize.occupancy import cap_verdicts, caps_held
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.experiment import Replications, run_tasks
 from omnistaff.sim.result import SimResult
@@ -63,7 +65,9 @@ class Evaluation:
     per channel and interval, the mean service level, its 95% half-width, replications with
     contacts, the target, and `miss` (clearly short after the Bonferroni correction).
     `groups`: per group, paid, staffed and busy hours and occupancy (means). `days`: per
-    channel (rows) and day (columns), the mean service level.
+    channel (rows) and day (columns), the mean service level. `caps`: per group with a
+    `max_occupancy` and judged interval, its load occupancy against the cap and whether it
+    is clearly `over` (`occupancy.cap_verdicts`).
     """
 
     channels: pd.DataFrame
@@ -73,10 +77,16 @@ class Evaluation:
     days: pd.DataFrame
     judging: Judging
     replications: int
+    caps: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CAP_COLUMNS))
 
     @property
     def all_met(self) -> bool:
-        return bool(self.channels["met"].all())
+        """Every SLA met, and no occupancy cap clearly exceeded."""
+        return bool(self.channels["met"].all()) and self.caps_held
+
+    @property
+    def caps_held(self) -> bool:
+        return caps_held(self.caps)
 
     @property
     def period(self) -> Period:
@@ -182,7 +192,8 @@ def _evaluation(runs: Replications, scenario: Scenario, judging: Judging,
     intervals = interval_attainment(runs, scenario, judging)
     days = day_attainment(runs, scenario).loc[judged]
     return Evaluation(channels, periods.reset_index(drop=True), intervals, group_hours(runs),
-                      days, judging, len(runs.results))
+                      days, judging, len(runs.results),
+                      cap_verdicts(runs, scenario, judging.confidence))
 
 
 def period_verdicts(runs: Replications, scenario: Scenario, judging: Judging) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.lowering import brackets, per_interval, room_of
 from omnistaff.optimize.model import build_model
+from omnistaff.optimize.occupancy import over_cap, raise_over_cap
 from omnistaff.optimize.outcome import Iteration, OptimizationResult, Phase
 from omnistaff.optimize.requirements import Requirements, channel_requirements
 from omnistaff.optimize.roster_out import tour_staffing
@@ -381,7 +382,7 @@ def _raise(scenario: Scenario, requirements: Requirements, evaluation: Evaluatio
             requirements = requirements.tightened(c, intervals)
         if requirements is not before:
             raised[c] = int(intervals.size)
-    return raised, requirements
+    return raise_over_cap(scenario, requirements, evaluation.caps, raised)
 
 
 def _more_agents(requirements: Requirements, evaluation: Evaluation, channel: str,
@@ -405,7 +406,7 @@ def _iteration(number: int, staffed: Scenario, report: SolveReport, evaluation: 
         lower_bound=channels["lower_bound"].to_dict(),
         target=channels["target"].to_dict(), met=channels["met"].astype(bool).to_dict(),
         attainment=evaluation.attainment, replications=evaluation.replications,
-        raised=raised, seconds=seconds,
+        raised=raised, seconds=seconds, over_cap=over_cap(evaluation.caps),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 import pandas as pd
 
 from omnistaff.optimize.evaluate import Evaluation
+from omnistaff.optimize.occupancy import over_cap
 from omnistaff.optimize.roster_out import RosterShift
 from omnistaff.optimize.solve import SolveReport
 from omnistaff.optimize.trim import TrimReport
@@ -24,7 +25,9 @@ class Iteration:
     """One round: the schedule's cost and shifts, how the solve went, simulated service level
     per channel over the horizon (mean, 95% half-width) and its lowest period lower bound,
     whether each channel met its SLA in every period, `attainment` (the share of judged
-    periods met), replications simulated, and the intervals raised for the next round."""
+    periods met), replications simulated, the intervals raised for the next round, and per
+    capped group the intervals clearly over its occupancy cap (`over_cap`, only groups with
+    some)."""
 
     number: int
     cost: float
@@ -45,10 +48,12 @@ class Iteration:
     kept: bool = True
     #: A lowering trial that met every SLA and cost less, refused on fresh replications.
     missed_afresh: bool = False
+    over_cap: dict[str, int] = field(default_factory=dict)
 
     @property
     def all_met(self) -> bool:
-        return all(self.met.values())
+        """Every SLA met, and no occupancy cap clearly exceeded."""
+        return all(self.met.values()) and not self.over_cap
 
     def describe(self) -> str:
         """One line for a progress display."""
@@ -56,7 +61,9 @@ class Iteration:
             f"{c} {self.service_level[c]:.1%}{'' if self.met[c] else ' (miss)'}"
             for c in self.service_level)
         raised = sum(self.raised.values())
-        tail = f"; {raised} intervals raised" if raised else ""
+        tail = "".join(f"; {g} over its occupancy cap in {n} intervals"
+                       for g, n in self.over_cap.items())
+        tail += f"; {raised} intervals raised" if raised else ""
         if self.phase == "lower":
             tail = f"; {self.verdict()}"
         name = "round" if self.phase == "raise" else "lowering trial, round"
@@ -91,6 +98,8 @@ class Iteration:
             row[f"sla_{c}_ci95"] = self.half_width[c]
             row[f"sla_{c}_lower_bound"] = self.lower_bound[c]
             row[f"raised_{c}"] = self.raised.get(c, 0)
+        for g, n in self.over_cap.items():
+            row[f"over_cap_{g}"] = n
         return row
 
 
@@ -154,11 +163,17 @@ class OptimizationResult:
                 f"{'every day' if judging.period == 'day' else 'over the horizon'}")
         money = f"{self.final.currency} {self.cost:,.0f}"
         solve = self.final.solve
-        if not self.converged:
+        over = over_cap(self.evaluation.caps)
+        if not self.converged and not self.evaluation.channels["met"].all():
             missed = ", ".join(c for c, ok in self.evaluation.channels["met"].items() if not ok)
             head = f"Not every SLA met in simulation ({rule}): {missed} missed"
+        elif over:
+            head = f"Every SLA met in simulation ({rule}), but " + ", ".join(
+                f"{g} is over its occupancy cap in {n} intervals" for g, n in over.items())
         else:
             head = f"Every SLA met in simulation ({rule})"
+            if len(self.evaluation.caps):
+                head += " within every occupancy cap"
         gap = solve.headline()
         if not solve.proven:
             return f"{gap[0].upper()}{gap[1:]}. {head}, at {money}."

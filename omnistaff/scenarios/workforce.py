@@ -70,10 +70,13 @@ class AgentGroup(Frozen):
         default=0, ge=0, lt=1, description="Chance that a scheduled agent-shift is not worked."
     )
     max_occupancy: float | None = Field(
-        default=None, gt=0, le=1, description="Most occupancy (busy / staffed time) the "
-        "plan may run this group at, e.g. 0.85: requirements keep the agents on queue for "
-        "the channels it serves at least the load divided by it (pyworkforce's "
-        "max_occupancy); simulation reports the group's occupancy against it."
+        default=None, gt=0, le=1, description="Most occupancy the group may run at in any "
+        "interval, e.g. 0.85, counted as load (each contact held is 1 / its route's limit: "
+        "one of two chats is half an agent): requirements keep the agents on queue for the "
+        "channels it serves at least the load divided by it (pyworkforce's max_occupancy), "
+        "the schedule model holds the group to it, the router takes deferred work only "
+        "within it, and the optimizer raises staff where simulation shows an interval "
+        "clearly over it; simulation reports `load_occupancy` against it (docs/routing.md)."
     )
     max_headcount: int | None = Field(
         default=None, ge=0, le=MAX_AGENTS, description="Most agents of this group on shift at "

@@ -20,6 +20,7 @@ from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.concurrency_limits import ConcurrencyLimits
 from omnistaff.sim.engine import Model
 from omnistaff.sim.gates import Gates
+from omnistaff.sim.pacing import Pacing
 from omnistaff.sim.preemption import Interrupted, Preemption
 from omnistaff.sim.records import ABANDONED, BALKED, BLOCKED
 from omnistaff.sim.returns import Returns
@@ -32,11 +33,12 @@ GatedPool = tuple[int, Any, int, float, GroupState, int]
 
 
 def uses_policies(scenario: Scenario) -> bool:
-    """Whether the scenario needs `PolicyModel`: any routing policy, call-back, redial or
-    concurrency limit by period."""
+    """Whether the scenario needs `PolicyModel`: any routing policy, call-back, redial,
+    concurrency limit by period or occupancy cap (which paces deferred work: `pacing.py`)."""
     return (not scenario.routing.is_standing_rule()
             or any(c.callback is not None or c.redial is not None or c.concurrency.by_period
-                   for c in scenario.channels.values()))
+                   for c in scenario.channels.values())
+            or any(g.max_occupancy is not None for g in scenario.groups.values()))
 
 
 def model_for(scenario: Scenario, env: simpy.Environment, streams: Streams) -> Model:
@@ -77,6 +79,9 @@ class PolicyModel(Preemption):
         self.policy = [self._channel_policy(c, scenario, streams) for c in self.channels]
         self.returns = Returns(self, scenario, streams)
         self.limits = ConcurrencyLimits(self, scenario).now  # per channel, now
+        self.pacing = Pacing(scenario, self.groups, env, self.woken)
+        self.route_limit = {(c.index, group.index): limit for c in self.channels
+                            for _, group, limit, _ in c.routes}
 
     def _channel_policy(self, channel: ChannelState, scenario: Scenario,
                         streams: Streams) -> ChannelPolicy:
@@ -150,6 +155,7 @@ class PolicyModel(Preemption):
         best: Agent | None = None
         best_level, best_limit, best_proficiency, best_held = -1, 0, 0.0, 0
         gated = self.policy[channel.index].gated or self.gates.reserving
+        paced = self.pacing.any and not channel.live
         most = self.limits[channel.index]
         for level, bucket, limit, proficiency, group, held in pools:
             if best is not None and level != best_level:
@@ -157,6 +163,9 @@ class PolicyModel(Preemption):
             if held >= most:  # the channel's limit this interval
                 continue
             if gated and not self.gates.allows(group, channel, held == 0, arriving):
+                continue
+            if paced and self.pacing.capped[group.index] and not self.pacing.allows(
+                    group, limit, self.env.now):
                 continue
             while bucket:
                 token, agent = bucket[0]
@@ -205,6 +214,9 @@ class PolicyModel(Preemption):
                     contact = self.head(channel, now)
                 if contact is None:
                     continue
+                if self.pacing.any and self.pacing.paces(group, channel) and \
+                        not self.pacing.allows(group, limit, now):
+                    continue
                 if self.lwwt:
                     key: tuple[float, ...] = ((contact.arrival - now) * policy.weight, rank)
                 else:
@@ -240,21 +252,61 @@ class PolicyModel(Preemption):
               now: float) -> None:
         if agent.held == 0:
             self.idle[agent.group.index] -= 1
+        if self.pacing.any:
+            self.pacing.took(agent, contact.channel, limit, now)
         super().start(agent, contact, limit, proficiency, now)
 
     def finish(self, contact: Contact) -> None:
         agent = contact.agent
         if agent.held == 1 and agent.accepting:
             self.idle[agent.group.index] += 1
+        if self.pacing.any:
+            self.pacing.freed(agent, contact.channel, self.route_limit[
+                contact.channel.index, agent.group.index], self.env.now)
         super().finish(contact)
+
+    def resume(self, agent: Agent, contact: Contact, limit: int, now: float) -> None:
+        if self.pacing.any:
+            self.pacing.took(agent, contact.channel, limit, now)
+        super().resume(agent, contact, limit, now)
+
+    def interrupt(self, agent: Agent, by: ChannelState) -> None:
+        if self.pacing.any:
+            for contact in self.holding.get(agent, []):
+                self.pacing.freed(agent, contact.channel, self.route_limit[
+                    contact.channel.index, agent.group.index], self.env.now)
+        super().interrupt(agent, by)
+
+    def woken(self, group: GroupState) -> None:
+        """Pacing allows deferred work again: the group's free agents, longest idle first,
+        look for work."""
+        now = self.env.now
+        free = sorted((a for a in self.members[group.index]
+                       if a.accepting and not a.exclusive and a.held < group.cap),
+                      key=lambda a: a.since)
+        for agent in free:
+            token = agent.token
+            self.pull(agent, now)
+            if agent.token == token:
+                continue  # it took nothing: it keeps its place in its bucket
+            if agent.contacts:
+                self.rerate(agent, now)
+            self.place(agent, now)
 
     def stop_accepting(self, agent: Agent) -> simpy.Event | None:
         if agent.accepting and agent.held == 0:
             self.idle[agent.group.index] -= 1
+        if self.pacing.any:
+            self.pacing.left(agent, self.env.now)
         return super().stop_accepting(agent)
 
     def set_staffed(self, agent: Agent, staffed: bool) -> None:
         members = self.members[agent.group.index]
+        if self.pacing.any:
+            if staffed:
+                self.pacing.joined(agent, self.env.now)
+            else:
+                self.pacing.left(agent, self.env.now)
         if staffed:
             members[agent] = None
         else:

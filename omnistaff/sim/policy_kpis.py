@@ -21,8 +21,9 @@ Columns = dict[str, np.ndarray]
 POLICY_CHANNEL_KPIS = ["callbacks_offered", "called_back", "callback_accept_rate",
                        "callbacks_in_window", "callback_window_share", "redials",
                        "interrupted"]
-#: Per-group: the cap and the share of staffed intervals whose occupancy exceeded it.
-POLICY_GROUP_KPIS = ["max_occupancy", "intervals_over_cap"]
+#: Per-group: the cap, the occupancy it counts (`load_occupancy`: each contact held as
+#: 1 / its route's limit, see `sim/pacing.py`) and the share of staffed intervals over it.
+POLICY_GROUP_KPIS = ["max_occupancy", "load_occupancy", "intervals_over_cap"]
 #: The policy KPIs that count events, so a run without the policy has zero of them (the
 #: others, rates and caps, have no value there).
 POLICY_COUNTS = frozenset({"callbacks_offered", "called_back", "callbacks_in_window",
@@ -106,20 +107,36 @@ def add_concurrency_limits(by_interval: Columns, scenario: Scenario) -> Columns:
     return {**by_interval, "concurrency_limit": np.concatenate(limits).astype(float)}
 
 
+def add_load_occupancy(by_group: Columns, model: Model, scenario: Scenario) -> Columns:
+    """Per interval x group columns with `load_occupancy` (the occupancy an occupancy cap
+    counts, NaN for groups without one) where some group sets a cap."""
+    pacing = getattr(model, "pacing", None)
+    if pacing is None or not pacing.any:
+        return by_group
+    return {**by_group, "load_occupancy": pacing.load_occupancy(scenario.horizon.seconds)}
+
+
 def add_group_caps(totals: Columns, by_group: Columns, scenario: Scenario) -> Columns:
-    """Per-group totals with `max_occupancy` and `intervals_over_cap` (the share of staffed
-    intervals whose occupancy exceeded it) where some group sets a cap."""
+    """Per-group totals with `max_occupancy`, `load_occupancy` (over the horizon, the
+    intervals' load occupancy weighted by their staffed time) and `intervals_over_cap` (the
+    share of staffed intervals whose load occupancy exceeded the cap) where some group sets
+    a cap."""
     caps = [g.max_occupancy for g in scenario.groups.values()]
-    if all(cap is None for cap in caps):
+    if all(cap is None for cap in caps) or "load_occupancy" not in by_group:
         return totals
     count = len(caps)
-    occupancy = np.asarray(by_group["occupancy"]).reshape(count, -1)
-    staffed = np.asarray(by_group["staffed_seconds"]).reshape(count, -1) > 1e-9
-    over = np.full(count, np.nan)
+    occupancy = np.asarray(by_group["load_occupancy"]).reshape(count, -1)
+    seconds = np.asarray(by_group["staffed_seconds"]).reshape(count, -1)
+    # intervals with agents taking work (those only finishing contacts are not counted)
+    staffed = (seconds > 1e-9) & np.isfinite(occupancy)
+    over, overall = np.full(count, np.nan), np.full(count, np.nan)
     for g, cap in enumerate(caps):
         if cap is not None and staffed[g].any():
-            over[g] = float(np.mean(occupancy[g][staffed[g]] > cap + 1e-12))
+            mine, weight = occupancy[g][staffed[g]], seconds[g][staffed[g]]
+            over[g] = float(np.mean(mine > cap + 1e-12))
+            overall[g] = float(np.sum(mine * weight) / weight.sum())
     totals = dict(totals)
     totals["max_occupancy"] = np.array([np.nan if c is None else c for c in caps])
+    totals["load_occupancy"] = overall
     totals["intervals_over_cap"] = over
     return totals

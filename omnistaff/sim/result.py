@@ -23,6 +23,7 @@ from omnistaff.sim.policy_kpis import (
     add_channel_policies,
     add_concurrency_limits,
     add_group_caps,
+    add_load_occupancy,
 )
 from omnistaff.sim.pooled import pooled_channels
 from omnistaff.sim.records import ANSWERED, ContactRecords
@@ -133,8 +134,10 @@ def build_result(scenario: Scenario, seed: int, replication: int, model: Model,
                                           len(scenario.groups))
     by_interval = add_concurrency_limits(
         channel_interval_columns(records, model.escalations, scenario), scenario)
-    by_group = group_interval_columns([group.load for group in model.groups],
-                                      exclusive_work(records, model.alone_rates()), scenario)
+    by_group = add_load_occupancy(
+        group_interval_columns([group.load for group in model.groups],
+                               exclusive_work(records, model.alone_rates()), scenario),
+        model, scenario)
     paid = paid_seconds(roster, worked, scenario)
     numbers = ResultNumbers(scenario, by_interval, by_group,
                             add_channel_policies(channel_summary(by_interval, records, scenario),

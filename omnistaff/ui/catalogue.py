@@ -79,6 +79,7 @@ GROUP_CATALOGUE = _catalogue(
     Kpi("labour_cost", "labour cost", "money"),
     Kpi("training_cost", "training cost", "money"),
     Kpi("max_occupancy", "occupancy cap", "share", None),
+    Kpi("load_occupancy", "occupancy as the cap counts it", "share", None),
     Kpi("intervals_over_cap", "intervals over the cap", "share"),
 )
 
