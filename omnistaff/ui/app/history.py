@@ -17,8 +17,10 @@ def pick_run(kind: str) -> state.Run | None:
         return None
     titles = [r.title for r in past]
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    title = left.selectbox(f"Showing run ({len(past)} this session; pick one to show it again)",
-                           titles, index=titles.index(current.title))
+    title = left.selectbox("Showing run", titles, index=titles.index(current.title),
+                           label_visibility="collapsed",
+                           help=f"{len(past)} run(s) of this page this session; pick one to "
+                           "show it again.")
     chosen = past[titles.index(title)]
     state.show(kind, chosen.id)
     if right.button("Work on this run's scenario", key=f"adopt-{kind}",

@@ -15,7 +15,10 @@ from omnistaff.optimize import optimize as run_loop
 from omnistaff.optimize.roster_out import headcount_frame, roster_frame
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import BASE, Comparison, compare_scenarios, run_kpis
-from omnistaff.sim.experiment import run_replications
+from omnistaff.sim.experiment import Replications, run_tasks
+from omnistaff.sim.result import SimResult
+from omnistaff.sim.run import simulate as simulate_one
+from omnistaff.ui import daily
 
 Progress = Callable[..., None]
 CACHE_ENTRIES = 64
@@ -33,6 +36,11 @@ class Simulation:
     group_intervals: pd.DataFrame
     #: Long KPI table with costs (variant, scope, name, kpi, mean, ci95), as compare makes.
     kpis: pd.DataFrame
+    #: Per channel and day: service level, its one-sided 95% bounds and verdict, backlog and
+    #: response-time percentiles (`daily.by_day`).
+    days: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Per channel, day and hour: service level and contacts judged (`daily.hour_grid`).
+    hours: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -40,14 +48,26 @@ def simulate(scenario_json: str, replications: int, seed: int,
              _progress: Progress | None = None) -> Simulation:
     """Run replications 0..n-1 of the scenario from `seed`."""
     scenario = Scenario.model_validate_json(scenario_json)
-    runs = run_replications(scenario, replications, seed, progress=_progress)
+    tasks = [(scenario, seed, r) for r in range(replications)]
+    runs = Replications(scenario, seed, run_tasks(_with_contacts, tasks, progress=_progress))
     per_run = [run_kpis(r, scenario).assign(variant=BASE, replication=r.replication)
                for r in runs.results]
     comparison = Comparison({BASE: scenario}, runs.seed, replications,
                             pd.concat(per_run, ignore_index=True), pd.DataFrame())
+    intervals = runs.channel_intervals()
+    days = daily.by_day(daily.day_verdicts(runs),
+                        daily.day_percentiles([daily.day_waits(r.contacts, scenario)
+                                               for r in runs.results]),
+                        daily.day_backlog(intervals, scenario))
     return Simulation(replications, runs.seed, runs.channel_table(), runs.group_table(),
-                      runs.channel_intervals(), runs.group_intervals(),
-                      comparison.kpi_table())
+                      intervals, runs.group_intervals(), comparison.kpi_table(), days,
+                      daily.hour_grid(intervals))
+
+
+def _with_contacts(task: tuple[Scenario, int, int]) -> SimResult:
+    """One replication, keeping its contacts (the per-day response-time percentiles)."""
+    scenario, seed, replication = task
+    return simulate_one(scenario, seed, replication, contacts=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
