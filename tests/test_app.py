@@ -245,13 +245,22 @@ def test_simulate_runs_with_progress_and_shows_results(small: Scenario) -> None:
     assert labels[-1] == "Total cost" and len(labels) == len(small.channels) + 1
     assert labels[0] == "phone: target 80%"
     assert at.metric[0].value.endswith("%")
-    service, cost, groups = (d.value for d in at.dataframe)
+    frames = [d.value for d in at.dataframe]
+    frames = [f.data if hasattr(f, "data") else f for f in frames]  # styled tables
+    level, backlog, waits = frames[:3]  # the planner's tables by day come first
+    assert list(level.columns) == list(waits.columns) == ["channel", "Mon", "Tue"]
+    assert level["Mon"].str.fullmatch(r"\d+% [✓✗?]|–").all()
+    assert backlog["Tue"].str.contains("peak").all()
+    service = next(f for f in frames if "target" in f.columns)
+    assert any(list(f.get("channel", []))[-1:] == ["all channels"] for f in frames)
+    groups = next(f for f in frames if "group" in f.columns)
     assert list(service["channel"]) == list(small.channels)
     assert service["service level"].str.contains("±").all()
-    assert list(cost["channel"])[-1] == "all channels"
     assert list(groups["group"]) == list(small.groups)
+    said = [w.value for w in at.warning] + [s.value for s in at.success]
+    assert any("channel-days met their target" in text for text in said)
     figures = at.get("plotly_chart")
-    assert len(figures) == 6
+    assert len(figures) == 7  # the day x hour heat map, then the six over the week
     assert len(at.get("download_button")) == 5
     assert not errors(at)
 
@@ -304,7 +313,7 @@ def test_a_long_run_shows_progress_and_leaves_the_page_usable(
     slow.release.set()
     at.switch_page("simulate_page.py").run()
     finish(at)
-    assert not at.get("progress") and len(at.get("plotly_chart")) == 6
+    assert not at.get("progress") and len(at.get("plotly_chart")) == 7
 
 
 def test_a_long_run_can_be_cancelled(small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:

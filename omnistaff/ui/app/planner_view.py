@@ -48,7 +48,7 @@ def verdicts(days: pd.DataFrame, scenario: Scenario) -> None:
                    icon=":material/check_circle:")
         return
     shown = "  \n".join(lines[:SHOWN_LINES])
-    st.error(f"**{summary}.** Missed or unclear:  \n{shown}", icon=":material/warning:")
+    st.warning(f"**{summary}.** Missed or unclear:  \n{shown}", icon=":material/warning:")
     if len(lines) > SHOWN_LINES:
         with st.expander(f"{len(lines) - SHOWN_LINES} more missed or unclear channel-days"):
             st.markdown("  \n".join(lines[SHOWN_LINES:]))
