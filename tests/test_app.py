@@ -354,16 +354,52 @@ def test_compare_runs_variants_paired_and_shows_differences(small: Scenario) -> 
     button(at, "Run comparison").click().run()
     finish(at)
     tabs = [t.label for t in at.tabs]
-    assert tabs == ["Channel over the week", "Cost per channel", "Staffing and service",
-                    "All KPIs"]
+    assert tabs == ["Side by side", "Channel over the week", "Cost per channel",
+                    "Staffing and service", "All KPIs"]
+    said = [w.value for w in at.warning] + [s.value for s in at.success]
+    assert any("chat_concurrency_2 against base: cost " in text for text in said)
+    assert any("Missing a target" in text or "Every variant meets" in text for text in said)
     tables = [d.value for d in at.dataframe]
-    week = tables[0]
+    side = tables[0]
+    assert list(side["variant"]) == ["base", "chat_concurrency_2"]
+    week = tables[2]
     assert list(week["variant"]) == ["base", "chat_concurrency_2"]
-    differences = tables[1]
+    differences = tables[3]
     assert list(differences["variant"]) == ["chat_concurrency_2"]
     assert differences["service level"].str.contains("±|no difference").all()
     assert any("cost" in t.columns[0] for t in tables)
     assert len(at.get("plotly_chart")) >= 5
+    assert not errors(at)
+
+
+#: One day, one round, no lowering or trim: each variant optimizes in seconds.
+ONE_ROUND = {"horizon.days": 1, "optimizer": {
+    "templates": [{"name": "full_time", "start_step": "1h", "breaks": [
+        {"duration": "30min", "earliest": "3h", "latest": "5h", "step": "1h"}]}],
+    "mip_gap": 0.02, "replications": 2, "max_replications": 2, "max_iterations": 1,
+    "lowerings": 0, "trim": False}}
+
+
+@pytest.mark.slow
+def test_compare_can_optimize_each_variant_first(small: Scenario) -> None:
+    """The optimized schedules are compared: each variant's staffing is its optimizer's, and
+    the verdict names each variant's outcome and any target missed."""
+    scenario = with_overrides(small, ONE_ROUND)
+    at = start(scenario, "compare_page.py")
+    at.multiselect[0].set_value(["base", "chat_concurrency_2"])
+    next(n for n in at.number_input if n.label == "Replications").set_value(2)
+    next(c for c in at.checkbox if c.label.startswith("Optimize each variant")).check()
+    button(at, "Run comparison").click().run()
+    finish(at)
+    run = at.session_state["runs"][-1]
+    assert isinstance(run.result, runs.OptimizedComparison)
+    optimized = run.result.comparison.scenarios
+    assert optimized["base"].staffing != scenario.staffing
+    assert set(run.result.headlines) == {"base", "chat_concurrency_2"}
+    expander = next(e for e in at.expander if e.label.startswith("Each variant was optimized"))
+    assert all(f"**{v}**: " in expander.markdown[0].value for v in optimized)
+    said = [w.value for w in at.warning] + [s.value for s in at.success]
+    assert any("chat_concurrency_2 against base" in text for text in said)
     assert not errors(at)
 
 

@@ -99,6 +99,44 @@ class Optimization:
     headcount: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+@dataclass(frozen=True)
+class OptimizedComparison:
+    """Variants each optimized to the same SLAs first, then compared paired: the comparison
+    of the optimized scenarios, and each optimization's headline and outcome."""
+
+    comparison: Comparison
+    headlines: dict[str, str]
+    met: dict[str, bool]
+    proven: dict[str, bool]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def compare_optimized(variant_jsons: dict[str, str], replications: int, seed: int,
+                      _progress: Progress | None = None) -> OptimizedComparison:
+    """Optimize each variant (its own optimizer settings, as `compare --optimize` does), then
+    compare the optimized variants paired. Progress counts variants optimized, then runs."""
+    optimized: dict[str, Scenario] = {}
+    headlines, met, proven = {}, {}, {}
+    total = len(variant_jsons)
+    for done, (name, text) in enumerate(variant_jsons.items()):
+        scenario = Scenario.model_validate_json(text)
+
+        def note(line: str, name: str = name, done: int = done) -> None:
+            if _progress:
+                _progress(done, total, f"optimizing {name}: {line}")
+
+        result = run_loop(scenario, progress=lambda i, note=note: note(i.describe()),
+                          notes=note)
+        optimized[name] = result.scenario
+        headlines[name], met[name], proven[name] = (result.headline(), result.converged,
+                                                    result.proven)
+        note("done")
+    if _progress:
+        _progress(total, total, "comparing the optimized variants")
+    comparison = compare_scenarios(optimized, replications, seed)
+    return OptimizedComparison(comparison, headlines, met, proven)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimization:
     """Run the optimizer's solve-and-simulate loop on the scenario (its optimizer settings
