@@ -470,12 +470,20 @@ def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(
     assert [t.value for t in at.title] == ["Optimize"]
     assert any("No optimization yet" in i.value for i in at.info)
     assert next(n for n in at.number_input if n.label == "Most iterations").value == 3
+    next(s for s in at.selectbox if s.label == "Variant to optimize").set_value(
+        "chat_concurrency_2")
     button(at, "Optimize schedule").click().run()
     finish(at)
     assert not errors(at)
     result: runs.Optimization = at.session_state["runs"][-1].result
     optimized = Scenario.model_validate_json(result.scenario_json)
+    assert optimized.channels["chat"].concurrency.max == 2  # the variant chosen
+    assert at.session_state["runs"][-1].params["variant"] == "chat_concurrency_2"
     rounds = len(result.iterations)
+    # the final check per channel and day, as judged
+    days = at.dataframe[0].value
+    days = days.data if hasattr(days, "data") else days
+    assert list(days["channel"]) == [quick.channels[c].label or c for c in quick.channels]
     assert 1 <= rounds <= 3 and len(result.notes) == rounds + (1 if result.converged else 0)
     # headline: first the verdict in words (an unproven gap or a miss in red), then cost,
     # size, rounds run, and whether every SLA was met
@@ -535,15 +543,35 @@ def test_optimize_reports_each_iteration_as_progress(quick: Scenario) -> None:
     other_seed = with_overrides(quick, {"horizon.seed": quick.horizon.seed + 1})  # not cached
     result = runs.optimize(other_seed.model_dump_json(), _progress=lambda *a: seen.append(a))
     rounds = len(result.iterations)
-    per_round = [call for call in seen if not call[2].startswith("trim: simulation")]
+    per_round = [call for call in seen if "phase: the trim: " not in call[2]]
     assert [(done, total) for done, total, _ in per_round] == [(k, 3)
-                                                                for k in range(1, rounds + 1)]
-    assert [note for _, _, note in per_round] == list(result.notes[:rounds])
+                                                                for k in range(rounds + 1)]
+    # the phase first: requirements and the first solve, then what each round found
+    assert per_round[0][2].startswith("phase: requirements (Erlang and backlog)")
+    for (_, _, note), line in zip(per_round[1:], result.notes, strict=False):
+        assert note.startswith("phase: ") and line in note
+        assert "at most about" in note and " left" in note  # an estimate of the time left
     assert all(note.startswith("trim ") for note in result.notes[rounds:])
     # the trim's simulations are reported as they run, after the last round
-    trimming = [call for call in seen if call[2].startswith("trim: simulation")]
+    trimming = [call for call in seen if "phase: the trim: simulation" in call[2]]
     assert bool(trimming) is result.converged
     assert all(done == rounds for done, _, _ in trimming)
+
+
+def test_an_iteration_line_names_the_per_day_check() -> None:
+    from omnistaff.optimize import Iteration, SolveReport
+    from omnistaff.ui.app.optimize_progress import iteration_line
+
+    solve = SolveReport("appsi_highs", "proven", True, 10800.0, 10750.0, 0.0044, 1.0,
+                        mip_gap=0.02)
+    iteration = Iteration(2, 10800.0, "USD", {"a": 100.0}, 50, solve,
+                          {"chat": 0.802}, {"chat": 0.01}, {"chat": 0.781}, {"chat": 0.8},
+                          {"chat": False}, 0.5, 10, raised={"chat": 4})
+    line = iteration_line(iteration)
+    assert line.startswith("round 2: USD 10,800, 50 agent-shifts, ")
+    assert "chat lowest day 78.1% against 80%: a day missed" in line
+    assert "80.2%" not in line  # the horizon's mean is not what the check judges
+    assert line.endswith("4 interval(s) raised for the next round")
 
 
 @pytest.mark.slow

@@ -60,6 +60,9 @@ def _grid(days: pd.DataFrame, scenario: Scenario, cell: str) -> tuple[pd.DataFra
     labels = [scenario.horizon.day_label(d) for d in range(scenario.horizon.days)]
     text: dict[str, dict[str, str]] = {}
     css: dict[str, dict[str, str]] = {}
+    order = {name: i for i, name in enumerate(scenario.channels)}
+    days = days.sort_values(["channel", "day"], key=lambda c: c.map(order) if c.name ==
+                            "channel" else c)
     for _, row in days.iterrows():
         name = str(row["channel"])
         title = scenario.channels[name].label or name
@@ -84,7 +87,7 @@ def _cell(row: pd.Series, cell: str) -> str:
     return f"{amount(row['p50'], 'seconds')} / {amount(row['p90'], 'seconds')}"
 
 
-def _styled(days: pd.DataFrame, scenario: Scenario, cell: str) -> Styler:
+def styled(days: pd.DataFrame, scenario: Scenario, cell: str) -> Styler:
     frame, colours = _grid(days, scenario, cell)
     return frame.style.apply(lambda _: colours, axis=None)
 
@@ -97,15 +100,15 @@ def by_day_tables(days: pd.DataFrame, scenario: Scenario) -> None:
                         f"{daily.threshold_text(ch.sla.threshold)}"
                         for name, ch in scenario.channels.items())
     with level:
-        st.dataframe(_styled(days, scenario, "level"), hide_index=True, width="stretch")
+        st.dataframe(styled(days, scenario, "level"), hide_index=True, width="stretch")
         st.caption(f"Share answered or responded to within the SLA threshold each day: ✓ met, "
                    f"✗ miss, ? unclear, – no contacts. Targets: {targets}.", help=HELP_VERDICT)
     with backlog:
-        st.dataframe(_styled(days, scenario, "backlog"), hide_index=True, width="stretch")
+        st.dataframe(styled(days, scenario, "backlog"), hide_index=True, width="stretch")
         st.caption("Contacts waiting at the end of each day, and the most waiting at the end "
                    "of any interval of the day (contacts; means over replications).")
     with waits:
-        st.dataframe(_styled(days, scenario, "waits"), hide_index=True, width="stretch")
+        st.dataframe(styled(days, scenario, "waits"), hide_index=True, width="stretch")
         st.caption("Median and 90th percentile of the wait for an answer or first response "
                    "of the contacts answered that arrived on the day (means over "
                    "replications).")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from omnistaff.optimize import Iteration
 from omnistaff.optimize import optimize as run_loop
 from omnistaff.optimize.roster_out import headcount_frame, roster_frame
 from omnistaff.scenarios import Scenario
@@ -19,6 +18,7 @@ from omnistaff.sim.experiment import Replications, run_tasks
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate as simulate_one
 from omnistaff.ui import daily
+from omnistaff.ui.app.optimize_progress import OptimizeProgress, iteration_line
 
 Progress = Callable[..., None]
 CACHE_ENTRIES = 64
@@ -97,6 +97,8 @@ class Optimization:
     #: (people, FTE, paid hours and cost per group and contract); empty without.
     roster: pd.DataFrame = field(default_factory=pd.DataFrame)
     headcount: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The final schedule's verdict per channel and day (`evaluate.period_verdicts`).
+    days: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)
@@ -142,19 +144,8 @@ def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimizat
     """Run the optimizer's solve-and-simulate loop on the scenario (its optimizer settings
     and seed included), reporting each iteration."""
     scenario = Scenario.model_validate_json(scenario_json)
-    count = 0
-
-    def on_iteration(iteration: Iteration) -> None:
-        nonlocal count
-        count += 1
-        if _progress:
-            _progress(count, scenario.optimizer.max_iterations, iteration.describe())
-
-    def on_note(line: str) -> None:
-        if _progress:
-            _progress(count, scenario.optimizer.max_iterations, line)
-
-    result = run_loop(scenario, progress=on_iteration, notes=on_note)
+    watch = OptimizeProgress(scenario, _progress)
+    result = run_loop(scenario, progress=watch.iteration, notes=watch.note)
     roster, heads = pd.DataFrame(), pd.DataFrame()
     if result.roster:
         roster = roster_frame(result.scenario, list(result.roster))
@@ -162,7 +153,15 @@ def optimize(scenario_json: str, _progress: Progress | None = None) -> Optimizat
     return Optimization(
         result.scenario.model_dump_json(), result.schedule, result.coverage,
         pd.DataFrame([i.row() for i in result.iterations]),
-        (*(i.describe() for i in result.iterations),
+        (*(iteration_line(i) for i in result.iterations),
          *((result.lowering(),) if result.lowering() else ()),
          *((result.trim.describe(scenario.currency),) if result.trim else ())),
-        result.cost, result.converged, result.headline(), result.proven, roster, heads)
+        result.cost, result.converged, result.headline(), result.proven, roster, heads,
+        _judged_days(result.evaluation.periods, result.scenario))
+
+
+def _judged_days(periods: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The final evaluation's verdict per channel and period, as the planner's day table
+    reads it (a period is a day, or 0 for the whole horizon)."""
+    days = periods.rename(columns={"period": "day"})
+    return days.assign(weekday=[scenario.horizon.day_label(int(d)) for d in days["day"]])
