@@ -120,3 +120,16 @@ def test_the_apps_simulation_carries_the_day_figures(weekend: Scenario) -> None:
     expected = daily.day_verdicts(replications)
     merged = sim.days.merge(expected, on=["channel", "day"], suffixes=("", "_alone"))
     assert np.allclose(merged["service_level"], merged["service_level_alone"], equal_nan=True)
+
+
+def test_the_cost_drivers_add_up_to_the_cost_per_resolved_contact(weekend: Scenario) -> None:
+    from omnistaff.ui.app import display, finance_view
+
+    sim = runs.simulate(weekend.model_dump_json(), 2, 5)
+    parts = finance_view.drivers(sim.kpis, weekend).set_index("channel")
+    for name in weekend.channels:
+        per_resolved = display.kpi(sim.kpis, "channel", name, "cost_per_resolved")[0]
+        assert parts.loc[name].sum() == pytest.approx(per_resolved)
+    table = finance_view.cost_table(sim.kpis, weekend, sim.kpis).data
+    assert list(table["channel"]) == [*weekend.channels, "all channels"]
+    assert table["Δ total cost"].str.startswith("±USD 0.00 ± ").all()  # against itself

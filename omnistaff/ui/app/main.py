@@ -33,7 +33,8 @@ def sidebar(by_url: dict[str, st.Page]) -> None:
         if past:
             st.caption("Runs this session (pick one on its page to show it again)")
         for run in past:
-            st.page_link(by_url[run.kind], label=f"{run.kind}: {run.title}")
+            st.page_link(by_url[run.kind], label=f"#{run.id} {run.kind} · {run.started}",
+                         help=run.title)
 
 
 #: Less empty space above the title and a narrower sidebar, so each page's answer fits above

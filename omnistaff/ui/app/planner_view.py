@@ -68,8 +68,9 @@ def _grid(days: pd.DataFrame, scenario: Scenario, cell: str) -> tuple[pd.DataFra
         title = scenario.channels[name].label or name
         day = scenario.horizon.day_label(int(row["day"]))
         text.setdefault(title, {"channel": title})[day] = _cell(row, cell)
+        judged = cell == "level" and not pd.isna(row["service_level"])
         css.setdefault(title, {"channel": ""})[day] = (
-            VERDICT_CSS.get(str(row["verdict"]), "") if cell == "level" else "")
+            VERDICT_CSS.get(str(row["verdict"]), "") if judged else "")
     frame = pd.DataFrame(list(text.values()), columns=["channel", *labels])
     colours = pd.DataFrame(list(css.values()), columns=["channel", *labels]).fillna("")
     return frame.fillna("–"), colours

@@ -8,7 +8,15 @@ import streamlit as st
 
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.app import charts, display, jobs, planner_view, runs, state
+from omnistaff.ui.app import (
+    charts,
+    display,
+    finance_view,
+    jobs,
+    planner_view,
+    runs,
+    state,
+)
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.catalogue import half_width_text
 from omnistaff.ui.policy_view import long_from_wide, policy_table
@@ -21,8 +29,9 @@ def run_form() -> None:
     scenario = state.scenario()
     st.caption(f"Scenario **{scenario.name}** ({state.source()}); edit it on the Scenario page.")
     busy = jobs.running(KIND)
-    again = bool(state.runs(KIND))
-    title = "Run again: variant, replications, seed" if again else "New run"
+    again = len(state.runs(KIND))
+    title = f"Run again ({again} run(s) so far): variant, replications, seed" if again else \
+        "New run"
     with st.expander(title, expanded=not again, icon=":material/play_arrow:"), \
             st.form("simulate"):
         variant_col, reps_col, seed_col, button_col = st.columns(
@@ -59,7 +68,7 @@ def results() -> None:
     with planner:
         planner_view.show(sim.days, sim.hours, scenario)
     with finance:
-        st.dataframe(display.cost_table(sim.kpis, scenario), hide_index=True, width="stretch")
+        finance_view.show(sim, scenario, run.id)
     with week:
         headline(sim, scenario)
         figures(sim, scenario)
