@@ -260,8 +260,9 @@ def test_simulate_runs_with_progress_and_shows_results(small: Scenario) -> None:
     said = [w.value for w in at.warning] + [s.value for s in at.success]
     assert any("channel-days met their target" in text for text in said)
     figures = at.get("plotly_chart")
-    assert len(figures) == 7  # the day x hour heat map, then the six over the week
-    assert len(at.get("download_button")) == 5
+    assert len(figures) == 8  # the day x hour heat map, the cost drivers, six over the week
+    assert [d.proto.label for d in at.get("download_button")][:1] == ["HTML report"]
+    assert len(at.get("download_button")) == 6
     assert not errors(at)
 
 
@@ -313,7 +314,7 @@ def test_a_long_run_shows_progress_and_leaves_the_page_usable(
     slow.release.set()
     at.switch_page("simulate_page.py").run()
     finish(at)
-    assert not at.get("progress") and len(at.get("plotly_chart")) == 7
+    assert not at.get("progress") and len(at.get("plotly_chart")) == 8
 
 
 def test_a_long_run_can_be_cancelled(small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,6 +370,10 @@ def test_compare_runs_variants_paired_and_shows_differences(small: Scenario) -> 
     assert differences["service level"].str.contains("±|no difference").all()
     assert any("cost" in t.columns[0] for t in tables)
     assert len(at.get("plotly_chart")) >= 5
+    from omnistaff.ui.app import page_report
+
+    report = page_report.compare_html(at.session_state["runs"][-1].result)
+    assert "chat_concurrency_2 against base" in report
     assert not errors(at)
 
 
@@ -523,7 +528,7 @@ def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(
         result.notes)
     # the downloads: the schedule, and the optimized scenario with it as staffing
     assert [d.proto.label for d in at.get("download_button")] == [
-        "schedule.csv", "optimized scenario (YAML)"]
+        "HTML report", "schedule.csv", "optimized scenario (YAML)"]
     schedule = pd.read_csv(io.StringIO(downloaded(at, served, "schedule.csv")))
     assert list(schedule.columns) == list(result.schedule.columns)
     assert int(schedule["count"].sum()) == agent_shifts
@@ -531,6 +536,10 @@ def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(
     assert staffed == optimized and staffed.staffing.shifts
     assert {s.group for s in staffed.staffing.shifts} == set(scheduled)
     assert sum(s.count * len(s.days) for s in staffed.staffing.shifts) == agent_shifts
+    from omnistaff.ui.app import page_report
+
+    report = page_report.optimize_report(at.session_state["runs"][-1])()
+    assert result.headline in report and "Every channel, every day" in report
     button(at, "Work on the optimized scenario").click().run()
     assert at.session_state["source"].startswith("optimized")
     assert scenario_of(at).staffing == optimized.staffing

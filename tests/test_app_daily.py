@@ -133,3 +133,15 @@ def test_the_cost_drivers_add_up_to_the_cost_per_resolved_contact(weekend: Scena
     table = finance_view.cost_table(sim.kpis, weekend, sim.kpis).data
     assert list(table["channel"]) == [*weekend.channels, "all channels"]
     assert table["Δ total cost"].str.startswith("±USD 0.00 ± ").all()  # against itself
+
+
+def test_the_simulation_report_holds_the_day_figures(weekend: Scenario) -> None:
+    from omnistaff.ui.app import page_report, state
+
+    sim = runs.simulate(weekend.model_dump_json(), 2, 5)
+    run = state.Run("simulate", "test", weekend.model_dump_json(), {}, sim, id=1)
+    page = page_report.simulate_report(run)()
+    assert page.startswith("<!doctype html>") and page.count("plotly.js v") == 1
+    for line in daily.verdict_lines(sim.days, weekend):
+        assert line in page
+    assert "Service level by day" in page and "Sat" in page and "per resolved" in page

@@ -5,11 +5,13 @@ KPI with its paired difference from the base and 95% CIs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from omnistaff.sim.compare import BASE, Comparison, variant_scenarios
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.app import compare_charts, jobs, runs, state
+from omnistaff.ui.app import compare_charts, jobs, page_report, runs, state
 from omnistaff.ui.app.compare_display import (
     SideBySide,
     by_name,
@@ -79,8 +81,14 @@ def start(chosen: list[str], replications: int, seed: int, optimize: bool = Fals
     jobs.start(job, lambda progress: work(texts, replications, seed, _progress=progress))
 
 
+def report(run: state.Run) -> Callable[[], str]:
+    """The comparison's HTML report (the CLI's), made when its download is clicked."""
+    result = run.result
+    return lambda: page_report.compare_html(getattr(result, "comparison", result))
+
+
 def results() -> None:
-    run = pick_run(KIND)
+    run = pick_run(KIND, report)
     if run is None:
         st.info("No comparison yet in this session: choose the variants and press **Run "
                 "comparison**.", icon=":material/info:")

@@ -16,6 +16,7 @@ from omnistaff.ui.app import (
     display,
     jobs,
     optimize_charts,
+    page_report,
     planner_view,
     roster_charts,
     runs,
@@ -94,7 +95,7 @@ def start(scenario: Scenario, edits: dict[str, Any], variant: str = "base") -> N
 
 
 def results() -> None:
-    run = pick_run(KIND)
+    run = pick_run(KIND, page_report.optimize_report)
     if run is None:
         st.info("No optimization yet in this session: set the loop and press **Optimize "
                 "schedule**.", icon=":material/info:")

@@ -13,6 +13,7 @@ from omnistaff.ui.app import (
     display,
     finance_view,
     jobs,
+    page_report,
     planner_view,
     runs,
     state,
@@ -56,7 +57,7 @@ def start(scenario: Scenario, variant: str, replications: int, seed: int) -> Non
 
 
 def results() -> None:
-    run = pick_run(KIND)
+    run = pick_run(KIND, page_report.simulate_report)
     if run is None:
         st.info("No simulation yet in this session: choose the replications and press "
                 "**Run simulation**.", icon=":material/info:")
