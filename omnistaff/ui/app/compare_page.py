@@ -121,7 +121,7 @@ def verdict(comparison: Comparison, optimized: runs.OptimizedComparison | None) 
     sentence = target_sentence(comparison)
     lines = verdicts(comparison.kpi_table(), comparison.scenarios,
                      comparison.scenarios[comparison.base].currency)
-    said = "  \n".join([sentence, *lines])
+    said = "\n".join([sentence, "", *(f"- {line}" for line in lines)])
     if missed_targets(comparison):
         st.warning(said, icon=":material/warning:")
     else:

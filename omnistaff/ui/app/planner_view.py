@@ -47,11 +47,11 @@ def verdicts(days: pd.DataFrame, scenario: Scenario) -> None:
         st.success(f"Every channel met its target every day: {summary}.",
                    icon=":material/check_circle:")
         return
-    shown = "  \n".join(lines[:SHOWN_LINES])
-    st.warning(f"**{summary}.** Missed or unclear:  \n{shown}", icon=":material/warning:")
+    shown = "\n".join(f"- {line}" for line in lines[:SHOWN_LINES])
+    st.warning(f"**{summary}.** Missed or unclear:\n\n{shown}", icon=":material/warning:")
     if len(lines) > SHOWN_LINES:
         with st.expander(f"{len(lines) - SHOWN_LINES} more missed or unclear channel-days"):
-            st.markdown("  \n".join(lines[SHOWN_LINES:]))
+            st.markdown("\n".join(f"- {line}" for line in lines[SHOWN_LINES:]))
 
 
 def _grid(days: pd.DataFrame, scenario: Scenario, cell: str) -> tuple[pd.DataFrame,
