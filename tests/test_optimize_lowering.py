@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from omnistaff.optimize.evaluate import Evaluation, Judging
-from omnistaff.optimize.lowering import SETTLED, brackets, per_interval
+from omnistaff.optimize.lowering import SETTLED, brackets, per_interval, room_of
 
 
 def judged(verdicts: dict[str, list[str]]) -> Evaluation:
@@ -87,3 +87,22 @@ def test_the_apps_iteration_table_names_each_trial_and_whether_it_was_kept() -> 
                           "all_met": False}])
     table = iteration_table(rows, scenario)
     assert list(table["step"]) == ["round", "lowering trial, kept", "lowering trial, not kept"]
+
+
+def test_the_first_trial_asks_each_period_for_the_room_it_had() -> None:
+    # Monday's lower bound cleared 80% by 6 points, Tuesday's by 0.5, Wednesday's by 30
+    bracket = brackets({"phone": 0.8}, periods=3,
+                       room={"phone": np.array([0.06, 0.005, 0.30])})
+    tried = bracket.trial()
+    assert tried is not None
+    # Monday sized for 74%; Tuesday's bracket (80%-79%) is settled; Wednesday stops at 40%
+    assert np.allclose(tried["phone"], [0.74, 0.8, 0.6])
+
+
+def test_room_is_the_lower_bound_over_the_target() -> None:
+    periods = pd.DataFrame({"channel": ["phone", "phone"], "period": [0, 1],
+                            "lower_bound": [0.86, 0.78], "target": [0.8, 0.8]})
+    evaluation = Evaluation(pd.DataFrame(), periods, pd.DataFrame(), pd.DataFrame(),
+                            pd.DataFrame(), Judging(), 10)
+    room = room_of(evaluation, ["phone", "email"], 3)
+    assert np.allclose(room["phone"], [0.06, 0.0, 0.0]) and np.allclose(room["email"], 0.0)

@@ -62,14 +62,25 @@ def test_a_failing_evaluation_is_never_kept() -> None:
     assert report.cost_after < report.cost_before
 
 
-def test_removals_the_fresh_replications_refuse_are_put_back() -> None:
+def test_a_removal_must_pass_on_fresh_replications_too() -> None:
     start = (3, 2, 4)
+    fresh: list[Agents] = []
+
+    def verify(agents: Agents) -> Evaluation:
+        fresh.append(agents)
+        return verdicts(agents, (4, 2))  # the fresh replications need a fourth agent on Monday
+
     agents, evaluation, report = trim(
         data(), start, verdicts(start, (3, 2)), lambda a: verdicts(a, (3, 2)), 50,
-        verify=lambda a: verdicts(a, (4, 2)))
-    assert agents[0] + agents[1] >= 4 and agents[2] >= 2
-    assert evaluation.all_met and report.restored >= 1
-    assert "put back" in report.describe("USD")
+        verify=verify)
+    # Monday keeps the four the fresh replications need, the cheapest way (4-hour shifts and
+    # the 8-hour one they cannot spare); Tuesday goes down to the two both samples need.
+    assert agents == (2, 2, 2) and report.complete
+    assert evaluation.all_met and verify(agents).all_met
+    assert report.refused_afresh >= 1 and "refused" in report.describe("USD")
+    # Only schedules the judging replications passed went to the fresh ones, and each
+    # simulation of either counts.
+    assert report.evaluations > len(fresh) - 1 >= report.refused_afresh
 
 
 def test_a_large_surplus_goes_in_growing_steps_down_to_the_same_lean_schedule() -> None:

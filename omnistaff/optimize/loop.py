@@ -21,7 +21,7 @@ from omnistaff.optimize.diagnose import infeasibility_reasons
 from omnistaff.optimize.errors import ScheduleInfeasible
 from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
-from omnistaff.optimize.lowering import brackets, per_interval
+from omnistaff.optimize.lowering import brackets, per_interval, room_of
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.outcome import Iteration, OptimizationResult, Phase
 from omnistaff.optimize.requirements import Requirements, channel_requirements
@@ -45,6 +45,8 @@ Progress = Callable[[Iteration], None]
 #: Called with a line about each step of long work inside a round or the trim.
 Notes = Callable[[str], None]
 
+#: Called by the trim before each simulation: the schedule, and whether on fresh replications.
+TrimNote = Callable[[Agents, bool], None]
 #: The trim's schedule is checked on replications of this seed offset: fresh random numbers.
 FRESH_SEED = 1_000_003
 
@@ -210,7 +212,8 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
     live = [c for c in done.requirements.required if c in done.evaluation.channels.index]
     per_day = scenario.horizon.intervals_per_day
     periods = scenario.horizon.days if plan.judging.period == "day" else 1
-    bracket = brackets({c: scenario.channels[c].sla.target for c in live}, periods)
+    bracket = brackets({c: scenario.channels[c].sla.target for c in live}, periods,
+                       room_of(done.evaluation, live, periods))
     # Only groups serving nothing but the channels sized lower may change; the others keep
     # their agents. What the rounds added for a deferred channel is held in their floors, not
     # in its requirements, so a group that also serves one would lose it (and a reshuffle of
@@ -226,14 +229,15 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
             sizing, scenario.horizon.intervals, per_day))
         trial = _round(scenario, requirements, plan, len(iterations) + 1, None, best, "lower",
                        held)
-        cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost \
-            and _holds_afresh(scenario, trial, plan)
-        trial = replace(trial, iteration=replace(trial.iteration, kept=cheaper))
+        cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost
+        missed_afresh = cheaper and not _holds_afresh(scenario, trial, plan)
+        trial = replace(trial, iteration=replace(trial.iteration, kept=cheaper and not
+                                                 missed_afresh, missed_afresh=missed_afresh))
         iterations.append(trial.iteration)
         if progress is not None:
             progress(trial.iteration)
         bracket = bracket.judged(sizing, trial.evaluation)
-        best = trial if cheaper else best
+        best = trial if trial.iteration.kept else best
     return best
 
 
@@ -286,23 +290,24 @@ def _agents(model: pyo.ConcreteModel) -> Agents:
 
 
 def _trim_notes(scenario: Scenario, done: _Round, plan: Plan, notes: Notes | None
-                ) -> Callable[[Agents], None]:
+                ) -> TrimNote:
     """What the trim says before each simulation: how many so far, the most it may run, and
     the cost of the schedule it tries."""
     data: ScheduleData = done.model.schedule_data
     count = 0
 
-    def note(agents: Agents) -> None:
+    def note(agents: Agents, fresh: bool = False) -> None:
         nonlocal count
         count += 1
         if notes is not None:
             cost = data.cost_of(agents)
-            notes(f"trim: simulation {count} (at most {plan.trim_evaluations} and the fresh "
-                  f"check), trying a schedule at {scenario.currency} {cost:,.0f}")
+            where = "on fresh replications" if fresh else "trying"
+            notes(f"trim: simulation {count} of at most {plan.trim_evaluations}, {where} a "
+                  f"schedule at {scenario.currency} {cost:,.0f}")
     return note
 
 
-def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan, note: Callable[[Agents], None]
+def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan, note: TrimNote
                     ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
     """The last round's plan in people trimmed, person by person (`tour_trim.py`)."""
     data: ScheduleData = done.model.schedule_data
@@ -310,7 +315,7 @@ def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan, note: Callable
     fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
 
     def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
-        note(agents)
+        note(agents, on is not scenario)
         return evaluate(staffed_by(on, tour_staffing(on, data, agents)[0]), rule, plan.workers)
 
     floor = done.kept or [0] * len(data.options)
@@ -324,7 +329,7 @@ def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan, note: Callable
     return model, evaluation, report, agents
 
 
-def _trimmed(scenario: Scenario, done: _Round, plan: Plan, note: Callable[[Agents], None]
+def _trimmed(scenario: Scenario, done: _Round, plan: Plan, note: TrimNote
              ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
     """The last round's schedule trimmed, judged on the replications that judged it."""
     data: ScheduleData = done.model.schedule_data
@@ -332,7 +337,7 @@ def _trimmed(scenario: Scenario, done: _Round, plan: Plan, note: Callable[[Agent
     fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
 
     def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
-        note(agents)
+        note(agents, on is not scenario)
         return evaluate(staffed_by(on, shifts_of(data, agents)), rule, plan.workers)
 
     def verify(agents: Agents) -> Evaluation:

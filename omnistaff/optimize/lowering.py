@@ -6,12 +6,13 @@ Sizing every interval for the SLA's target is safe but dear when the SLA is judg
 the shifts' shape and whole agents leave most intervals above target, so the day runs well
 above it. Per live channel and period (a day, or the horizon), the sizing target is bracketed
 between a value known to pass (at first the SLA's target) and one taken to fail (at first
-`LOWEST_SHARE` of it), and each trial sizes every unsettled period at the middle of its
-bracket: a period met moves its passing end down, one missed moves its failing end up. A
-bracket narrower than `SETTLED` is done. Periods are judged together in one simulation, so a
-trial's schedule is kept only when every period of every channel is met; for the next trial
-to have that chance, a period that missed sits it out at its passing end (unless nothing
-else is left to try), and probes again the trial after.
+`LOWEST_SHARE` of it, or twice the room its lower bound had over the target below it, so the
+first trial asks a period to give up about that room), and each trial sizes every unsettled
+period at the middle of its bracket: a period met moves its passing end down, one missed
+moves its failing end up. A bracket narrower than `SETTLED` is done. Periods are judged
+together in one simulation, so a trial's schedule is kept only when every period of every
+channel is met; for the next trial to have that chance, a period that missed sits it out at
+its passing end (unless nothing else is left to try), and probes again the trial after.
 """
 
 from __future__ import annotations
@@ -66,11 +67,33 @@ class Brackets:
         return Brackets(passing, failing, resting)
 
 
-def brackets(targets: dict[str, float], periods: int) -> Brackets:
+def brackets(targets: dict[str, float], periods: int,
+             room: dict[str, np.ndarray] | None = None) -> Brackets:
     """Each channel's brackets at the start: from its SLA target down to `LOWEST_SHARE` of
-    it, in every period."""
-    return Brackets({c: np.full(periods, t) for c, t in targets.items()},
-                    {c: np.full(periods, t * LOWEST_SHARE) for c, t in targets.items()})
+    it, in every period; or, given each period's `room` (how far its lower bound cleared the
+    target), down to twice that below the target, so the first trial sizes the period for
+    about the service level it can lose (a period with no room is settled at once)."""
+    failing = {c: np.full(periods, t * LOWEST_SHARE) for c, t in targets.items()}
+    if room is not None:
+        failing = {c: np.maximum(f, targets[c] - 2 * np.maximum(room.get(c, 0.0), 0.0))
+                   for c, f in failing.items()}
+    return Brackets({c: np.full(periods, t) for c, t in targets.items()}, failing)
+
+
+def room_of(evaluation: Evaluation, channels: list[str], periods: int
+            ) -> dict[str, np.ndarray]:
+    """Per channel and period, how far the lower bound of its service level cleared the
+    target (zero where it did not, or where the period had no contacts)."""
+    rows = evaluation.periods.set_index(["channel", "period"])
+    room = {}
+    for c in channels:
+        values = np.zeros(periods)
+        for p in range(periods):
+            if (c, p) in rows.index:
+                row = rows.loc[(c, p)]
+                values[p] = float(np.nan_to_num(row["lower_bound"] - row["target"]))
+        room[c] = np.maximum(values, 0.0)
+    return room
 
 
 def per_interval(sizing: dict[str, np.ndarray], intervals: int, intervals_per_day: int

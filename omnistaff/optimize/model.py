@@ -19,6 +19,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from omnistaff.optimize.data import ScheduleData
+from omnistaff.optimize.joint_floors import joint_floors
 from omnistaff.optimize.levels import Terms
 from omnistaff.optimize.tours import add_tours
 
@@ -36,6 +37,8 @@ def build_model(data: ScheduleData, elastic: bool = False) -> pyo.ConcreteModel:
     _variables(m)
     _levels(m, data)
     _capacity(m, data)
+    if not elastic:
+        _joint_floors(m, data)
     _occupancy_cap(m, data)
     _backlog(m, data)
     _limits(m, data)
@@ -155,6 +158,20 @@ def _capacity(m: pyo.ConcreteModel, data: ScheduleData) -> None:
         working = sum(m.staffed[g, t] - m.resting[g, t] for g in data.skilled(c))
         floor = data.min_agents.get((c, t), 0) if m.elastic else data.staff_floor((c, t))
         return working + m.staff_gap[c, t] >= floor
+
+
+def _joint_floors(m: pyo.ConcreteModel, data: ScheduleData) -> None:
+    """Whole agents on queue that groups serving several live channels need together
+    (`joint_floors.py`: a valid cut the MIP's own cuts do not find)."""
+    floors = sorted(joint_floors(data).items())
+    m.JOINT = pyo.RangeSet(0, len(floors) - 1,
+                           doc="joint floors: (groups serving several live channels, interval)")
+
+    @m.Constraint(m.JOINT, doc="the whole agents on queue several live channels need together "
+                  "from the groups serving them")
+    def joint_floor(m, k):
+        (groups, t), need = floors[k]
+        return sum(m.staffed[g, t] - m.resting[g, t] for g in groups) >= need
 
 
 def _occupancy_cap(m: pyo.ConcreteModel, data: ScheduleData) -> None:

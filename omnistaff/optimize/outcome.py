@@ -43,6 +43,8 @@ class Iteration:
     seconds: dict[str, float] = field(default_factory=dict)
     phase: Phase = "raise"
     kept: bool = True
+    #: A lowering trial that met every SLA and cost less, refused on fresh replications.
+    missed_afresh: bool = False
 
     @property
     def all_met(self) -> bool:
@@ -57,7 +59,9 @@ class Iteration:
         tail = f"; {raised} intervals raised" if raised else ""
         if self.phase == "lower":
             tail = "; kept: cheaper, every SLA met" if self.kept else (
-                "; not kept" + ("" if self.all_met else ": an SLA missed"))
+                "; not kept: " + ("an SLA missed" if not self.all_met else
+                                  "an SLA missed on fresh replications" if self.missed_afresh
+                                  else "no cheaper"))
         name = "round" if self.phase == "raise" else "lowering trial, round"
         return (f"{name} {self.number}: cost {self.cost:,.0f} {self.currency}, "
                 f"{self.agent_shifts} agent-shifts, {self.solve.headline()}; "
@@ -67,6 +71,7 @@ class Iteration:
         """The iteration as one flat row (for iterations.csv)."""
         row: dict[str, object] = {
             "iteration": self.number, "phase": self.phase, "kept": self.kept,
+            "missed_afresh": self.missed_afresh,
             "cost": self.cost, "agent_shifts": self.agent_shifts,
             "paid_hours": sum(self.paid_hours.values()), "attainment": self.attainment,
             "solver_status": self.solve.status, "gap": self.solve.gap,

@@ -1,7 +1,6 @@
 """The trim of a plan in people: once every SLA holds in simulation, whole people are taken
-away, dearest first, while every SLA still holds on the same replications; the trimmed plan is
-then judged on fresh replications and the last removals put back until it passes (each exactly
-as it was taken).
+away, dearest first, while every SLA still holds on the same replications and on fresh ones
+(`trim.TwoSamples`).
 
 A person is taken away with their agent-shifts: on each of their working days, one agent of
 their shift (the break placement with the most agents). On a horizon of one week a person
@@ -17,7 +16,7 @@ from collections.abc import Callable
 from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.evaluate import Evaluation
 from omnistaff.optimize.roster_out import build_roster
-from omnistaff.optimize.trim import TrimReport
+from omnistaff.optimize.trim import TrimReport, TwoSamples
 
 Schedule = tuple[int, ...]
 Judge = Callable[[Schedule], Evaluation]
@@ -32,32 +31,22 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
     if tours is None or tours.weeks != 1:
         cost = _cost(data, schedule)
         return schedule, evaluation, TrimReport(0, cost, cost, 0, False)
-    current, best, runs = schedule, evaluation, 0
-    removals: list[Schedule] = []  # the plan before each removal, to put it back exactly
+    judges = TwoSamples(judge, verify)
+    current, best = schedule, evaluation
     queue = _dearest_first(data, current)
-    while queue and runs < max_evaluations:
+    while queue and judges.simulations < max_evaluations:
         rota = queue.pop(0)
         fewer = _without(data, current, rota, floor)
         if fewer is None:
             continue
-        judged, runs = judge(fewer), runs + 1
+        judged = judges(fewer)
         if judged.all_met:
-            removals.append(current)
             current, best = fewer, judged
             if current[len(data.options) + rota] > 0:
                 queue = _dearest_first(data, current, [*queue, rota])
-    restored = 0
-    while verify is not None and removals:
-        checked, runs = verify(current), runs + 1
-        if checked.all_met:
-            best = checked
-            break
-        current = removals.pop()
-        restored += 1
-    if verify is not None and not removals:
-        current, best = schedule, evaluation
     report = TrimReport(_shifts(data, schedule) - _shifts(data, current),
-                        _cost(data, schedule), _cost(data, current), runs, not queue, restored)
+                        _cost(data, schedule), _cost(data, current), judges.simulations, not queue,
+                        judges.refused_afresh)
     return current, best, report
 
 

@@ -2,9 +2,11 @@
 every SLA still holds, judged by the same rule on the same replications (common random
 numbers), until none can go without a miss or the evaluations allowed run out.
 
-Candidates are tried dearest first. The trimmed schedule is then judged on fresh replications
-(another seed): removals chosen on one set of replications fit its noise, so the last ones are
-put back until the fresh replications agree.
+Candidates are tried dearest first. A removal is kept only where the schedule without it meets
+every SLA on the judging replications and then also on fresh ones (another seed, `TwoSamples`):
+removals chosen on one set of replications alone fit its noise. So every schedule the trim keeps
+passed on both, and the trim ends where no single agent-shift can go without a miss on one of
+them.
 
 One simulation judges several removals when their verdicts cannot be confused: per-day
 judging, candidates on days no other candidate's shift touches; and where the center falls
@@ -42,13 +44,13 @@ class TrimReport:
     cost_after: float
     evaluations: int
     complete: bool
-    restored: int = 0
+    refused_afresh: int = 0
 
     def describe(self, currency: str) -> str:
         ending = "no single agent-shift can go without a miss" if self.complete else (
             f"stopped after {self.evaluations} simulations, before trying every agent-shift")
-        back = (f"; {self.restored} removals put back to pass on fresh replications"
-                if self.restored else "")
+        back = (f"; {self.refused_afresh} tries that passed on the judging replications missed "
+                "on fresh ones and were refused" if self.refused_afresh else "")
         return (f"trim removed {self.removed} agent-shifts ({currency} "
                 f"{self.cost_before - self.cost_after:,.0f}); {ending}{back}")
 
@@ -57,58 +59,70 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
          max_evaluations: int, floor: list[int] | None = None, verify: Judge | None = None,
          parts: dict[str, int] | None = None) -> tuple[Agents, Evaluation, TrimReport]:
     """The schedule with every agent-shift the SLAs can spare taken away (never below `floor`,
-    the kept staffing's agents per option), its evaluation and what the trim did. `judge`
-    simulates a schedule (agents per option) by a fixed rule; `verify`, by the same rule on
-    fresh replications, checks the trimmed schedule, and the last removals are put back until
-    it passes (removals chosen on one set of replications fit its noise). `parts` numbers each
-    channel's part of the center (`center_parts`); without it the center is one part."""
+    the kept staffing's agents per option), its evaluation (on the judging replications) and
+    what the trim did. `judge` simulates a schedule (agents per option) by a fixed rule;
+    `verify`, by the same rule on fresh replications, must pass too (`TwoSamples`). `parts`
+    numbers each channel's part of the center (`center_parts`); without it the center is one
+    part. `max_evaluations` bounds the simulations, fresh ones included."""
     floor = floor or [0] * len(agents)
     reach = _Reach(data, evaluation.period, parts or {})
-    current, best, removals, runs, complete = _removed(data, agents, evaluation, judge,
-                                                       max_evaluations, floor, reach)
-    restored = 0
-    while verify is not None and removals:
-        checked, runs = verify(current), runs + 1
-        if checked.all_met:
-            best = checked
-            break
-        back = removals.pop()
-        current = tuple(a + back.count(s) for s, a in enumerate(current))
-        restored += len(back)
-    if verify is not None and not removals:
-        current, best = tuple(agents), evaluation
+    judges = TwoSamples(judge, verify)
+    current, best, complete = _removed(data, agents, evaluation, judges, max_evaluations,
+                                       floor, reach)
     report = TrimReport(_shifts(data, agents) - _shifts(data, current), _cost(data, agents),
-                        _cost(data, current), runs, complete, restored)
+                        _cost(data, current), judges.simulations, complete,
+                        judges.refused_afresh)
     return current, best, report
 
 
-def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
+class TwoSamples:
+    """A judge that passes a schedule only where it meets every SLA on the judging replications
+    and then on fresh ones (`verify`, when given): what it returns is the judging evaluation
+    when both pass, else the evaluation that missed (its missed periods say which removals to
+    blame). It counts the simulations run and the schedules refused on the fresh ones alone."""
+
+    def __init__(self, judge: Judge, verify: Judge | None = None) -> None:
+        self.judge, self.verify = judge, verify
+        self.simulations = self.refused_afresh = 0
+
+    def __call__(self, agents: Agents) -> Evaluation:
+        judged = self.judge(agents)
+        self.simulations += 1
+        if self.verify is None or not judged.all_met:
+            return judged
+        fresh = self.verify(agents)
+        self.simulations += 1
+        if fresh.all_met:
+            return judged
+        self.refused_afresh += 1
+        return fresh
+
+
+def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: TwoSamples,
              max_evaluations: int, floor: list[int], reach: _Reach
-             ) -> tuple[Agents, Evaluation, list[list[int]], int, bool]:
-    """The removals, in order: the schedule left, its evaluation, each batch removed, the
-    simulations run, and whether every candidate was tried before they ran out."""
+             ) -> tuple[Agents, Evaluation, bool]:
+    """The schedule left after the removals, its evaluation, and whether every candidate was
+    tried before the simulations ran out."""
     current, best = tuple(agents), evaluation
-    removals: list[list[int]] = []
     queue = _candidates(data, agents, floor)
     alone: set[int] = set()
     steps: dict[int, int] = {}
-    runs = 0
 
     def taken(batch: list[int]) -> list[int]:
         """The agents a batch takes away: each option's step, within its floor."""
         return [s for s in batch for _ in range(min(steps.get(s, 1), current[s] - floor[s]))]
 
-    while queue and runs < max_evaluations:
+    while queue and judge.simulations < max_evaluations:
         together = queue[0] not in alone
         batch = _batch(reach, [s for s in queue if s not in alone]) if together else [queue[0]]
-        judged, runs = judge(_less(current, taken(batch))), runs + 1
+        judged = judge(_less(current, taken(batch)))
         kept = batch if judged.all_met else _spared(reach, batch, judged) if len(batch) > 1 \
             else []
         if kept and not judged.all_met:
             # Some days missed; those whose own days passed are judged again without the rest
             # (when every day missed was one no candidate touches, each is tried alone).
             if kept != batch:
-                judged, runs = judge(_less(current, taken(kept))), runs + 1
+                judged = judge(_less(current, taken(kept)))
             if kept == batch or not judged.all_met:
                 alone |= set(kept)
                 queue = [s for s in queue if s not in batch or s in kept]
@@ -119,12 +133,10 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
         steps.update({s: 1 for s in retry})
         queue = [s for s in queue if s not in batch or s in retry]
         if kept:
-            removal = taken(kept)
-            current, best = _less(current, removal), judged
-            removals.append(removal)
+            current, best = _less(current, taken(kept)), judged
             steps.update({s: 2 * steps.get(s, 1) for s in kept})
             queue = _dearest_first(data, [*queue, *(s for s in kept if current[s] > floor[s])])
-    return current, best, removals, runs, not queue
+    return current, best, not queue
 
 
 def _less(agents: Agents, options: list[int]) -> Agents:
