@@ -27,7 +27,9 @@ def iteration_line(iteration: Iteration) -> str:
                       f"{'' if met else ': a day missed'}")
     tail = ""
     if iteration.phase == "lower":
-        tail = "; kept (cheaper, every SLA met)" if iteration.kept else "; not kept"
+        tail = "; kept (cheaper, every SLA met)" if iteration.kept else (
+            "; not kept: an SLA missed on fresh replications" if iteration.missed_afresh
+            else "; not kept")
     raised = sum(iteration.raised.values())
     if raised:
         tail += f"; {raised} interval(s) raised for the next round"
