@@ -45,7 +45,7 @@ def run_form() -> None:
                    icon=":material/warning:")
     with st.form("compare"):
         chosen_col, reps_col, seed_col, button_col = st.columns(
-            [3, 1, 1, 1], vertical_alignment="bottom")
+            [3, 1, 1.4, 1.6], vertical_alignment="bottom")
         chosen = chosen_col.multiselect("Variants (the first is the base of the differences)",
                                         options, default=options[:DEFAULT_VARIANTS])
         replications = reps_col.number_input("Replications", min_value=2, max_value=200,

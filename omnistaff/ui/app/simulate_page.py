@@ -36,7 +36,7 @@ def run_form() -> None:
     with st.expander(title, expanded=not again, icon=":material/play_arrow:"), \
             st.form("simulate"):
         variant_col, reps_col, seed_col, button_col = st.columns(
-            [2, 1, 1, 1], vertical_alignment="bottom")
+            [2, 1, 1.4, 1.4], vertical_alignment="bottom")
         variant = variant_col.selectbox("Variant", ["base", *scenario.variants])
         replications = reps_col.number_input("Replications", min_value=1, max_value=200,
                                              value=scenario.horizon.replications)
