@@ -66,8 +66,10 @@ def missed_targets(comparison: Comparison) -> dict[str, list[str]]:
         for name, channel in scenario.channels.items():
             target, label = channel.sla.target, channel.label or name
             week = levels.get(name, float("nan"))
-            span = "the week" if scenario.horizon.days == 7 else f"{scenario.horizon.days} days"
-            misses = [f"{label} {100 * week:.1f}% over {span}"] if week < target else []
+            days_count = scenario.horizon.days
+            span = "the week" if days_count == 7 else f"{days_count} days"
+            misses = [f"{label} {100 * week:.1f}% over {span}"] if (
+                week < target and days_count > 1) else []
             low = days[(days["channel"] == name) & (days["service_level"] < target)]
             misses += [f"{label} on {scenario.horizon.day_label(int(row.day))} "
                        f"{100 * row.service_level:.1f}%" for row in low.itertuples()]
