@@ -5,10 +5,13 @@ KPI with its paired difference from the base and 95% CIs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from omnistaff.sim.compare import BASE, Comparison, variant_scenarios
-from omnistaff.ui.app import compare_charts, jobs, runs, state
+from omnistaff.sim.costing import TOTAL
+from omnistaff.ui.app import compare_charts, jobs, page_report, runs, state
 from omnistaff.ui.app.compare_display import (
     SideBySide,
     by_name,
@@ -18,10 +21,13 @@ from omnistaff.ui.app.compare_display import (
 )
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.catalogue import describe
+from omnistaff.ui.verdict import missed_targets, target_sentence, verdicts
 
 KIND = "compare"
 #: Variants chosen at first (base included): more lines than this are hard to read.
 DEFAULT_VARIANTS = 4
+SUMMARY_KPIS = ["service_level", "total_cost", "cost_per_handled", "cost_per_resolved",
+                "abandon_rate"]
 WEEK_KPIS = ["service_level", "response_p90_seconds", "abandon_rate", "backlog_end", "handled",
              "total_cost", "cost_per_resolved"]
 
@@ -39,7 +45,7 @@ def run_form() -> None:
                    icon=":material/warning:")
     with st.form("compare"):
         chosen_col, reps_col, seed_col, button_col = st.columns(
-            [3, 1, 1, 1], vertical_alignment="bottom")
+            [3, 1, 1.4, 1.6], vertical_alignment="bottom")
         chosen = chosen_col.multiselect("Variants (the first is the base of the differences)",
                                         options, default=options[:DEFAULT_VARIANTS])
         replications = reps_col.number_input("Replications", min_value=2, max_value=200,
@@ -48,35 +54,57 @@ def run_form() -> None:
         pressed = button_col.form_submit_button("Run comparison", type="primary",
                                                 disabled=jobs.running(KIND),
                                                 icon=":material/compare_arrows:")
+        optimize = st.checkbox(
+            "Optimize each variant first (to the same SLAs)", value=False,
+            help="Run the optimizer on each variant (its own shift templates and limits, the "
+            "scenario's SLAs), then compare the optimized schedules: the difference is then "
+            "the cost of each design at equal service, not of its current staffing. Takes a "
+            "few minutes per variant; `omnistaff compare --optimize` does the same.")
     if pressed and len(chosen) < 2:
         st.error("Choose at least two variants to compare.", icon=":material/error:")
     elif pressed:
-        start(chosen, int(replications), int(seed))
+        start(chosen, int(replications), int(seed), optimize)
 
 
-def start(chosen: list[str], replications: int, seed: int) -> None:
+def start(chosen: list[str], replications: int, seed: int, optimize: bool = False) -> None:
     scenario = state.scenario()
     texts = {name: s.model_dump_json() for name, s in variant_scenarios(scenario,
                                                                          chosen).items()}
-    label = f"{scenario.name}: {', '.join(texts)}; {replications} replication(s), seed {seed}"
-    job = jobs.Job(KIND, label, "run", scenario.model_dump_json(),
-                   {"variants": list(texts), "replications": replications, "seed": seed})
-    jobs.start(job, lambda progress: runs.compare(texts, replications, seed,
-                                                  _progress=progress))
+    first = "optimized " if optimize else ""
+    label = (f"{scenario.name}: {first}{', '.join(texts)}; {replications} replication(s), "
+             f"seed {seed}")
+    params = {"variants": list(texts), "replications": replications, "seed": seed,
+              "optimized": optimize}
+    job = jobs.Job(KIND, label, "variant optimized" if optimize else "run",
+                   scenario.model_dump_json(), params)
+    work = runs.compare_optimized if optimize else runs.compare
+    jobs.start(job, lambda progress: work(texts, replications, seed, _progress=progress))
+
+
+def report(run: state.Run) -> Callable[[], str]:
+    """The comparison's HTML report (the CLI's), made when its download is clicked."""
+    result = run.result
+    return lambda: page_report.compare_html(getattr(result, "comparison", result))
 
 
 def results() -> None:
-    run = pick_run(KIND)
+    run = pick_run(KIND, report)
     if run is None:
         st.info("No comparison yet in this session: choose the variants and press **Run "
                 "comparison**.", icon=":material/info:")
         return
-    comparison: Comparison = run.result
+    optimized = run.result if isinstance(run.result, runs.OptimizedComparison) else None
+    comparison: Comparison = optimized.comparison if optimized else run.result
+    verdict(comparison, optimized)
     st.caption(f"Base: **{comparison.base}**. Δ is each variant minus the base, paired by "
-               "replication; ± is the 95% confidence half-width. Green: better, red: worse, "
-               "where the interval excludes zero.")
-    week, cost, staff, every = st.tabs(["Channel over the week", "Cost per channel",
-                                        "Staffing and service", "All KPIs"])
+               "replication; ± is the 95% confidence half-width. Green: better, red: worse "
+               "(by the KPI's direction), where the interval excludes zero.")
+    summary, week, cost, staff, every = st.tabs(["Side by side", "Channel over the week",
+                                                 "Cost per channel", "Staffing and service",
+                                                 "All KPIs"])
+    with summary:
+        side_by_side(by_variant(comparison, "channel", TOTAL, SUMMARY_KPIS),
+                     "All channels, by variant")
     with week:
         channel_week(comparison)
     with cost:
@@ -85,6 +113,27 @@ def results() -> None:
         staffing(comparison)
     with every:
         all_kpis(comparison)
+
+
+def verdict(comparison: Comparison, optimized: runs.OptimizedComparison | None) -> None:
+    """The manager's answer first: which variant misses a target, then each variant's paired
+    cost and headcount difference from the base, and how each optimization ended."""
+    sentence = target_sentence(comparison)
+    lines = verdicts(comparison.kpi_table(), comparison.scenarios,
+                     comparison.scenarios[comparison.base].currency)
+    said = "\n".join([sentence, "", *(f"- {line}" for line in lines)])
+    if missed_targets(comparison):
+        st.warning(said, icon=":material/warning:")
+    else:
+        st.success(said, icon=":material/check_circle:")
+    if optimized is not None:
+        unproven = [v for v in optimized.headlines
+                    if not (optimized.met[v] and optimized.proven[v])]
+        title = ("Each variant was optimized first" + (
+            f"; not every SLA met or the gap not proven for {', '.join(unproven)}"
+            if unproven else ": every SLA met in simulation"))
+        with st.expander(title, expanded=bool(unproven)):
+            st.markdown("  \n".join(f"**{v}**: {h}" for v, h in optimized.headlines.items()))
 
 
 def side_by_side(table: SideBySide, title: str) -> None:

@@ -102,12 +102,15 @@ def iteration_table(iterations: pd.DataFrame, scenario: Scenario) -> pd.DataFram
             "cost": amount(row["cost"], "money", scenario.currency),
             "agent-shifts": amount(row["agent_shifts"], "count"),
             "paid hours": amount(row["paid_hours"], "hours"),
-            "channel-intervals meeting SLA": amount(row["attainment"], "share"),
+            "channel-days met": amount(row["attainment"], "share"),
         }
         for name in scenario.channels:
             if f"sla_{name}" in row:
                 out[f"{label(scenario, name)} service level"] = with_ci(
                     row[f"sla_{name}"], row[f"sla_{name}_ci95"], "share")
+            if f"sla_{name}_lower_bound" in row:
+                out[f"{label(scenario, name)} lowest day (95% lower bound)"] = amount(
+                    row[f"sla_{name}_lower_bound"], "share")
         raised = {label(scenario, name): int(row[f"raised_{name}"]) for name in scenario.channels
                   if row.get(f"raised_{name}", 0) > 0}
         out["raised for next iteration"] = ", ".join(

@@ -3,27 +3,37 @@ scenario it ran."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from omnistaff.scenarios import Scenario
-from omnistaff.ui.app import state
+from omnistaff.ui.app import page_report, state
 
 
-def pick_run(kind: str) -> state.Run | None:
-    """The run of this kind to show, chosen among the session's past runs."""
+def pick_run(kind: str, report: Callable[[state.Run], Callable[[], str]] | None = None
+             ) -> state.Run | None:
+    """The run of this kind to show, chosen among the session's past runs (with the download
+    of its HTML report, made by `report(run)` when clicked)."""
     past = state.runs(kind)
     current = state.shown(kind)
     if current is None:
         return None
     titles = [r.title for r in past]
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    title = left.selectbox(f"Showing run ({len(past)} this session; pick one to show it again)",
-                           titles, index=titles.index(current.title))
+    left, right, last = st.columns([5, 2, 2], vertical_alignment="bottom")
+    title = left.selectbox("Showing run", titles, index=titles.index(current.title),
+                           label_visibility="collapsed",
+                           help=f"{len(past)} run(s) of this page this session; pick one to "
+                           "show it again.")
     chosen = past[titles.index(title)]
     state.show(kind, chosen.id)
-    if right.button("Work on this run's scenario", key=f"adopt-{kind}",
+    if right.button("Work on its scenario", key=f"adopt-{kind}",
                     help="Make the scenario of this run the one the Scenario page edits."):
         state.set_scenario(Scenario.model_validate_json(chosen.scenario_json),
                            f"run #{chosen.id}")
         st.toast(f"Now working on the scenario of run #{chosen.id}")
+    if report is not None:
+        with last:
+            page_report.download(report(chosen), f"omnistaff-{kind}-run{chosen.id}.html",
+                                 f"report-{kind}")
     return chosen

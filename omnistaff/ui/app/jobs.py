@@ -70,7 +70,7 @@ class Job:
 
 def start(job: Job, work: Callable[[Progress], Any]) -> None:
     """Run `work(progress)` on a thread for `job` (one job of a kind at a time). Quick runs
-    show their result at once; longer ones rerun the page to show their progress."""
+    show their result at once, longer ones their progress: the page reruns either way."""
     if running(job.kind):
         st.warning("A run is already in progress; wait for it or cancel it.",
                    icon=":material/hourglass_top:")
@@ -78,8 +78,16 @@ def start(job: Job, work: Callable[[Progress], Any]) -> None:
     st.session_state.setdefault("jobs", {})[job.kind] = job
     threading.Thread(target=job.run, args=(work,), name=f"omnistaff-{job.kind}",
                      daemon=True).start()
-    if not job.finished.wait(QUICK_SECONDS):
-        st.rerun()
+    job.finished.wait(QUICK_SECONDS)
+    st.rerun()  # from the top, so the sidebar's run list has a run that ended at once
+
+
+def collect() -> None:
+    """Record every job that has ended (called before the sidebar lists the runs, so the
+    list is current)."""
+    for job in list(st.session_state.get("jobs", {}).values()):
+        if job.finished.is_set():
+            _finish(job)
 
 
 def current(kind: str) -> Job | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from omnistaff.ui.app import state
+from omnistaff.ui.app import jobs, state
 
 HERE = Path(__file__).parent
 PAGES = {
@@ -33,11 +33,23 @@ def sidebar(by_url: dict[str, st.Page]) -> None:
         if past:
             st.caption("Runs this session (pick one on its page to show it again)")
         for run in past:
-            st.page_link(by_url[run.kind], label=f"{run.kind}: {run.title}")
+            st.page_link(by_url[run.kind], label=f"#{run.id} {run.kind} · {run.started}",
+                         help=run.title)
+
+
+#: Less empty space above the title and a narrower sidebar, so each page's answer fits above
+#: the fold of a 1280 x 800 screen.
+COMPACT = """<style>
+.block-container, [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 2rem}
+section[data-testid="stSidebar"] {width: 250px !important; min-width: 250px !important}
+h1 {padding-top: 0 !important; padding-bottom: 0.25rem !important; font-size: 2rem !important}
+</style>"""
 
 
 st.set_page_config(page_title="omnistaff", page_icon=":material/support_agent:", layout="wide")
+st.html(COMPACT)
 by_url = pages()
 page = st.navigation(list(by_url.values()))
+jobs.collect()
 sidebar(by_url)
 page.run()

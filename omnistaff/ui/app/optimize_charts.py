@@ -78,18 +78,19 @@ def coverage(frame: pd.DataFrame, scenario: Scenario) -> go.Figure:
 
 
 def history(iterations: pd.DataFrame, currency: str) -> go.Figure:
-    """Cost and SLA attainment of each solve-and-simulate iteration."""
+    """Cost and the share of channel-days meeting their SLA (95% lower bound) of each
+    solve-and-simulate iteration."""
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     figure.add_trace(go.Bar(x=iterations["iteration"], y=iterations["cost"], name="cost",
                             marker_color=colour(0),
                             hovertemplate="iteration %{x}: %{y:,.0f}<extra>cost</extra>"))
     figure.add_trace(go.Scatter(
-        x=iterations["iteration"], y=100 * iterations["attainment"], name="SLAs met",
+        x=iterations["iteration"], y=100 * iterations["attainment"], name="channel-days met",
         mode="lines+markers", line={"color": colour(1)},
-        hovertemplate="iteration %{x}: %{y:.0f}%<extra>SLAs met</extra>"), secondary_y=True)
+        hovertemplate="iteration %{x}: %{y:.0f}%<extra>channel-days met</extra>"), secondary_y=True)
     figure.update_xaxes(title_text="iteration", dtick=1)
     figure.update_yaxes(title_text=f"cost ({currency})", secondary_y=False, rangemode="tozero")
-    figure.update_yaxes(title_text="channel-intervals meeting SLA", ticksuffix="%",
+    figure.update_yaxes(title_text="channel-days met", ticksuffix="%",
                         range=[0, 105], tickmode="linear", tick0=0, dtick=25, showgrid=False,
                         secondary_y=True)
     figure.update_layout(hovermode="x unified")

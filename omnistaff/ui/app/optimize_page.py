@@ -11,7 +11,17 @@ import streamlit as st
 from omnistaff.optimize import round_replications
 from omnistaff.scenarios import Scenario, ScenarioError
 from omnistaff.scenarios.variants import override
-from omnistaff.ui.app import display, jobs, optimize_charts, roster_charts, runs, state
+from omnistaff.ui import daily
+from omnistaff.ui.app import (
+    display,
+    jobs,
+    optimize_charts,
+    page_report,
+    planner_view,
+    roster_charts,
+    runs,
+    state,
+)
 from omnistaff.ui.app.display import amount
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.app.yaml_io import scenario_yaml, validated
@@ -29,6 +39,11 @@ def run_form() -> None:
                "Scenario page (Staffing tab). Each iteration solves the schedule, simulates it "
                "and raises the requirement where an SLA is missed.")
     with st.form("optimize"):
+        variant = st.selectbox(
+            "Variant to optimize", ["base", *scenario.variants],
+            help="The scenario as it is (base) or one of its variants (Scenario page, "
+            "Variants tab), e.g. a design without weekend cover: the optimizer schedules it "
+            "to the same SLAs.")
         cols = st.columns([1, 1, 1, 1, 1, 1.2], vertical_alignment="bottom")
         edits = {
             "optimizer.max_iterations": cols[0].number_input(
@@ -57,7 +72,7 @@ def run_form() -> None:
                                              disabled=jobs.running(KIND),
                                              icon=":material/calendar_month:")
     if pressed:
-        start(scenario, edits)
+        start(scenario.variant(variant), edits, variant)
 
 
 def _field(key: str, what: str) -> str:
@@ -65,7 +80,7 @@ def _field(key: str, what: str) -> str:
     return f"{what} Sets `{key}` of the scenario."
 
 
-def start(scenario: Scenario, edits: dict[str, Any]) -> None:
+def start(scenario: Scenario, edits: dict[str, Any], variant: str = "base") -> None:
     try:
         chosen = validated(override(scenario.model_dump(mode="json"), edits), "optimize")
     except ScenarioError as exc:
@@ -74,13 +89,13 @@ def start(scenario: Scenario, edits: dict[str, Any]) -> None:
         return
     text = chosen.model_dump_json()
     job = jobs.Job(KIND, f"{scenario.name}: up to {chosen.optimizer.max_iterations} "
-                   f"iteration(s), seed {chosen.horizon.seed}", "iteration", text,
-                   {k.split(".")[-1]: v for k, v in edits.items()})
+                   f"round(s), seed {chosen.horizon.seed}", "round", text,
+                   {"variant": variant, **{k.split(".")[-1]: v for k, v in edits.items()}})
     jobs.start(job, lambda progress: runs.optimize(text, _progress=progress))
 
 
 def results() -> None:
-    run = pick_run(KIND)
+    run = pick_run(KIND, page_report.optimize_report)
     if run is None:
         st.info("No optimization yet in this session: set the loop and press **Optimize "
                 "schedule**.", icon=":material/info:")
@@ -88,6 +103,8 @@ def results() -> None:
     result: runs.Optimization = run.result
     optimized = Scenario.model_validate_json(result.scenario_json)
     headline(result, optimized)
+    if not result.days.empty:
+        day_checks(result, optimized)
     st.plotly_chart(optimize_charts.schedule_gantt(result.schedule, optimized), width="stretch")
     st.plotly_chart(optimize_charts.coverage(result.coverage, optimized), width="stretch")
     people(result, optimized)
@@ -112,7 +129,21 @@ def headline(result: runs.Optimization, optimized: Scenario) -> None:
                    "schedules sized for less on the days met, kept only if cheaper with "
                    "every SLA still met.")
     cols[3].metric("Every SLA met in simulation", "yes" if result.converged else "no",
-                   border=True)
+                   border=True, help="Every judged channel on every day: the 95% one-sided "
+                   "lower bound of the day's service level clears the target.")
+
+
+def day_checks(result: runs.Optimization, optimized: Scenario) -> None:
+    """The final schedule's SLA check per channel and day, as the optimizer judged it."""
+    judged = result.days[result.days["channel"].isin(optimized.channels)]
+    lines = daily.verdict_lines(judged, optimized)
+    st.markdown("**Every channel, every day** (the check is per day: the 95% one-sided lower "
+                "bound of the day's service level must clear the target)",
+                help=planner_view.HELP_VERDICT)
+    st.dataframe(planner_view.styled(judged, optimized, "level"), hide_index=True,
+                 width="stretch")
+    if lines:
+        st.caption("Missed or unclear: " + "; ".join(lines))
 
 
 def people(result: runs.Optimization, optimized: Scenario) -> None:

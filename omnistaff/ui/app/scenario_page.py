@@ -31,14 +31,21 @@ def choose_source() -> None:
             st.rerun()
     with upload:
         file = st.file_uploader("Or upload a scenario (YAML, at most "
-                                f"{MAX_UPLOAD_BYTES / 1e6:g} MB)", type=["yaml", "yml"],
+                                f"{MAX_UPLOAD_BYTES / 1e6:g} MB)",
                                 max_upload_size=max(1, MAX_UPLOAD_BYTES // 1_000_000),
-                                key="upload")
+                                key="upload", on_change=_forget_problems,
+                                help="A file of another kind is read and refused in words; "
+                                "one over the size limit is refused by the uploader.")
         if file is not None and st.session_state.get("upload_seen") != file.file_id:
             st.session_state["upload_seen"] = file.file_id
             _load_upload(file.name, file.getvalue())
         for problem in st.session_state.get("upload_problems", []):
             st.error(problem, icon=":material/error:")
+
+
+def _forget_problems() -> None:
+    """A new file (or none: the uploader refused it) replaces the last file's problems."""
+    st.session_state["upload_problems"] = []
 
 
 def _load_upload(name: str, content: bytes) -> None:

@@ -8,7 +8,16 @@ import streamlit as st
 
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.app import charts, display, jobs, runs, state
+from omnistaff.ui.app import (
+    charts,
+    display,
+    finance_view,
+    jobs,
+    page_report,
+    planner_view,
+    runs,
+    state,
+)
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.catalogue import half_width_text
 from omnistaff.ui.policy_view import long_from_wide, policy_table
@@ -21,9 +30,13 @@ def run_form() -> None:
     scenario = state.scenario()
     st.caption(f"Scenario **{scenario.name}** ({state.source()}); edit it on the Scenario page.")
     busy = jobs.running(KIND)
-    with st.form("simulate"):
+    again = len(state.runs(KIND))
+    title = f"Run again ({again} run(s) so far): variant, replications, seed" if again else \
+        "New run"
+    with st.expander(title, expanded=not again, icon=":material/play_arrow:"), \
+            st.form("simulate"):
         variant_col, reps_col, seed_col, button_col = st.columns(
-            [2, 1, 1, 1], vertical_alignment="bottom")
+            [2, 1, 1.4, 1.4], vertical_alignment="bottom")
         variant = variant_col.selectbox("Variant", ["base", *scenario.variants])
         replications = reps_col.number_input("Replications", min_value=1, max_value=200,
                                              value=scenario.horizon.replications)
@@ -44,14 +57,28 @@ def start(scenario: Scenario, variant: str, replications: int, seed: int) -> Non
 
 
 def results() -> None:
-    run = pick_run(KIND)
+    run = pick_run(KIND, page_report.simulate_report)
     if run is None:
         st.info("No simulation yet in this session: choose the replications and press "
                 "**Run simulation**.", icon=":material/info:")
         return
     sim: runs.Simulation = run.result
     scenario = Scenario.model_validate_json(run.scenario_json)
-    headline(sim, scenario)
+    planner, finance, week, tables = st.tabs(["By day (planner)", "Cost (finance)",
+                                              "Over the week", "KPI tables and downloads"])
+    with planner:
+        planner_view.show(sim.days, sim.hours, scenario)
+    with finance:
+        finance_view.show(sim, scenario, run.id)
+    with week:
+        headline(sim, scenario)
+        figures(sim, scenario)
+    with tables:
+        kpi_tables(sim, scenario)
+        downloads(sim, run.id)
+
+
+def kpi_tables(sim: runs.Simulation, scenario: Scenario) -> None:
     st.subheader("Service by channel")
     st.dataframe(display.service_table(sim.channels, scenario), hide_index=True,
                  width="stretch")
@@ -63,8 +90,6 @@ def results() -> None:
     policies(sim, scenario)
     st.caption(f"{sim.replications} replication(s) from seed {sim.seed}; ± is the 95% "
                "confidence half-width over replications (none with one replication).")
-    figures(sim, scenario)
-    downloads(sim, run.id)
 
 
 def policies(sim: runs.Simulation, scenario: Scenario) -> None:
