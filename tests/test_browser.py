@@ -49,7 +49,7 @@ TWO_DAYS = {"horizon.days": 2, "horizon.replications": 2, "optimizer": {
     "templates": [{"name": "full_time", "start_step": "1h", "breaks": [
         {"duration": "30min", "earliest": "3h", "latest": "5h", "step": "1h"}]}],
     "mip_gap": 0.02, "replications": 3, "max_replications": 6, "max_iterations": 3,
-    "lowerings": 0}}
+    "lowerings": 0, "trim_evaluations": 12}}
 
 pytestmark = [
     pytest.mark.browser,
