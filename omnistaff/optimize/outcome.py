@@ -61,15 +61,19 @@ class Iteration:
             f"{c} {self.service_level[c]:.1%}{'' if self.met[c] else ' (miss)'}"
             for c in self.service_level)
         raised = sum(self.raised.values())
-        tail = "".join(f"; {g} over its occupancy cap in {n} intervals"
-                       for g, n in self.over_cap.items())
+        tail = self.cap_notes()
         tail += f"; {raised} intervals raised" if raised else ""
         if self.phase == "lower":
-            tail = f"; {self.verdict()}"
+            tail = f"{self.cap_notes()}; {self.verdict()}"
         name = "round" if self.phase == "raise" else "lowering trial, round"
         return (f"{name} {self.number}: cost {self.cost:,.0f} {self.currency}, "
                 f"{self.agent_shifts} agent-shifts, {self.solve.headline()}; "
                 f"SLA {levels} ({self.replications} replications){tail}")
+
+    def cap_notes(self) -> str:
+        """A note for each capped group clearly over its cap, and in how many intervals."""
+        return "".join(f"; {g} over its occupancy cap in {n} intervals"
+                       for g, n in self.over_cap.items())
 
     def verdict(self) -> str:
         """Of a lowering trial: whether it was kept, and if not, why."""
