@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,3 +215,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _kept(item: pytest.Item, fixtures: frozenset[str] | None) -> bool:
     return fixtures is None or bool(fixtures & set(getattr(item, "fixturenames", ())))
+
+
+# ------------------------------------------------------------- what a failed browser test saw
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Iterator[None]:
+    """When a browser test fails, its report carries the page's address and visible text, and
+    a screenshot is saved beside the others: a CI log then shows what was on screen."""
+    report = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and page is not None:
+        try:
+            text = page.locator("body").inner_text(timeout=10_000)
+            shots = item.funcargs.get("shots")
+            if shots is not None:
+                page.screenshot(path=shots / f"failed-{item.name}.png", timeout=10_000)
+        except Exception as error:  # the page itself may be what broke
+            text = f"(the page could not be read: {error})"
+        report.sections.append(("page on failure", f"{page.url}\n{text[:6000]}"))
+    return report

@@ -212,15 +212,24 @@ def above_the_fold(page: Page, text: str | Locator) -> None:
     assert box is not None and box["y"] + box["height"] <= VIEWPORT["height"], (text, box)
 
 
-def simulate(page: Page, variant: str, run: int) -> None:
-    """Run the simulation of `variant` with three replications as the session's `run`-th."""
-    toggle = page.get_by_text(re.compile(r"^(New run|Run again)"))
-    toggle.wait_for()
+def open_run_form(page: Page) -> None:
+    """Unfold the run form if it is folded (it folds away once there are runs). Whether it is
+    open is read from its `<details>` element, not from whether its button shows yet: on a
+    busy machine the form's fields arrive after its title, and clicking the title then would
+    fold an open form shut."""
+    title = page.get_by_text(re.compile(r"^(New run|Run again)"))
+    title.wait_for()
     settle(page)
-    if not page.get_by_role("button", name="Run simulation").is_visible():
-        toggle.click()  # the run form folds away once there are runs
+    details = page.get_by_test_id("stExpander").filter(has=title).locator("details")
+    if not details.evaluate("element => element.open"):
+        title.click()
     page.get_by_role("button", name="Run simulation").wait_for()
     settle(page)
+
+
+def simulate(page: Page, variant: str, run: int) -> None:
+    """Run the simulation of `variant` with three replications as the session's `run`-th."""
+    open_run_form(page)
     page.get_by_role("combobox", name="Variant").click()
     page.get_by_role("option", name=variant, exact=True).click()
     page.get_by_role("spinbutton", name="Replications").fill("3")
