@@ -227,7 +227,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     a screenshot is saved beside the others: a CI log then shows what was on screen."""
     report = yield
     page = getattr(item, "funcargs", {}).get("page")
-    if report.when == "call" and report.failed and page is not None:
+    if report.when == "call" and report.failed and hasattr(page, "screenshot"):
         try:
             text = page.locator("body").inner_text(timeout=10_000)
             shots = item.funcargs.get("shots")
