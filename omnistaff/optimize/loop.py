@@ -124,13 +124,13 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None,
     began = time.perf_counter()
     requirements: Requirements | None = channel_requirements(scenario)
     iterations: list[Iteration] = []
-    previous: Agents | None = None
+    last: _Round | None = None
     while requirements is not None:
-        done = _round(scenario, requirements, plan, len(iterations) + 1, previous)
+        done = _round(scenario, requirements, plan, len(iterations) + 1, last)
         iterations.append(done.iteration)
         if progress is not None:
             progress(done.iteration)
-        requirements, previous = done.next_requirements, done.agents
+        requirements, last = done.next_requirements, done
     if done.evaluation.all_met and plan.lowerings > 0 and \
             done.model.schedule_data.tours is None:
         done = _lowered(scenario, done, plan, iterations, progress)
@@ -163,17 +163,18 @@ class _Round:
 
 
 def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: int,
-           previous: Agents | None, start: _Round | None = None,
+           last: _Round | None, start: _Round | None = None,
            phase: Phase = "raise", held: frozenset[str] = frozenset()) -> _Round:
-    """Schedule (from the previous round's schedule with what the raise needs, or searching
+    """Schedule (from the `last` round's schedule with what the raise needs, or searching
     from `start`'s schedule, its agents of the `held` groups held as they are), simulate
-    (unless the schedule is `start`'s: its evaluation holds), judge; and in a raise round
-    that is not the last, raise what was missed."""
+    (unless the schedule is `start`'s or `last`'s: the same schedule on the same replications
+    has the same evaluation), judge; and in a raise round that is not the last, raise what was
+    missed."""
     clock = time.perf_counter()
     data = schedule_data(scenario, requirements)
     kept = list(data.kept)
-    if previous is not None:
-        data = _from(data, previous)
+    if last is not None:
+        data = _from(data, last.agents)
     if start is not None and held:
         data = _held(data, start.agents, held)
     model = build_model(data)
@@ -191,7 +192,8 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
     staffed = staffed_by(scenario, tour_staffing(scenario, data, agents)[0]
                          if data.tours is not None else schedule_shifts(model))
     clock = time.perf_counter()
-    evaluation = start.evaluation if start is not None and agents == start.agents else \
+    same = next((r for r in (start, last) if r is not None and r.agents == agents), None)
+    evaluation = same.evaluation if same is not None else \
         evaluate(staffed, plan.judging, plan.workers)
     seconds = {"solve": scheduled, "simulate": time.perf_counter() - clock}
     raised: dict[str, int] = {}
@@ -200,7 +202,8 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
         raised, following = _raise(scenario, requirements, evaluation, data)
         following = following if raised else None  # nothing to raise: another round repeats
     iteration = replace(_iteration(number, staffed, report, evaluation, raised, seconds),
-                        phase=phase)
+                        phase=phase, same_as=same.iteration.number if same is last and
+                        same is not None else None)
     return _Round(model, agents, kept, evaluation, iteration, following, requirements)
 
 

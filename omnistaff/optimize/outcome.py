@@ -49,6 +49,9 @@ class Iteration:
     #: A lowering trial that met every SLA and cost less, refused on fresh replications.
     missed_afresh: bool = False
     over_cap: dict[str, int] = field(default_factory=dict)
+    #: The round whose schedule this round's solve returned unchanged (the raise was already
+    #: covered): its evaluation stands, nothing was simulated again.
+    same_as: int | None = None
 
     @property
     def all_met(self) -> bool:
@@ -61,7 +64,7 @@ class Iteration:
             f"{c} {self.service_level[c]:.1%}{'' if self.met[c] else ' (miss)'}"
             for c in self.service_level)
         raised = sum(self.raised.values())
-        tail = self.cap_notes()
+        tail = self.cap_notes() + self.same_note()
         tail += f"; {raised} intervals raised" if raised else ""
         if self.phase == "lower":
             tail = f"{self.cap_notes()}; {self.verdict()}"
@@ -74,6 +77,14 @@ class Iteration:
         """A note for each capped group clearly over its cap, and in how many intervals."""
         return "".join(f"; {g} over its occupancy cap in {n} intervals"
                        for g, n in self.over_cap.items())
+
+    def same_note(self) -> str:
+        """Of a round whose solve returned the previous round's schedule: why, and that its
+        simulation was not run again."""
+        if self.same_as is None:
+            return ""
+        return (f"; the same schedule as round {self.same_as} (its staffing already covered "
+                "the raise), so that round's simulation stands")
 
     def verdict(self) -> str:
         """Of a lowering trial: whether it was kept, and if not, why."""
@@ -96,6 +107,7 @@ class Iteration:
             "solve_seconds": self.solve.seconds,
             "solve_cpu_seconds": self.solve.cpu_seconds, "replications": self.replications,
             "simulate_seconds": self.seconds.get("simulate"), "all_met": self.all_met,
+            "same_as": self.same_as,
         }
         for c in self.service_level:
             row[f"sla_{c}"] = self.service_level[c]

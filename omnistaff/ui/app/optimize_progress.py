@@ -30,6 +30,7 @@ def iteration_line(iteration: Iteration) -> str:
         tail = "; kept (cheaper, every SLA met)" if iteration.kept else (
             "; not kept: an SLA missed on fresh replications" if iteration.missed_afresh
             else "; not kept")
+    tail += iteration.same_note()
     raised = sum(iteration.raised.values())
     if raised:
         tail += f"; {raised} interval(s) raised for the next round"
