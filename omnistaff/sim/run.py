@@ -53,15 +53,17 @@ def _run(scenario: Scenario, seed: int,
     if pools:  # the pools hook `release`: the standing rule's inlined steps would skip it
         model.standing = False
     feeder = Feeder(model, scenario, streams)
-    for channel, (times, draws) in zip(model.channels, arrival_plan(scenario, streams),
-                                       strict=True):
-        ArrivalStream(env, feeder, channel, times, draws)
+    arrivals = [ArrivalStream(env, feeder, channel, times, draws)
+                for channel, (times, draws) in zip(model.channels,
+                                                   arrival_plan(scenario, streams), strict=True)]
     enqueue_start_state(scenario, model, streams)
     roster = draw_roster(scenario, streams)
     worked: list[Worked] = []
     calendar = start_shifts(env, model, roster, worked)
     staff_pools(env, pools, scenario)
     RecordFiling(env, model, scenario.horizon.interval_seconds)
+    for stream in arrivals:  # from here on, an arrival due next is taken without the queue
+        stream.calendar, stream.running = calendar, True
     run_until(env, scenario.horizon.seconds, calendar)
     model.close()
     return model, roster, worked, pools
