@@ -213,6 +213,28 @@ class Model(Ledger):
         inline (the step after most contacts): the same choices, fewer calls."""
         agent.token += 1
         group = agent.group
+        if group.solo is not None:  # one channel, one at a time: its head, `start` inline
+            channel, proficiency = group.solo
+            for queue in channel.queues:
+                while queue:
+                    contact = queue.popleft()
+                    if contact.deadline <= now:  # past its patience or expiry: gone
+                        self.leave(contact, ABANDONED if channel.live else EXPIRED,
+                                   contact.deadline)
+                        continue
+                    agent.token += 1
+                    agent.exclusive = True
+                    agent.held = 1  # it held nothing (its group's cap is 1)
+                    contact.agent = agent
+                    contact.work = work = contact.work / proficiency + channel.acw
+                    self.records.extend((channel.index, contact.arrival, ANSWERED, now,
+                                         group.index, contact.priority, work))
+                    contact.callbacks = self.finished
+                    heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
+                    return
+            agent.since = now  # nothing waits: `place`
+            group.buckets[0].append((agent.token, agent))
+            return
         best_channel, best_limit, best_proficiency, best_rank = group.skills[0]  # (each read
         # only once `best` is set)
         while not agent.exclusive:  # `pull`: fill the free slots

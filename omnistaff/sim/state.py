@@ -99,7 +99,7 @@ class GroupState:
     longest at that level. An entry is stale once the agent's token has moved on.
     """
 
-    __slots__ = ("buckets", "cap", "index", "load", "name", "skills")
+    __slots__ = ("buckets", "cap", "index", "load", "name", "skills", "solo")
 
     def __init__(self, index: int, name: str) -> None:
         self.index = index
@@ -108,6 +108,9 @@ class GroupState:
         self.cap = 1
         self.buckets: list[deque[tuple[int, Agent]]] = []
         self.load = LoadLog()
+        #: (channel, proficiency) when the group serves one channel, one contact at a time at
+        #: a fixed rate (a phone team): its agents' next contact is that channel's head.
+        self.solo: tuple[ChannelState, float] | None = None
 
 
 class LoadLog:
@@ -179,6 +182,8 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
             channel.routes.append((rank, group, limit, skill.proficiency))
         group.cap = max(limit for _, limit, _, _ in group.skills)
         group.buckets = [deque() for _ in range(group.cap)]
+        if len(group.skills) == 1 and group.cap == 1 and not group.skills[0][0].nonlinear:
+            group.solo = (group.skills[0][0], group.skills[0][2])
     for channel in channels:
         channel.routes.sort(key=lambda route: route[0])  # by rank
         pools = [(rank * MAX_HELD + held, group.buckets[held], limit, proficiency)
