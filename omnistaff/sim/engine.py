@@ -224,7 +224,7 @@ class Model(Ledger):
                         continue
                     agent.token += 1
                     agent.exclusive = True
-                    agent.held = 1  # it held nothing (its group's cap is 1)
+                    agent.held += 1  # to 1: its group's cap
                     contact.agent = agent
                     contact.work = work = contact.work / proficiency + channel.acw
                     self.records.extend((channel.index, contact.arrival, ANSWERED, now,
@@ -323,18 +323,30 @@ class Model(Ledger):
     # -- shifts --------------------------------------------------------------------------
     def log_in(self, group: GroupState) -> Agent:
         agent = Agent(group)
-        self.set_staffed(agent, True)
+        if not self.standing:
+            self.set_staffed(agent, True)
+            return agent
+        # `set_staffed(agent, True)` inline, once an agent-shift: the agent is new
+        now = self.env._now
+        agent.staffed = agent.accepting = True
+        group.load.logged_in.append(now)
+        agent.token = 1
+        self.take_next(agent, now)
         return agent
 
     def set_staffed(self, agent: Agent, staffed: bool) -> None:
         """Agent goes on (True) or off (False) the queue: logging in/out, pauses."""
+        now = self.env._now
         agent.staffed = staffed
         load = agent.group.load
-        (load.logged_in if staffed else load.logged_out).append(self.env.now)
+        (load.logged_in if staffed else load.logged_out).append(now)
         agent.accepting = staffed
         agent.token += 1
-        if staffed:
-            self.release(agent, self.env.now)
+        if staffed:  # it holds nothing: back from a pause, or logging in
+            if self.standing:
+                self.take_next(agent, now)
+            else:
+                self.release(agent, now)
 
     def stop_accepting(self, agent: Agent) -> simpy.Event | None:
         """Take no new work; an event that fires when the contacts in hand are done."""
