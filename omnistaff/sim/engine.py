@@ -29,6 +29,9 @@ from omnistaff.sim.scheduling import NORMAL, SelfScheduled
 from omnistaff.sim.state import Agent, ChannelState, Contact, GroupState, build_state
 
 INF = math.inf
+#: The outcome as the records hold it: a record is numbers filed as float64 (`Ledger`),
+#: which a list of floats converts to quicker than one of mixed ints and floats.
+ANSWERED_CODE = float(ANSWERED)
 
 
 class Rerated(SelfScheduled):
@@ -101,8 +104,8 @@ class Model(Ledger):
                 agent.held += 1
                 contact.agent = agent
                 contact.work = work = contact.work / proficiency + channel.acw
-                self.records.extend((channel.index, contact.arrival, ANSWERED, now,
-                                     agent.group.index, contact.priority, work))
+                self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now,
+                                     agent.group.code, contact.priority, work))
                 contact.callbacks = self.finished
                 heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
                 return
@@ -154,7 +157,7 @@ class Model(Ledger):
         agent.held += 1
         contact.agent = agent
         contact.work = work = contact.work / proficiency + channel.acw
-        self.records.extend((channel.index, contact.arrival, ANSWERED, now, group.index,
+        self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now, group.code,
                              contact.priority, work))  # self.leave, inline on the hot path
         if channel.nonlinear:
             contact.since = now
@@ -227,8 +230,8 @@ class Model(Ledger):
                     agent.held += 1  # to 1: its group's cap
                     contact.agent = agent
                     contact.work = work = contact.work / proficiency + channel.acw
-                    self.records.extend((channel.index, contact.arrival, ANSWERED, now,
-                                         group.index, contact.priority, work))
+                    self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now,
+                                         group.code, contact.priority, work))
                     contact.callbacks = self.finished
                     heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
                     return

@@ -65,12 +65,14 @@ class Agent:
 class ChannelState:
     """A channel's queues (one per priority, FIFO) and the groups that may serve it."""
 
-    __slots__ = ("acw", "curve_rates", "index", "live", "name", "nonlinear", "order_class",
-                 "order_offset", "pools", "queue_of", "queues", "routes", "threshold")
+    __slots__ = ("acw", "code", "curve_rates", "index", "live", "name", "nonlinear",
+                 "order_class", "order_offset", "pools", "queue_of", "queues", "routes",
+                 "threshold")
 
     def __init__(self, index: int, name: str, scenario: Scenario) -> None:
         spec = scenario.channels[name]
         self.index = index
+        self.code = float(index)  # as the records hold it (see `engine.ANSWERED_CODE`)
         self.name = name
         self.live = spec.mode == "live"
         self.threshold = spec.sla.threshold
@@ -99,10 +101,11 @@ class GroupState:
     longest at that level. An entry is stale once the agent's token has moved on.
     """
 
-    __slots__ = ("buckets", "cap", "index", "load", "name", "skills", "solo")
+    __slots__ = ("buckets", "cap", "code", "index", "load", "name", "skills", "solo")
 
     def __init__(self, index: int, name: str) -> None:
         self.index = index
+        self.code = float(index)  # as the records hold it
         self.name = name
         self.skills: list[Skill] = []
         self.cap = 1
