@@ -1,7 +1,7 @@
 """Start-up: wall and CPU seconds of quick commands, each run as a user runs it (a fresh
 `omnistaff` process). Targets: `omnistaff --help` under 0.3 s, `omnistaff validate` and
-`omnistaff erlang` under 0.5 s of wall time (Erlang C needs no scipy; Erlang A, with
---patience, imports scipy.special).
+`omnistaff erlang` under 0.5 s of wall time (Erlang C needs neither numpy nor scipy;
+Erlang A, with --patience, imports scipy.special).
 
 Wall time is what a user waits, but on a busy machine it includes waiting for a core: the
 CPU seconds of the process (user + system, from the OS) are shown beside it, with the

@@ -182,6 +182,11 @@ def test_erlang_b_and_c_edge_cases() -> None:
         erlang_b(3, -1.0)
     with pytest.raises(TypeError):
         erlang_c(2.5, 1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        erlang_c(True, 1.0)
+    with pytest.raises(TypeError):
+        erlang_c(np.float64(3.0), 1.0)  # type: ignore[arg-type]
+    assert erlang_c(np.int64(5), 2.0) == erlang_c(5, 2.0)  # numpy integers are counts too
 
 
 def test_stability_up_to_2000_agents() -> None:

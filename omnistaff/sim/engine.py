@@ -29,6 +29,9 @@ from omnistaff.sim.scheduling import NORMAL, SelfScheduled
 from omnistaff.sim.state import Agent, ChannelState, Contact, GroupState, build_state
 
 INF = math.inf
+#: The outcome as the records hold it: a record is numbers filed as float64 (`Ledger`),
+#: which a list of floats converts to quicker than one of mixed ints and floats.
+ANSWERED_CODE = float(ANSWERED)
 
 
 class Rerated(SelfScheduled):
@@ -101,8 +104,8 @@ class Model(Ledger):
                 agent.held += 1
                 contact.agent = agent
                 contact.work = work = contact.work / proficiency + channel.acw
-                self.records.extend((channel.index, contact.arrival, ANSWERED, now,
-                                     agent.group.index, contact.priority, work))
+                self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now,
+                                     agent.group.code, contact.priority, work))
                 contact.callbacks = self.finished
                 heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
                 return
@@ -154,7 +157,7 @@ class Model(Ledger):
         agent.held += 1
         contact.agent = agent
         contact.work = work = contact.work / proficiency + channel.acw
-        self.records.extend((channel.index, contact.arrival, ANSWERED, now, group.index,
+        self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now, group.code,
                              contact.priority, work))  # self.leave, inline on the hot path
         if channel.nonlinear:
             contact.since = now
@@ -213,6 +216,28 @@ class Model(Ledger):
         inline (the step after most contacts): the same choices, fewer calls."""
         agent.token += 1
         group = agent.group
+        if group.solo is not None:  # one channel, one at a time: its head, `start` inline
+            channel, proficiency = group.solo
+            for queue in channel.queues:
+                while queue:
+                    contact = queue.popleft()
+                    if contact.deadline <= now:  # past its patience or expiry: gone
+                        self.leave(contact, ABANDONED if channel.live else EXPIRED,
+                                   contact.deadline)
+                        continue
+                    agent.token += 1
+                    agent.exclusive = True
+                    agent.held += 1  # to 1: its group's cap
+                    contact.agent = agent
+                    contact.work = work = contact.work / proficiency + channel.acw
+                    self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now,
+                                         group.code, contact.priority, work))
+                    contact.callbacks = self.finished
+                    heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
+                    return
+            agent.since = now  # nothing waits: `place`
+            group.buckets[0].append((agent.token, agent))
+            return
         best_channel, best_limit, best_proficiency, best_rank = group.skills[0]  # (each read
         # only once `best` is set)
         while not agent.exclusive:  # `pull`: fill the free slots
@@ -301,18 +326,30 @@ class Model(Ledger):
     # -- shifts --------------------------------------------------------------------------
     def log_in(self, group: GroupState) -> Agent:
         agent = Agent(group)
-        self.set_staffed(agent, True)
+        if not self.standing:
+            self.set_staffed(agent, True)
+            return agent
+        # `set_staffed(agent, True)` inline, once an agent-shift: the agent is new
+        now = self.env._now
+        agent.staffed = agent.accepting = True
+        group.load.logged_in.append(now)
+        agent.token = 1
+        self.take_next(agent, now)
         return agent
 
     def set_staffed(self, agent: Agent, staffed: bool) -> None:
         """Agent goes on (True) or off (False) the queue: logging in/out, pauses."""
+        now = self.env._now
         agent.staffed = staffed
         load = agent.group.load
-        (load.logged_in if staffed else load.logged_out).append(self.env.now)
+        (load.logged_in if staffed else load.logged_out).append(now)
         agent.accepting = staffed
         agent.token += 1
-        if staffed:
-            self.release(agent, self.env.now)
+        if staffed:  # it holds nothing: back from a pause, or logging in
+            if self.standing:
+                self.take_next(agent, now)
+            else:
+                self.release(agent, now)
 
     def stop_accepting(self, agent: Agent) -> simpy.Event | None:
         """Take no new work; an event that fires when the contacts in hand are done."""

@@ -25,11 +25,16 @@ see :func:`_erlang_a_from_chain`.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy is imported where Erlang A uses it: Erlang B and C start without it
+    from numpy import float64
+    from numpy.typing import NDArray
+
+    FloatArray = NDArray[float64]
 
 __all__ = [
     "QueueMetrics",
@@ -47,9 +52,6 @@ _LOG_CUTOFF = 40.0
 # Guard against pathological inputs (e.g. a patience of years under overload) whose
 # stationary law spreads over more states than is sensible to enumerate.
 _MAX_STATES = 2_000_000
-
-FloatArray = NDArray[np.float64]
-
 
 @dataclass(frozen=True)
 class QueueMetrics:
@@ -69,9 +71,20 @@ class QueueMetrics:
 # --------------------------------------------------------------------------- validation
 
 
+def _is_integer(value: object) -> bool:
+    """An int or a numpy integer, not a bool (a numpy integer can exist only once numpy is
+    imported, so this looks for numpy's type without importing it)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(value, numpy.integer)
+
+
 def _check_agents(agents: int, minimum: int = 1) -> int:
     """Reject non-integers (and bools) and counts below ``minimum``."""
-    if isinstance(agents, bool) or not isinstance(agents, int | np.integer):
+    if not _is_integer(agents):
         raise TypeError(f"agents must be an int, got {type(agents).__name__}")
     if agents < minimum:
         raise ValueError(f"agents must be >= {minimum}, got {agents}")
@@ -186,7 +199,8 @@ class _ChainParams:
 
     def log_weights(self, n: FloatArray) -> FloatArray:
         """Unnormalized log pi(n): a^n/n! up to c, then times prod_j rate/(c mu + j theta)."""
-        from scipy.special import gammaln  # here, not above: Erlang C starts without scipy
+        import numpy as np  # here, not above: Erlang B and C start without numpy or scipy
+        from scipy.special import gammaln
 
         head = np.minimum(n, self.agents)
         queued = np.maximum(n - self.agents, 0.0)
@@ -196,6 +210,8 @@ class _ChainParams:
 
     def log_weight(self, n: int) -> float:
         """Scalar version of :meth:`log_weights`."""
+        import numpy as np
+
         return float(self.log_weights(np.array([float(n)]))[0])
 
     def mode(self) -> int:
@@ -246,8 +262,10 @@ def _harmonic(k: FloatArray, chain: _ChainParams) -> FloatArray:
     The part before the run comes from a digamma difference (zero when the run starts at
     k = 1); the run itself is a cumulative sum, accurate at any queue length.
     """
-    b, theta = chain.ratio_b, chain.theta
+    import numpy as np
     from scipy.special import digamma
+
+    b, theta = chain.ratio_b, chain.theta
 
     before = (digamma(b + k[0]) - digamma(b + 1.0)) / theta if k[0] > 1 else 0.0
     return before + np.cumsum(1.0 / (theta * (b + k)))
@@ -268,6 +286,7 @@ def _erlang_a_from_chain(
       independent Beta(b + i, 1), which is Beta(b + 1, k); hence
       P(V' <= T) = I_p(k, b + 1) with p = 1 - exp(-theta T).
     """
+    import numpy as np
     from scipy.special import betainc
 
     low, high = _mass_window(chain)

@@ -273,14 +273,34 @@ def _integral(steps: list[tuple[Sequence[float], int]], edges: np.ndarray) -> np
 
 
 def paid_seconds(roster: list, worked: list[tuple], scenario: Scenario) -> dict[str, float]:
-    """Paid agent-seconds per group within the horizon: scheduled paid time plus overtime."""
+    """Paid agent-seconds per group within the horizon: scheduled paid time plus overtime.
+
+    Each present agent-shift's paid time within the horizon, then each one's overtime, added
+    up per group in that order (`np.bincount` adds its weights one by one, in order: the
+    sums of a loop, in a few passes however many agent-shifts)."""
     end = scenario.horizon.seconds
-    paid = dict.fromkeys(scenario.groups, 0.0)
-    for shift in roster:
-        if shift.absent:
-            continue
-        overlap = max(0.0, min(shift.logout, end) - max(shift.login, 0.0))
-        paid[shift.group] += shift.paid_seconds * overlap / (shift.logout - shift.login)
-    for group, _, logout, actual, _ in worked:
-        paid[group] += max(0.0, min(actual, end) - max(logout, 0.0))
-    return paid
+    index = {name: i for i, name in enumerate(scenario.groups)}
+    present = [shift for shift in roster if not shift.absent]
+    groups: list[int] = []
+    terms: list[np.ndarray] = []
+    if present:
+        names, login, logout, paid = _columns(present, 4)
+        groups += [index[name] for name in names]
+        overlap = np.maximum(0.0, np.minimum(logout, end) - np.maximum(login, 0.0))
+        terms.append(paid * overlap / (logout - login))
+    if worked:
+        names, _, logout, actual, _ = _columns(worked, 5)
+        groups += [index[name] for name in names]
+        terms.append(np.maximum(0.0, np.minimum(actual, end) - np.maximum(logout, 0.0)))
+    if not groups:
+        return dict.fromkeys(scenario.groups, 0.0)
+    sums = np.bincount(np.asarray(groups, dtype=np.int64), weights=np.concatenate(terms),
+                       minlength=len(index))
+    return {name: float(total) for name, total in zip(scenario.groups, sums, strict=True)}
+
+
+def _columns(rows: list, count: int) -> list:
+    """The first `count` fields of equal tuples as columns: the first as a tuple (names),
+    the others as float arrays."""
+    columns = list(zip(*rows, strict=True))[:count]
+    return [columns[0], *(np.asarray(column, dtype=np.float64) for column in columns[1:])]

@@ -48,7 +48,7 @@ class Ledger:
         (minutes later, reading them back costs a cache miss a number), and a quarter of the
         list's size."""
         if self.records:
-            self.filed.append(np.array(self.records, dtype=np.float64))
+            self.filed.append(np.fromiter(self.records, np.float64, len(self.records)))
             self.records.clear()
 
     def record_array(self) -> np.ndarray:

@@ -100,7 +100,11 @@ class ArrivalStream:
 
     A callback chain rather than a process: one reusable event (see `scheduling`),
     rescheduled for each arrival, offers the contacts due and schedules the next, which
-    spares a generator resumption and a Timeout per arrival.
+    spares a generator resumption and a Timeout per arrival. When the next arrival comes
+    before everything queued (and before the agent-shifts' `calendar`, once `run` hands it
+    over), it is the next event anyway: the clock moves on to it there and then, without a
+    push and a pop of the queue. An arrival scheduled would come after any event due at the
+    same time (its id is the newest), so only an arrival strictly earlier is taken.
     """
 
     def __init__(self, env: simpy.Environment, feeder: Feeder, channel: ChannelState,
@@ -110,6 +114,9 @@ class ArrivalStream:
         self.channel = channel
         self.event = reusable_event(env)
         self.queue, self.eid = env._queue, env._eid
+        self.calendar: list = []  # the agent-shifts' waits (`scheduling.run_until`)
+        self.running = False  # set by `run` as the clock starts: taking arrivals early
+        # is for the events' run only, not while the replication is being set up
         if feeder.direct[channel.index]:  # straight to routing: fewer columns a row
             self.route = feeder.model.arrive
             rows: Iterator[tuple] = zip(times, draws.work, draws.patience, draws.priority,
@@ -127,29 +134,49 @@ class ArrivalStream:
         self.callbacks[0](self.event)
 
     def _arrive_direct(self, event: simpy.Event) -> None:
-        """Route every contact due by now, then wait for the next."""
-        row, now = self.row, self.env._now
-        while row[0] <= now:
-            when, work, patience, priority, escalate, balk = row
-            self.route(Contact(self.channel, when, work, patience, priority, escalate), balk)
-            row = self.next_row()
+        """Route every contact due by now, then the next ones while each is the next event,
+        then wait for the next."""
+        env, row, now = self.env, self.row, self.env._now
+        route, channel, next_row = self.route, self.channel, self.next_row
+        queue, calendar = self.queue, self.calendar
+        while True:
+            while row[0] <= now:
+                when, work, patience, priority, escalate, balk = row
+                route(Contact(channel, when, work, patience, priority, escalate), balk)
+                row = next_row()
+            when = row[0]
+            if (self.running and when < queue[0][0]
+                    and (not calendar or when < calendar[0][0])):
+                env._now = now = when  # the next event anyway: taken here
+                continue
+            break
         self.row = row
-        if row[0] < INF:  # `env.schedule(event, NORMAL, row[0] - now)`, inline (its sum)
+        if when < INF:  # `env.schedule(event, NORMAL, when - now)`, inline (its sum)
             event.callbacks = self.callbacks
-            heappush(self.queue, (now + (row[0] - now), NORMAL, next(self.eid), event))
+            heappush(queue, (now + (when - now), NORMAL, next(self.eid), event))
 
     def _arrive(self, event: simpy.Event) -> None:
-        """Offer every contact due by now (deflection and triage first), then wait."""
-        row, now = self.row, self.env._now
-        while row[0] <= now:
-            when, work, patience, priority, escalate, balk, deflected, actionable = row
-            contact = Contact(self.channel, when, work, patience, priority, escalate)
-            self.feeder.offer(contact, deflected, actionable, balk)
-            row = self.next_row()
+        """Offer every contact due by now (deflection and triage first), then the next ones
+        while each is the next event, then wait."""
+        env, row, now = self.env, self.row, self.env._now
+        offer, channel, next_row = self.feeder.offer, self.channel, self.next_row
+        queue, calendar = self.queue, self.calendar
+        while True:
+            while row[0] <= now:
+                when, work, patience, priority, escalate, balk, deflected, actionable = row
+                contact = Contact(channel, when, work, patience, priority, escalate)
+                offer(contact, deflected, actionable, balk)
+                row = next_row()
+            when = row[0]
+            if (self.running and when < queue[0][0]
+                    and (not calendar or when < calendar[0][0])):
+                env._now = now = when
+                continue
+            break
         self.row = row
-        if row[0] < INF:
+        if when < INF:
             event.callbacks = self.callbacks
-            heappush(self.queue, (now + (row[0] - now), NORMAL, next(self.eid), event))
+            heappush(queue, (now + (when - now), NORMAL, next(self.eid), event))
 
 
 def arrival_plan(scenario: Scenario, streams: Streams) -> list[tuple[array[float], DrawColumns]]:

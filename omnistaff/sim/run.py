@@ -36,8 +36,14 @@ def simulate(
     scenario share arrivals and handle times. `contacts=True` keeps the per-contact frame.
     """
     seed = scenario.horizon.seed if seed is None else seed
-    with collector_paused():
-        model, roster, worked, pools = _run(scenario, seed, replication)
+    with collector_paused():  # the run's state is dropped within: see `collector_paused`
+        return _replication(scenario, seed, replication, contacts)
+
+
+def _replication(scenario: Scenario, seed: int, replication: int,
+                 contacts: bool) -> SimResult:
+    """The run and its result; the run's state goes with this call's frame."""
+    model, roster, worked, pools = _run(scenario, seed, replication)
     if pools:  # pooled agents are paid for their time on
         roster = roster + [s for pool in pools.values() for s in pool.close(model.env.now)]
     return build_result(scenario, seed, replication, model, roster, worked, contacts)
@@ -53,18 +59,33 @@ def _run(scenario: Scenario, seed: int,
     if pools:  # the pools hook `release`: the standing rule's inlined steps would skip it
         model.standing = False
     feeder = Feeder(model, scenario, streams)
-    for channel, (times, draws) in zip(model.channels, arrival_plan(scenario, streams),
-                                       strict=True):
-        ArrivalStream(env, feeder, channel, times, draws)
+    arrivals = [ArrivalStream(env, feeder, channel, times, draws)
+                for channel, (times, draws) in zip(model.channels,
+                                                   arrival_plan(scenario, streams), strict=True)]
     enqueue_start_state(scenario, model, streams)
     roster = draw_roster(scenario, streams)
     worked: list[Worked] = []
     calendar = start_shifts(env, model, roster, worked)
     staff_pools(env, pools, scenario)
     RecordFiling(env, model, scenario.horizon.interval_seconds)
+    for stream in arrivals:  # from here on, an arrival due next is taken without the queue
+        stream.calendar, stream.running = calendar, True
     run_until(env, scenario.horizon.seconds, calendar)
     model.close()
+    _unlink(model, calendar)
     return model, roster, worked, pools
+
+
+def _unlink(model: Model, calendar: list) -> None:
+    """Break the cycles through the agents, so that reference counting frees them with the
+    run (`collector_paused`): each wait left on the calendar is a method of its agent-shift,
+    and each free agent's entry in its group's bucket leads back to the agent."""
+    for _, _, _, work in calendar:
+        work.callbacks = None
+    calendar.clear()
+    for group in model.groups:
+        for bucket in group.buckets:
+            bucket.clear()
 
 
 @contextmanager
@@ -76,6 +97,9 @@ def collector_paused() -> Iterator[None]:
     for the next collection. With the collector on, the allocations of a big center's
     agent-shifts set off collections that visit every live object again and again: about a
     fifth of the CPU of a day with 5,000 agents (`benchmarks/scale.py`), none of it needed.
+    The run's state (its agents above all) is dropped before the collector is on again,
+    without cycles through the agents (`_unlink`): the collection that follows a long pause
+    visits only what is left alive, not every agent-shift.
     """
     enabled = gc.isenabled()
     gc.disable()

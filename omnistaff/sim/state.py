@@ -65,12 +65,14 @@ class Agent:
 class ChannelState:
     """A channel's queues (one per priority, FIFO) and the groups that may serve it."""
 
-    __slots__ = ("acw", "curve_rates", "index", "live", "name", "nonlinear", "order_class",
-                 "order_offset", "pools", "queue_of", "queues", "routes", "threshold")
+    __slots__ = ("acw", "code", "curve_rates", "index", "live", "name", "nonlinear",
+                 "order_class", "order_offset", "pools", "queue_of", "queues", "routes",
+                 "threshold")
 
     def __init__(self, index: int, name: str, scenario: Scenario) -> None:
         spec = scenario.channels[name]
         self.index = index
+        self.code = float(index)  # as the records hold it (see `engine.ANSWERED_CODE`)
         self.name = name
         self.live = spec.mode == "live"
         self.threshold = spec.sla.threshold
@@ -99,15 +101,19 @@ class GroupState:
     longest at that level. An entry is stale once the agent's token has moved on.
     """
 
-    __slots__ = ("buckets", "cap", "index", "load", "name", "skills")
+    __slots__ = ("buckets", "cap", "code", "index", "load", "name", "skills", "solo")
 
     def __init__(self, index: int, name: str) -> None:
         self.index = index
+        self.code = float(index)  # as the records hold it
         self.name = name
         self.skills: list[Skill] = []
         self.cap = 1
         self.buckets: list[deque[tuple[int, Agent]]] = []
         self.load = LoadLog()
+        #: (channel, proficiency) when the group serves one channel, one contact at a time at
+        #: a fixed rate (a phone team): its agents' next contact is that channel's head.
+        self.solo: tuple[ChannelState, float] | None = None
 
 
 class LoadLog:
@@ -179,6 +185,8 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
             channel.routes.append((rank, group, limit, skill.proficiency))
         group.cap = max(limit for _, limit, _, _ in group.skills)
         group.buckets = [deque() for _ in range(group.cap)]
+        if len(group.skills) == 1 and group.cap == 1 and not group.skills[0][0].nonlinear:
+            group.solo = (group.skills[0][0], group.skills[0][2])
     for channel in channels:
         channel.routes.sort(key=lambda route: route[0])  # by rank
         pools = [(rank * MAX_HELD + held, group.buckets[held], limit, proficiency)
