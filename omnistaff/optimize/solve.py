@@ -42,6 +42,7 @@ from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
 from omnistaff.optimize.tour_search import outside_floor, restricted_gap, whole_lines
+from omnistaff.optimize.tour_weeks import repeating_week, rotation_schedule
 from omnistaff.optimize.tours import people_of, people_start
 
 Agents = tuple[int, ...]
@@ -127,6 +128,8 @@ class Search:
     last_bound: float | None = None
     status: str = "unknown"
     timed_out: bool = False
+    #: The LP relaxation's objective (None before it is solved).
+    relaxation: float | None = None
 
     def offered(self, agents: Agents | None, objective: float | None) -> Search:
         """The search keeping the cheaper of its schedule and this one."""
@@ -150,7 +153,16 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
     began, cpu = time.perf_counter(), time.process_time()
     data: ScheduleData = model.schedule_data
     parts = [] if model.elastic else independent_parts(data)
-    if len(parts) > 1:
+    week = None if model.elastic or start is not None or settings.strategy != "restricted" \
+        else repeating_week(data)
+    if week is not None:
+        search = _by_week(data, week, settings, began)
+        if search.best is not None and search.gap() > settings.mip_gap and settings.prove \
+                and not search.timed_out:
+            # Still unproven: the strategy on the rotation itself, from the week's schedule.
+            whole = _strategy(model, settings, began, search.best)
+            search = replace(whole, bound=max(whole.bound, search.bound))
+    elif len(parts) > 1:
         search = _apart(data, parts, settings, began, start)
     else:
         search = _strategy(model, settings, began, start)
@@ -171,7 +183,8 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
     relaxation = run(model, settings.solver, _left(settings, began), relaxed=True)
     if not relaxation.feasible or relaxation.objective is None:
         return replace(begun, status=relaxation.status, timed_out=relaxation.timed_out)
-    search = replace(begun, bound=_rounded(relaxation.objective, step))
+    search = replace(begun, bound=_rounded(relaxation.objective, step),
+                     relaxation=relaxation.objective)
     if search.objective is not None and search.gap() <= settings.mip_gap:
         return search  # the start is already within the gap of the LP bound
     keep = whole_lines(data, _used(model))
@@ -231,6 +244,26 @@ def _mip(data: ScheduleData, settings: SolveSettings, search: Search, keep: list
     if outside is not None and outcome.bound is not None:
         return _proven(search, min(outcome.bound, outside), step)
     return search
+
+
+def _by_week(data: ScheduleData, week: ScheduleData, settings: SolveSettings,
+             began: float) -> Search:
+    """A rotation of identical weeks searched on its week (`tour_weeks`): the week's schedule,
+    each person repeating their week, and the weeks times the week's LP bound. The week's own
+    MIP bounds count integer people per pattern, which an average of the rotation's weeks need
+    not have, so they are not carried over and the week's proving MIP is not run."""
+    weeks = data.tours.weeks if data.tours is not None else 1
+    found = _strategy(build_model(week), replace(settings, prove=False), began)
+    if found.relaxation is None:
+        return replace(Search(bound=float("-inf")), status=found.status,
+                       timed_out=found.timed_out)
+    search = replace(Search(bound=_rounded(weeks * found.relaxation, data.objective_step())),
+                     status=found.status, timed_out=found.timed_out)
+    if found.best is None:
+        return search
+    best = rotation_schedule(data, week, found.best)
+    return replace(search.offered(best, _objective(data, best)),
+                   searched=tuple(found.searched))
 
 
 def _apart(data: ScheduleData, parts: list[Part], settings: SolveSettings,

@@ -81,6 +81,9 @@ class TourData:
     headcount: dict[str, int] = field(default_factory=dict)
     max_people: dict[str, int] = field(default_factory=dict)
     positions: list[int] = field(default_factory=list)
+    #: Whether pay is the same every week (no public holiday premium on the horizon), so a
+    #: rotation of identical weeks may be solved from its week (`tour_weeks`).
+    repeats: bool = True
 
     def works(self, rota: int, day: int) -> bool:
         """Whether the people of a rota variable work a day (0 to 6) of their week."""
@@ -126,7 +129,8 @@ def tour_data(scenario: Scenario, options: list[ShiftOption]) -> TourData | None
         groups=groups, positions=list(range(len(rota))),
         headcount={g: scenario.groups[g].max_headcount for g in groups
                    if scenario.groups[g].max_headcount is not None},
-        max_people={k: c.max_people for k, c in contracts.items() if c.max_people is not None})
+        max_people={k: c.max_people for k, c in contracts.items() if c.max_people is not None},
+        repeats=not (scenario.pay.holiday_premium and scenario.pay.holidays))
 
 
 def contract_rules(contract: Contract, weekdays: tuple[str, ...], weeks: int) -> Rules:

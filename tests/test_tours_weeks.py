@@ -1,0 +1,102 @@
+"""A rotation of identical weeks solved from its week (`tour_weeks`): the week's data is the
+one-week scenario's, the week's schedule repeated is a schedule of the rotation at the weeks
+times its cost, the weeks times the week's LP bound never exceed the rotation's own LP bound,
+and a rotation whose weeks differ (a public holiday) or whose rules a repeated week breaks (a
+weekend off every other week) is not taken for its week."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+import pytest
+
+from omnistaff.optimize import SolveSettings, build_model, channel_requirements, schedule_data
+from omnistaff.optimize import solve as solve_model
+from omnistaff.optimize.loop import _agents
+from omnistaff.optimize.roster_check import roster_violations
+from omnistaff.optimize.roster_out import build_roster
+from omnistaff.optimize.runner import run
+from omnistaff.optimize.solve import load_schedule
+from omnistaff.optimize.tour_weeks import repeating_week, rotation_schedule
+from omnistaff.scenarios import Scenario, scenario_from_dict
+
+
+def center(weeks: int, pay: dict | None = None, **contract: object) -> Scenario:
+    """A small center on contracts: phone on weekdays and email every day, one team, shifts
+    of 6 and 8 hours starting every two hours, a weekend premium."""
+    return scenario_from_dict({
+        "name": "rotation", "horizon": {"days": 7 * weeks, "interval_minutes": 30},
+        "channels": {
+            "phone": {"mode": "live", "arrivals": {"weekly_volume": 1500, "weekly": "weekdays",
+                                                   "intraday": "business_hours"},
+                      "handle_time": {"mean": 240, "cv": 1},
+                      "sla": {"target": 0.8, "threshold": "30s"}},
+            "email": {"mode": "deferred", "arrivals": {"weekly_volume": 700},
+                      "handle_time": {"mean": 300, "cv": 1}, "expiry": "48h",
+                      "sla": {"target": 0.9, "threshold": "8h"}}},
+        "groups": {"team": {"skills": ["phone", "email"], "hourly_cost": 20}},
+        "contracts": {"full_time": contract},
+        "pay": pay or {"weekend_premium": 0.25},
+        "optimizer": {"templates": [{"name": "day", "earliest_start": "06:00",
+                                     "latest_start": "14:00", "start_step": "2h",
+                                     "lengths": ["6h", "8h"]}]},
+    })
+
+
+def data_of(scenario: Scenario):
+    return schedule_data(scenario, channel_requirements(scenario))
+
+
+def lp_objective(data) -> float:
+    outcome = run(build_model(data), "appsi_highs", 300, relaxed=True)
+    assert outcome.objective is not None
+    return outcome.objective
+
+
+def test_a_rotations_week_is_its_one_week_scenario() -> None:
+    week, one = repeating_week(data_of(center(3))), data_of(center(1))
+    assert week is not None and week.intervals == one.intervals
+    for name in ("required", "work", "allowed", "late_allowance"):
+        assert getattr(week, name) == pytest.approx(getattr(one, name)), name
+    for name in ("window", "expiry", "occurrences", "weekday_days", "levels"):
+        assert getattr(week, name) == getattr(one, name), name
+    assert week.cost == pytest.approx(one.cost)
+    # Each person holds their week: days off within the week (not Sunday and Monday, which
+    # the one-week horizon's repeating week counts as together), one move per pattern.
+    rules = week.tours.rules["full_time"]
+    assert len(rules.patterns) == 6 and all(a == b for a, b in rules.moves)
+    assert not any(not p[0] and not p[6] for p in rules.patterns)
+
+
+def test_the_weeks_schedule_repeated_is_the_rotations_and_the_bound_holds() -> None:
+    scenario = center(2)
+    data = data_of(scenario)
+    week = repeating_week(data)
+    assert week is not None
+    week_model = build_model(week)
+    assert run(week_model, "appsi_highs", 300, 0.01, nodes=100).feasible
+    found = tuple(round(v.value or 0) for v in (*week_model.agents.values(),
+                                                 *week_model.rota.values()))
+    schedule = rotation_schedule(data, week, found)
+    model = build_model(data)
+    loaded = load_schedule(model, schedule)
+    assert loaded.feasible  # every constraint of the rotation holds with it
+    assert pyo.value(model.cost) == pytest.approx(2 * pyo.value(week_model.cost), rel=1e-9)
+    # The weeks times the week's LP bound never exceed the rotation's LP bound.
+    assert 2 * lp_objective(week) <= lp_objective(data) * (1 + 1e-7)
+    # The solve takes that path: its bound is the week's LP bound twice, its roster checked.
+    solved = build_model(data)
+    report = solve_model(solved, SolveSettings(mip_gap=0.01, widenings=0, prove=False))
+    assert report.bound == pytest.approx(2 * lp_objective(week), abs=0.01)
+    assert report.objective is not None and report.objective >= report.bound
+    roster = build_roster(data, _agents(solved))
+    assert roster and roster_violations(scenario, roster) == []
+
+
+@pytest.mark.parametrize("scenario", [
+    center(2, pay={"holiday_premium": 1.0, "holidays": [8]}),  # the weeks' pay differs
+    center(2, weekend_off_every=2),  # a week with a weekend worked may not repeat
+    center(1),  # one week: nothing to repeat
+])
+def test_a_rotation_is_not_taken_for_its_week_when_a_repeated_week_would_not_do(
+        scenario: Scenario) -> None:
+    assert repeating_week(data_of(scenario)) is None
