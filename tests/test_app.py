@@ -253,14 +253,19 @@ def test_simulate_runs_with_progress_and_shows_results(small: Scenario) -> None:
     assert backlog["Tue"].str.contains("peak").all()
     service = next(f for f in frames if "target" in f.columns)
     assert any(list(f.get("channel", []))[-1:] == ["all channels"] for f in frames)
-    groups = next(f for f in frames if "group" in f.columns)
+    staffing = next(f for f in frames if list(f.columns) == ["group", "Mon", "Tue"])
+    assert list(staffing["group"]) == list(small.groups)
+    assert staffing["Mon"].str.fullmatch(r"(−[\d.]+ h)?( / )?(\+[\d.]+ h)?|fits|–").all()
+    groups = next(f for f in frames if "occupancy" in f.columns)
     assert list(service["channel"]) == list(small.channels)
     assert service["service level"].str.contains("±").all()
     assert list(groups["group"]) == list(small.groups)
     said = [w.value for w in at.warning] + [s.value for s in at.success]
     assert any("channel-days met their target" in text for text in said)
+    assert any(text.startswith("**Scheduled staffing falls short") for text in said)
     figures = at.get("plotly_chart")
-    assert len(figures) == 8  # the day x hour heat map, the cost drivers, six over the week
+    # the day x hour heat map, the cost drivers, staffing's heat map and week, six over the week
+    assert len(figures) == 10
     assert [d.proto.label for d in at.get("download_button")][:1] == ["HTML report"]
     assert len(at.get("download_button")) == 6
     assert not errors(at)

@@ -17,7 +17,7 @@ from omnistaff.sim.compare import BASE, Comparison, compare_scenarios, run_kpis
 from omnistaff.sim.experiment import Replications, run_tasks
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate as simulate_one
-from omnistaff.ui import daily
+from omnistaff.ui import daily, staffing_gap
 from omnistaff.ui.app.optimize_progress import OptimizeProgress, iteration_line
 
 Progress = Callable[..., None]
@@ -62,6 +62,12 @@ def simulate(scenario_json: str, replications: int, seed: int,
     return Simulation(replications, runs.seed, runs.channel_table(), runs.group_table(),
                       intervals, runs.group_intervals(), comparison.kpi_table(), days,
                       daily.hour_grid(intervals))
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def staffing(scenario_json: str) -> pd.DataFrame:
+    """Required against scheduled staffing per group and interval (`staffing_gap`)."""
+    return staffing_gap.staffing_gap(Scenario.model_validate_json(scenario_json))
 
 
 def _with_contacts(task: tuple[Scenario, int, int]) -> SimResult:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from omnistaff.optimize import ScheduleInfeasible
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.app import (
@@ -16,6 +17,7 @@ from omnistaff.ui.app import (
     page_report,
     planner_view,
     runs,
+    staffing_view,
     state,
 )
 from omnistaff.ui.app.history import pick_run
@@ -64,18 +66,31 @@ def results() -> None:
         return
     sim: runs.Simulation = run.result
     scenario = Scenario.model_validate_json(run.scenario_json)
-    planner, finance, week, tables = st.tabs(["By day (planner)", "Cost (finance)",
-                                              "Over the week", "KPI tables and downloads"])
+    planner, finance, staffing, week, tables = st.tabs(
+        ["By day (planner)", "Cost (finance)", "Required vs scheduled", "Over the week",
+         "KPI tables and downloads"])
     with planner:
         planner_view.show(sim.days, sim.hours, scenario)
     with finance:
         finance_view.show(sim, scenario, run.id)
+    with staffing:
+        required_vs_scheduled(run.scenario_json, scenario)
     with week:
         headline(sim, scenario)
         figures(sim, scenario)
     with tables:
         kpi_tables(sim, scenario)
         downloads(sim, run.id)
+
+
+def required_vs_scheduled(scenario_json: str, scenario: Scenario) -> None:
+    """The run's scenario: agents required against agents scheduled, per group."""
+    try:
+        gap = runs.staffing(scenario_json)
+    except ScheduleInfeasible as exc:
+        st.error(f"No requirement could be worked out: {exc}", icon=":material/error:")
+        return
+    staffing_view.show(gap, scenario)
 
 
 def kpi_tables(sim: runs.Simulation, scenario: Scenario) -> None:
