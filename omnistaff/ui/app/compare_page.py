@@ -11,7 +11,7 @@ import streamlit as st
 
 from omnistaff.sim.compare import BASE, Comparison, variant_scenarios
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.app import compare_charts, jobs, page_report, runs, state
+from omnistaff.ui.app import compare_charts, jobs, page_report, past_compare, runs, state
 from omnistaff.ui.app.compare_display import (
     SideBySide,
     by_name,
@@ -21,6 +21,7 @@ from omnistaff.ui.app.compare_display import (
 )
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.catalogue import describe
+from omnistaff.ui.glossary import help_for
 from omnistaff.ui.verdict import missed_targets, target_sentence, verdicts
 
 KIND = "compare"
@@ -98,7 +99,8 @@ def results() -> None:
     verdict(comparison, optimized)
     st.caption(f"Base: **{comparison.base}**. Δ is each variant minus the base, paired by "
                "replication; ± is the 95% confidence half-width. Green: better, red: worse "
-               "(by the KPI's direction), where the interval excludes zero.")
+               "(by the KPI's direction), where the interval excludes zero.",
+               help=help_for("paired difference", "common random numbers", "half-width"))
     summary, week, cost, staff, every = st.tabs(["Side by side", "Channel over the week",
                                                  "Cost per channel", "Staffing and service",
                                                  "All KPIs"])
@@ -204,6 +206,10 @@ def all_kpis(comparison: Comparison) -> None:
 
 
 st.title("Compare")
-run_form()
-jobs.watch(KIND)
-results()
+fresh, past = st.tabs(["Run variants", "Past runs, without re-running"])
+with fresh:
+    run_form()
+    jobs.watch(KIND)
+    results()
+with past:
+    past_compare.section()

@@ -22,6 +22,7 @@ from omnistaff.ui.app import (
 )
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.catalogue import half_width_text
+from omnistaff.ui.glossary import help_for
 from omnistaff.ui.policy_view import long_from_wide, policy_table
 
 KIND = "simulate"
@@ -129,13 +130,14 @@ def headline(sim: runs.Simulation, scenario: Scenario) -> None:
         col.metric(f"{display.label(scenario, str(name))}: target {100 * spec.sla.target:.0f}%",
                    display.amount(mean, "share"), half_width_text(half, mean, "share") or None,
                    delta_color="off", delta_arrow="off", border=True,
-                   help=f"Service level; target {display.target_text(scenario, str(name))}. "
-                   "± is the 95% confidence half-width.")
+                   help=f"Target {display.target_text(scenario, str(name))}.  \n"
+                   + help_for("service level", "half-width"))
     mean, half = display.kpi(sim.kpis, "channel", TOTAL, "total_cost")
     cols[-1].metric("Total cost", display.amount(mean, "money", scenario.currency),
                     half_width_text(half, mean, "money") or None, delta_color="off",
                     delta_arrow="off", border=True,
-                    help=f"Labour, bot, triage and training over {scenario.horizon.days} days.")
+                    help=f"Labour (premiums included), bot, triage and training over "
+                    f"{scenario.horizon.days} days.  \n" + help_for("premium", "half-width"))
 
 
 def figures(sim: runs.Simulation, scenario: Scenario) -> None:

@@ -14,6 +14,7 @@ from pandas.io.formats.style import Styler
 from omnistaff.scenarios import Scenario
 from omnistaff.ui import staffing_gap
 from omnistaff.ui.app.charts import colour, day_axis, layout
+from omnistaff.ui.glossary import help_for
 
 SHORT_CSS, OVER_CSS = "background-color: #ffd8d3", "background-color: #dbe9f6"
 LIVE_FILL, DEFERRED_FILL = "rgba(214, 39, 40, 0.45)", "rgba(255, 127, 14, 0.35)"
@@ -23,7 +24,8 @@ HELP = ("**Required**: agents on shift that the optimizer plans for, from the fo
         "groups serving a channel by the capacity each has scheduled, and grossed up by "
         "shrinkage and absenteeism. **Scheduled**: the scenario's shifts, breaks excluded. "
         "**Short**: scheduled below required; **over**: at least "
-        f"{staffing_gap.OVER_AGENTS:g} agent more than required.")
+        f"{staffing_gap.OVER_AGENTS:g} agent more than required.  \n"
+        + help_for("requirement", "shrinkage", "deferred channel"))
 
 
 def show(gap: pd.DataFrame, scenario: Scenario) -> None:
