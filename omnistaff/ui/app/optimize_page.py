@@ -23,7 +23,7 @@ from omnistaff.ui.app import (
     state,
 )
 from omnistaff.ui.app.display import amount
-from omnistaff.ui.app.history import pick_run
+from omnistaff.ui.app.history import adopt, pick_run
 from omnistaff.ui.app.yaml_io import scenario_yaml, validated
 from omnistaff.ui.glossary import help_for
 
@@ -198,10 +198,10 @@ def downloads(result: runs.Optimization, optimized: Scenario, run_id: int) -> No
         middle.download_button("headcount.csv", result.headcount.to_csv(index=False),
                                file_name=f"run{run_id}-headcount.csv", mime="text/csv",
                                icon=":material/download:")
-    if right.button("Work on the optimized scenario", icon=":material/edit:",
-                    help="Make it the scenario the other pages use, e.g. to simulate it."):
-        state.set_scenario(optimized, f"optimized (run #{run_id})")
-        st.toast("Now working on the optimized scenario")
+    right.button("Work on the optimized scenario", icon=":material/edit:", on_click=adopt,
+                 args=(result.scenario_json, f"optimized (run #{run_id})",
+                       "Now working on the optimized scenario"),
+                 help="Make it the scenario the other pages use, e.g. to simulate it.")
 
 
 st.title("Optimize")
