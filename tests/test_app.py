@@ -33,6 +33,7 @@ from omnistaff.ui import cli_app
 from omnistaff.ui.app import runs, template_form, workforce_forms
 from omnistaff.ui.app.yaml_io import MAX_UPLOAD_BYTES, parse_untrusted, scenario_yaml
 from omnistaff.ui.cli import app as cli
+from omnistaff.ui.glossary import TERMS
 
 MAIN = Path(cli_app.MAIN)
 TIMEOUT = 60.0
@@ -245,6 +246,7 @@ def test_simulate_runs_with_progress_and_shows_results(small: Scenario) -> None:
     assert labels[-1] == "Total cost" and len(labels) == len(small.channels) + 1
     assert labels[0] == "phone: target 80%"
     assert at.metric[0].value.endswith("%")
+    assert TERMS["service level"] in at.metric[0].proto.help  # the glossary's entry
     frames = [d.value for d in at.dataframe]
     frames = [f.data if hasattr(f, "data") else f for f in frames]  # styled tables
     level, backlog, waits = frames[:3]  # the planner's tables by day come first
@@ -253,14 +255,19 @@ def test_simulate_runs_with_progress_and_shows_results(small: Scenario) -> None:
     assert backlog["Tue"].str.contains("peak").all()
     service = next(f for f in frames if "target" in f.columns)
     assert any(list(f.get("channel", []))[-1:] == ["all channels"] for f in frames)
-    groups = next(f for f in frames if "group" in f.columns)
+    staffing = next(f for f in frames if list(f.columns) == ["group", "Mon", "Tue"])
+    assert list(staffing["group"]) == list(small.groups)
+    assert staffing["Mon"].str.fullmatch(r"(−[\d.]+ h)?( / )?(\+[\d.]+ h)?|fits|–").all()
+    groups = next(f for f in frames if "occupancy" in f.columns)
     assert list(service["channel"]) == list(small.channels)
     assert service["service level"].str.contains("±").all()
     assert list(groups["group"]) == list(small.groups)
     said = [w.value for w in at.warning] + [s.value for s in at.success]
     assert any("channel-days met their target" in text for text in said)
+    assert any(text.startswith("**Scheduled staffing falls short") for text in said)
     figures = at.get("plotly_chart")
-    assert len(figures) == 8  # the day x hour heat map, the cost drivers, six over the week
+    # the day x hour heat map, the cost drivers, staffing's heat map and week, six over the week
+    assert len(figures) == 10
     assert [d.proto.label for d in at.get("download_button")][:1] == ["HTML report"]
     assert len(at.get("download_button")) == 6
     assert not errors(at)
@@ -314,7 +321,7 @@ def test_a_long_run_shows_progress_and_leaves_the_page_usable(
     slow.release.set()
     at.switch_page("simulate_page.py").run()
     finish(at)
-    assert not at.get("progress") and len(at.get("plotly_chart")) == 8
+    assert not at.get("progress") and len(at.get("plotly_chart")) == 10
 
 
 def test_a_long_run_can_be_cancelled(small: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -355,7 +362,8 @@ def test_compare_runs_variants_paired_and_shows_differences(small: Scenario) -> 
     button(at, "Run comparison").click().run()
     finish(at)
     tabs = [t.label for t in at.tabs]
-    assert tabs == ["Side by side", "Channel over the week", "Cost per channel",
+    assert tabs[0] == "Run variants" and tabs[-1] == "Past runs, without re-running"
+    assert tabs[1:-1] == ["Side by side", "Channel over the week", "Cost per channel",
                     "Staffing and service", "All KPIs"]
     said = [w.value for w in at.warning] + [s.value for s in at.success]
     assert any("chat_concurrency_2 against base: cost " in text for text in said)
@@ -405,6 +413,49 @@ def test_compare_can_optimize_each_variant_first(small: Scenario) -> None:
     assert all(f"**{v}**: " in expander.markdown[0].value for v in optimized)
     said = [w.value for w in at.warning] + [s.value for s in at.success]
     assert any("chat_concurrency_2 against base" in text for text in said)
+    assert not errors(at)
+
+
+def simulated(at: AppTest, variant: str, seed: int) -> AppTest:
+    """One simulation run on the Simulate page, of `variant` from `seed`, two replications."""
+    at.switch_page("simulate_page.py").run()
+    next(s for s in at.selectbox if s.label == "Variant").set_value(variant)
+    next(n for n in at.number_input if n.label == "Replications").set_value(2)
+    next(n for n in at.number_input if n.label == "Seed").set_value(seed)
+    button(at, "Run simulation").click().run()
+    return finish(at)
+
+
+def test_past_runs_are_compared_without_running_again(small: Scenario) -> None:
+    """Two simulations from one seed are paired; a third from another seed is compared by
+    Welch, and the page says so. Nothing runs: no job is started."""
+    at = start(small, "simulate_page.py")
+    for variant, seed in (("base", 5), ("no_weekend_social", 5), ("base", 6)):
+        simulated(at, variant, seed)
+    at.switch_page("compare_page.py").run()
+    pick = next(m for m in at.multiselect if m.label.startswith("Runs of this session"))
+    assert [o.split(":")[0] for o in pick.options] == ["#1 base", "#2 no_weekend_social",
+                                                       "#3 base"]
+    assert pick.options[2] == "#3 base: Small multichannel, 2 replication(s), seed 6"
+    assert pick.value == ["#2 no_weekend_social", "#3 base"]
+    pick.set_value(["#1 base", "#2 no_weekend_social"])
+    button(at, "Compare these runs").click().run()
+    assert not at.session_state.get("jobs") and len(at.session_state["runs"]) == 3
+    said = [m.value for m in at.markdown]
+    assert any(text.startswith("- #2 no_weekend_social against #1 base: cost ")
+               for text in said)
+    assert any(c.value.startswith("Paired by replication") for c in at.caption)
+    side = next(d.value for d in at.dataframe if "variant" in d.value.columns)
+    assert list(side["variant"]) == ["#1 base", "#2 no_weekend_social"]
+    pick = next(m for m in at.multiselect if m.label.startswith("Runs of this session"))
+    pick.set_value(["#1 base", "#3 base"])
+    button(at, "Compare these runs").click().run()
+    assert any("Welch" in w.value and "seed 6 against 5" in w.value for w in at.warning)
+    at.switch_page("scenario_page.py").run()
+    at.switch_page("compare_page.py").run()  # the choice outlives leaving the page
+    pick = next(m for m in at.multiselect if m.label.startswith("Runs of this session"))
+    assert pick.value == ["#1 base", "#3 base"]
+    assert any("Welch" in w.value for w in at.warning)
     assert not errors(at)
 
 

@@ -38,6 +38,24 @@ SETTLED = ("() => !document.querySelector('[data-stale=\"true\"]') && "
            "!document.querySelector('[data-testid=\"stStatusWidget\"]')")
 #: The screen every story must answer on without scrolling.
 VIEWPORT = {"width": 1280, "height": 800}
+WIDE = {"width": 1920, "height": 1080}
+#: Text cut off by its box (an ellipsis or hidden overflow): metric values, button labels,
+#: chosen options and chips; and tables wider than their frame (columns out of sight).
+CUT_OFF = """() => {
+  const cut = [];
+  const text = '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p, '
+    + 'button p, [data-baseweb="select"] [value], [data-baseweb="tag"] span, '
+    + '[data-testid="stTab"] p';
+  for (const el of document.querySelectorAll(text)) {
+    if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+      cut.push(el.textContent.trim());
+  }
+  for (const el of document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')) {
+    if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 2)
+      cut.push('table: ' + el.closest('[data-testid="stDataFrame"]').innerText.slice(0, 60));
+  }
+  return cut;
+}"""
 ONE_DAY_NAME = "Small multichannel, one day"
 ONE_DAY = {"horizon.days": 1, "horizon.replications": 3, "optimizer": {
     "templates": [{"name": "full_time", "start_step": "1h", "breaks": [
@@ -172,11 +190,21 @@ def full_height(page: Page, shots: Path, name: str, height: int) -> None:
     page.set_viewport_size(VIEWPORT)
 
 
+def nothing_cut_off(page: Page) -> None:
+    """No text on screen cut off by its box, no table wider than its frame."""
+    settle(page)
+    assert page.evaluate(CUT_OFF) == []
+
+
 def test_scenario_page_loads_a_bundled_scenario_and_reports_a_bad_field(page: Page,
                                                                        shots: Path) -> None:
     page.get_by_role("heading", name="Scenario", exact=True).wait_for()
+    # the landing page says where each user's answer is, and names scenarios by title
+    guide = page.get_by_text("How to get your answer")
+    guide.wait_for()
+    expect(page.get_by_text("Planner: is every day covered?")).to_be_visible()
     page.get_by_label("Bundled scenario").click()
-    page.get_by_role("option", name="small_multichannel").click()
+    page.get_by_role("option", name="Small multichannel (small_multichannel)").click()
     page.get_by_role("button", name="Load bundled scenario").click()
     page.get_by_text("Loaded small_multichannel").wait_for()  # the toast: the rerun is done
     page.get_by_role("heading", name="Small multichannel").wait_for()
@@ -193,7 +221,25 @@ def test_scenario_page_loads_a_bundled_scenario_and_reports_a_bad_field(page: Pa
     expect(page.get_by_text("small_multichannel (edited)").first).to_be_visible()
     expect(page.get_by_role("textbox", name="SLA threshold T").first).to_have_value("20s")
     no_exception(page)
+    nothing_cut_off(page)
     page.screenshot(path=shots / "scenario.png")
+
+
+def test_an_upload_shows_the_error_of_the_file_just_refused(page: Page,
+                                                           tmp_path: Path) -> None:
+    """Each refused upload replaces the last one's error; the scenario stays as it was."""
+    first, second = tmp_path / "notes.txt", tmp_path / "broken.yaml"
+    first.write_text("just some notes, not a scenario")
+    second.write_text("name: [unclosed\n")
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    uploader.set_input_files(first)
+    page.get_by_text("notes.txt was not loaded").wait_for()
+    uploader.set_input_files(second)
+    page.get_by_text("broken.yaml was not loaded").wait_for()
+    settle(page)
+    expect(page.get_by_text("notes.txt was not loaded")).to_have_count(0)
+    page.get_by_role("heading", name="Small multichannel").wait_for()
+    no_exception(page)
 
 
 def settle(page: Page) -> None:
@@ -269,7 +315,33 @@ def test_the_planner_reads_the_weekend_day_by_day(page: Page, shots: Path) -> No
     expect(page.get_by_text(re.compile(r"social: Sat|social: Sun")).first).to_be_visible()
     page.locator("h1").first.scroll_into_view_if_needed()
     no_exception(page)
+    nothing_cut_off(page)
     page.screenshot(path=shots / "simulate.png")
+
+
+def test_the_planner_sees_required_against_scheduled_staffing(page: Page,
+                                                             shots: Path) -> None:
+    """Before any optimizing: without weekend social cover the social team is short all
+    Saturday and Sunday, in the day table and the heat map."""
+    page.get_by_role("tab", name="Required vs scheduled").click()
+    said = page.get_by_text("Scheduled staffing falls short of the requirement").first
+    said.wait_for()
+    above_the_fold(page, "Scheduled staffing falls short of the requirement")
+    expect(page.get_by_text(re.compile(r"^social_team: [\d.]+ h short over 7 day\(s\)")
+                            ).first).to_be_visible()
+    table = page.get_by_test_id("stDataFrame").filter(visible=True).first
+    expect(table.locator("th").nth(6)).to_have_text("Sat")
+    social = next(row for row in range(3)
+                  if table.get_by_test_id(f"glide-cell-0-{row}").inner_text() == "social_team")
+    for column in (6, 7):  # Saturday and Sunday: hours short, nothing over
+        cell = table.get_by_test_id(f"glide-cell-{column}-{social}").inner_text()
+        assert re.fullmatch(r"−\d+(\.\d+)? h", cell) and float(cell[1:-2]) >= 20, cell
+    page.wait_for_function(PLOTS, arg=2, timeout=WAIT_MS)
+    expect(page.get_by_text("agents over (+) or short (−), by day and hour").first
+           ).to_be_visible()
+    no_exception(page)
+    nothing_cut_off(page)
+    full_height(page, shots, "staffing.png", 1250)
 
 
 def test_finance_reads_cost_per_contact_against_a_base(page: Page, shots: Path) -> None:
@@ -289,7 +361,30 @@ def test_finance_reads_cost_per_contact_against_a_base(page: Page, shots: Path) 
     above_the_fold(page, table)  # the whole table, its total row the last
     expect(page.get_by_text("What a resolved contact costs, by channel").first).to_be_visible()
     no_exception(page)
+    nothing_cut_off(page)
     page.screenshot(path=shots / "finance.png")
+
+
+def test_the_manager_compares_past_runs_without_running_them_again(page: Page,
+                                                                  shots: Path) -> None:
+    """The two simulations of the planner's story, from one seed, compared paired on the
+    Compare page: nothing runs again."""
+    navigate(page, "Compare")
+    page.get_by_role("tab", name="Past runs, without re-running").click()
+    page.get_by_role("button", name="Compare these runs").click()
+    line = page.get_by_text(re.compile(r"^#2 no_weekend_social against #1 base: cost "
+                                       r"[+−]USD [\d,]+ ± [\d,]+")).first
+    line.wait_for()
+    settle(page)
+    above_the_fold(page, "#2 no_weekend_social against #1 base: cost")
+    expect(page.get_by_text(re.compile("^Paired by replication")).first).to_be_visible()
+    assert "full-time equivalents" in line.inner_text()
+    table = page.get_by_test_id("stDataFrame").filter(visible=True).first
+    expect(table.get_by_test_id("glide-cell-0-1")).to_have_text("#2 no_weekend_social")
+    expect(page.get_by_text(re.compile(r"^#\d+ compare ·"))).to_have_count(0)  # no run
+    no_exception(page)
+    nothing_cut_off(page)
+    page.screenshot(path=shots / "past-runs.png")
 
 
 def test_the_manager_compares_variants_optimized_to_the_same_slas(
@@ -319,7 +414,9 @@ def test_the_manager_compares_variants_optimized_to_the_same_slas(
     above_the_fold(page, "chat_concurrency_2 against base: cost")
     expect(page.get_by_text("Difference from the base").filter(visible=True).first
            ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^#\d+ compare ·")).first).to_be_visible()  # listed
     no_exception(page)
+    nothing_cut_off(page)
     page.screenshot(path=shots / "compare.png")
     page.get_by_role("tab", name="Cost per channel").click()
     page.get_by_text("Cost per variant, stacked by channel").first.wait_for()
@@ -375,5 +472,25 @@ def test_optimize_page_schedules_an_uploaded_scenario(page: Page, shots: Path,
     assert optimized.name.startswith(TWO_DAYS_NAME) and optimized.staffing.shifts
     assert optimized.channels["chat"].concurrency.max == 2  # the variant chosen
     expect(page.get_by_role("button", name="schedule.csv")).to_be_visible()
+    run = page.get_by_text(re.compile(r"^#\d+ optimize ·")).first  # listed in the sidebar
+    expect(run).to_be_visible()
+    number = re.match(r"#(\d+)", run.inner_text()).group(1)
     no_exception(page)
+    nothing_cut_off(page)
     full_height(page, shots, "optimize.png", 3000)
+    # a confirmed choice holds when the page is left at once
+    page.get_by_role("button", name="Work on the optimized scenario").click()
+    navigate(page, "Scenario")
+    expect(page.get_by_text(f"optimized (run #{number})").first).to_be_visible()
+
+
+def test_every_page_fits_a_wide_screen(page: Page) -> None:
+    """At 1920 x 1080 too, nothing is cut off on any page, the latest runs shown."""
+    page.set_viewport_size(WIDE)
+    try:
+        for title in ("Scenario", "Simulate", "Optimize", "Compare", "Glossary"):
+            navigate(page, title)
+            nothing_cut_off(page)
+            no_exception(page)
+    finally:
+        page.set_viewport_size(VIEWPORT)

@@ -49,3 +49,8 @@ def test_better_follows_the_kpi_s_direction_only_outside_the_interval() -> None:
     assert describe("channel", "total_cost").verdict(500.0, 100.0) == "worse"
     assert describe("channel", "total_cost").verdict(50.0, 100.0) == ""
     assert describe("channel", "offered").verdict(500.0, 1.0) == ""  # neither way is better
+    # fewer agents or a busier team is no better in itself: cost and service say
+    for kpi in ("fte", "paid_hours", "occupancy"):
+        assert describe("group", kpi).verdict(-5.0, 1.0) == describe("group", kpi).verdict(
+            5.0, 1.0) == ""
+    assert describe("group", "labour_cost").verdict(-500.0, 100.0) == "better"

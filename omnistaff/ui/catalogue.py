@@ -69,12 +69,15 @@ CHANNEL_CATALOGUE = _catalogue(
     Kpi("redials", "redials", "count"),
     Kpi("interrupted", "interrupted by live work", "count"),
 )
+#: Headcount, hours and occupancy have no direction of better: fewer agents cost less and
+#: serve less, a busier team waits less for work and more for its breaks. Cost and service
+#: KPIs say which is better.
 GROUP_CATALOGUE = _catalogue(
-    Kpi("fte", "full-time equivalents", "number"),
-    Kpi("paid_hours", "paid hours", "hours"),
+    Kpi("fte", "full-time equivalents", "number", None),
+    Kpi("paid_hours", "paid hours", "hours", None),
     Kpi("staffed_hours", "on-queue hours", "hours", None),
     Kpi("busy_hours", "busy hours", "hours", None),
-    Kpi("occupancy", "occupancy", "share", "higher"),
+    Kpi("occupancy", "occupancy", "share", None),
     Kpi("mean_concurrency", "mean contacts held", "number", None),
     Kpi("labour_cost", "labour cost", "money"),
     Kpi("training_cost", "training cost", "money"),

@@ -21,6 +21,10 @@ from omnistaff.ui.app.forms import (
 )
 
 SHARE_HELP = "A share from 0 to 1 (0.8 = 80%)."
+#: Staffing is the scenario's shifts until the optimizer sizes it again.
+STAFFING_NOTE = ("Changes the work, not the staffing: the scenario's shifts stay as they are "
+                 "until the Optimize page sizes them again (Simulate's Required vs scheduled "
+                 "tab shows the new requirement at once).")
 DURATION_HELP = "Seconds, or a number with a unit: 20s, 15min, 1h, 2d."
 
 
@@ -39,6 +43,8 @@ def channel_form(name: str, channel: Channel) -> None:
         with right:
             edits |= _service(name, channel, problems)
         problems.rest()
+        st.caption("Volume, handle time, concurrency and bot share change the work; the "
+                   "staffing stays the scenario's shifts until optimized (Optimize page).")
         if st.form_submit_button(f"Apply changes to {name}", type="primary"):
             apply(form, {f"{c}.{path}": value for path, value in edits.items()})
 
@@ -104,7 +110,7 @@ def _work(name: str, channel: Channel, problems: Problems) -> dict[str, Any]:
     edits |= _patience_or_expiry(name, channel, problems)
     edits["concurrency.max"] = st.number_input(
         "Most held at once per agent (concurrency)", value=channel.concurrency.max, step=1,
-        key=_key(name, "concurrency"), help="Phone 1; chat 2 to 4.")
+        key=_key(name, "concurrency"), help=f"Phone 1; chat 2 to 4. {STAFFING_NOTE}")
     problems.at(f"{c}.concurrency")
     return edits
 
@@ -152,7 +158,7 @@ def _deflection(name: str, channel: Channel, problems: Problems) -> dict[str, An
     deflection = channel.deflection
     share = st.number_input("Deflected by self-service or bot (share)",
                             value=deflection.share if deflection else 0.0, step=0.05,
-                            key=_key(name, "deflection"), help=SHARE_HELP)
+                            key=_key(name, "deflection"), help=f"{SHARE_HELP} {STAFFING_NOTE}")
     cost = st.number_input("Bot cost per deflected contact",
                            value=deflection.cost_per_contact if deflection else 0.0, step=0.1,
                            key=_key(name, "bot_cost"))

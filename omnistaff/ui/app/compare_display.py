@@ -4,6 +4,7 @@ paired difference from the base with its CI (coloured where the CI excludes zero
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -21,6 +22,18 @@ CHANNEL_CHOICES = ["service_level", "response_p90_seconds", "asa_seconds", "aban
                    "bot_cost", "training_cost"]
 GROUP_CHOICES = ["fte", "paid_hours", "occupancy", "mean_concurrency", "labour_cost",
                  "training_cost"]
+class Compared(Protocol):
+    """What the tables read: a `Comparison`, or past runs compared (`past_runs`)."""
+
+    @property
+    def scenarios(self) -> dict[str, Scenario]: ...
+
+    @property
+    def base(self) -> str: ...
+
+    def kpi_table(self) -> pd.DataFrame: ...
+
+
 def choices(comparison: Comparison, scope: str) -> list[str]:
     """The KPIs the page offers for a scope: the standing ones, then the routing policies'
     KPIs the comparison has something to say about (call-backs, redials, occupancy cap)."""
@@ -57,7 +70,7 @@ class SideBySide:
     differences: Styler
 
 
-def by_name(comparison: Comparison, scope: str, kpi: str, total: bool = True) -> SideBySide:
+def by_name(comparison: Compared, scope: str, kpi: str, total: bool = True) -> SideBySide:
     """One KPI: a row per channel (or group), a column per variant."""
     base = comparison.scenarios[comparison.base]
     spec = describe(scope, kpi)
@@ -69,7 +82,7 @@ def by_name(comparison: Comparison, scope: str, kpi: str, total: bool = True) ->
     return _grid(cells, spec.title, comparison, scope, base.currency)
 
 
-def by_variant(comparison: Comparison, scope: str, name: str, kpis: list[str]) -> SideBySide:
+def by_variant(comparison: Compared, scope: str, name: str, kpis: list[str]) -> SideBySide:
     """One channel (or group): a row per variant, a column per KPI."""
     base = comparison.scenarios[comparison.base]
     table = comparison.kpi_table()
@@ -87,7 +100,7 @@ def _row(rows: pd.DataFrame, item: str, variant: str, key: str = "name") -> pd.S
 Cell = tuple[tuple[str, str], str, pd.Series | None]
 
 
-def _grid(cells: list[Cell], first: str, comparison: Comparison, scope: str,
+def _grid(cells: list[Cell], first: str, comparison: Compared, scope: str,
           currency: str) -> SideBySide:
     """Cells keyed (row, column) into a values frame and a coloured differences frame."""
     values: dict[str, dict[str, str]] = {}

@@ -11,7 +11,7 @@ import streamlit as st
 
 from omnistaff.sim.compare import BASE, Comparison, variant_scenarios
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.app import compare_charts, jobs, page_report, runs, state
+from omnistaff.ui.app import compare_charts, jobs, page_report, past_compare, runs, state
 from omnistaff.ui.app.compare_display import (
     SideBySide,
     by_name,
@@ -21,6 +21,7 @@ from omnistaff.ui.app.compare_display import (
 )
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.catalogue import describe
+from omnistaff.ui.glossary import help_for
 from omnistaff.ui.verdict import missed_targets, target_sentence, verdicts
 
 KIND = "compare"
@@ -44,22 +45,23 @@ def run_form() -> None:
                    "(Variants tab), or load a bundled scenario that has them.",
                    icon=":material/warning:")
     with st.form("compare"):
-        chosen_col, reps_col, seed_col, button_col = st.columns(
-            [3, 1, 1.4, 1.6], vertical_alignment="bottom")
-        chosen = chosen_col.multiselect("Variants (the first is the base of the differences)",
-                                        options, default=options[:DEFAULT_VARIANTS])
+        # the variants get a row of their own, so that six of them fit at 1280 px
+        chosen = st.multiselect("Variants (the first is the base of the differences)",
+                                options, default=options[:DEFAULT_VARIANTS])
+        optimize_col, reps_col, seed_col, button_col = st.columns(
+            [3.2, 1.2, 1.6, 1.9], vertical_alignment="bottom")
+        optimize = optimize_col.checkbox(
+            "Optimize each variant first (to the same SLAs)", value=False,
+            help="Run the optimizer on each variant (its own shift templates and limits, the "
+            "scenario's SLAs), then compare the optimized schedules: the difference is then "
+            "the cost of each design at equal service, not of its current staffing. Takes a "
+            "few minutes per variant; `omnistaff compare --optimize` does the same.")
         replications = reps_col.number_input("Replications", min_value=2, max_value=200,
                                              value=max(2, scenario.horizon.replications))
         seed = seed_col.number_input("Seed", min_value=0, value=scenario.horizon.seed)
         pressed = button_col.form_submit_button("Run comparison", type="primary",
                                                 disabled=jobs.running(KIND),
                                                 icon=":material/compare_arrows:")
-        optimize = st.checkbox(
-            "Optimize each variant first (to the same SLAs)", value=False,
-            help="Run the optimizer on each variant (its own shift templates and limits, the "
-            "scenario's SLAs), then compare the optimized schedules: the difference is then "
-            "the cost of each design at equal service, not of its current staffing. Takes a "
-            "few minutes per variant; `omnistaff compare --optimize` does the same.")
     if pressed and len(chosen) < 2:
         st.error("Choose at least two variants to compare.", icon=":material/error:")
     elif pressed:
@@ -98,7 +100,9 @@ def results() -> None:
     verdict(comparison, optimized)
     st.caption(f"Base: **{comparison.base}**. Δ is each variant minus the base, paired by "
                "replication; ± is the 95% confidence half-width. Green: better, red: worse "
-               "(by the KPI's direction), where the interval excludes zero.")
+               "(by the KPI's direction), where the interval excludes zero; headcount, hours "
+               "and occupancy are not coloured (neither way is better in itself).",
+               help=help_for("paired difference", "common random numbers", "half-width"))
     summary, week, cost, staff, every = st.tabs(["Side by side", "Channel over the week",
                                                  "Cost per channel", "Staffing and service",
                                                  "All KPIs"])
@@ -204,6 +208,10 @@ def all_kpis(comparison: Comparison) -> None:
 
 
 st.title("Compare")
-run_form()
-jobs.watch(KIND)
-results()
+fresh, past = st.tabs(["Run variants", "Past runs, without re-running"])
+with fresh:
+    run_form()
+    jobs.watch(KIND)
+    results()
+with past:
+    past_compare.section()

@@ -19,6 +19,7 @@ from omnistaff.ui.app import display, runs, state
 from omnistaff.ui.app.charts import colour, layout
 from omnistaff.ui.app.compare_display import BAD, GOOD
 from omnistaff.ui.catalogue import amount, describe, difference_text, with_ci
+from omnistaff.ui.glossary import help_for
 
 #: The parts a channel's cost is made of (they add up to its total cost).
 DRIVERS = {"busy labour": "paid time with a contact in hand",
@@ -29,10 +30,7 @@ DRIVERS = {"busy labour": "paid time with a contact in hand",
 COLUMNS = [("cost_per_handled", "per handled", "money"),
            ("cost_per_resolved", "per resolved", "money"),
            ("idle_share", "idle share", "share"), ("total_cost", "total cost", "money")]
-GLOSSARY = ("**Handled**: contacts an agent answered. **Resolved**: handled and not "
-            "escalated onward, plus those the bot resolved (an escalated contact counts once, "
-            "where it is resolved). **Idle share**: the part of the cost paid for time with "
-            "no contact in hand.")
+GLOSSARY = help_for("handled", "resolved", "idle share")
 
 
 def show(sim: runs.Simulation, scenario: Scenario, run_id: int) -> None:

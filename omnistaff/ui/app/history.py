@@ -27,13 +27,19 @@ def pick_run(kind: str, report: Callable[[state.Run], Callable[[], str]] | None 
                            "show it again.")
     chosen = past[titles.index(title)]
     state.show(kind, chosen.id)
-    if right.button("Work on its scenario", key=f"adopt-{kind}",
-                    help="Make the scenario of this run the one the Scenario page edits."):
-        state.set_scenario(Scenario.model_validate_json(chosen.scenario_json),
-                           f"run #{chosen.id}")
-        st.toast(f"Now working on the scenario of run #{chosen.id}")
+    right.button("Work on its scenario", key=f"adopt-{kind}", on_click=adopt,
+                 args=(chosen.scenario_json, f"run #{chosen.id}",
+                       f"Now working on the scenario of run #{chosen.id}"),
+                 help="Make the scenario of this run the one the Scenario page edits.")
     if report is not None:
         with last:
             page_report.download(report(chosen), f"omnistaff-{kind}-run{chosen.id}.html",
                                  f"report-{kind}")
     return chosen
+
+
+def adopt(scenario_json: str, origin: str, message: str) -> None:
+    """Work on this scenario from now on. A button's callback: it runs before the page does,
+    so the choice holds even if the page is left at once."""
+    state.set_scenario(Scenario.model_validate_json(scenario_json), origin)
+    st.toast(message, icon=":material/check_circle:")

@@ -15,6 +15,7 @@ PAGES = {
     "simulate": ("simulate_page.py", "Simulate", ":material/monitoring:"),
     "optimize": ("optimize_page.py", "Optimize", ":material/calendar_month:"),
     "compare": ("compare_page.py", "Compare", ":material/compare_arrows:"),
+    "glossary": ("glossary_page.py", "Glossary", ":material/menu_book:"),
 }
 
 

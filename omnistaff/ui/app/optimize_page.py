@@ -23,8 +23,9 @@ from omnistaff.ui.app import (
     state,
 )
 from omnistaff.ui.app.display import amount
-from omnistaff.ui.app.history import pick_run
+from omnistaff.ui.app.history import adopt, pick_run
 from omnistaff.ui.app.yaml_io import scenario_yaml, validated
+from omnistaff.ui.glossary import help_for
 
 KIND = "optimize"
 HISTORY_COLUMNS = {"iteration", "cost", "attainment"}
@@ -58,7 +59,8 @@ def run_form() -> None:
             "optimizer.mip_gap": cols[2].number_input(
                 "Gap to the lower bound", min_value=0.0001, max_value=0.5, value=settings.mip_gap,
                 step=0.005, format="%.4f",
-                help=_field("optimizer.mip_gap", "Relative gap at which a solve stops.")),
+                help=_field("optimizer.mip_gap", "Relative gap at which a solve stops.  \n"
+                            + help_for("optimality gap", "lower bound"))),
             "optimizer.replications": cols[3].number_input(
                 "Replications per iteration", min_value=2, max_value=100,
                 value=round_replications(scenario),
@@ -120,17 +122,20 @@ def headline(result: runs.Optimization, optimized: Scenario) -> None:
     cols = st.columns(4)
     cols[0].metric("Schedule cost", amount(result.cost, "money", optimized.currency),
                    border=True,
-                   help=f"Paid cost of the schedule over {optimized.horizon.days} days.")
-    cols[1].metric("Agent-shifts", f"{int(result.schedule['count'].sum()):,}", border=True)
+                   help=f"Paid cost of the schedule over {optimized.horizon.days} days.  \n"
+                   + help_for("optimality gap", "lower bound", "proven"))
+    cols[1].metric("Agent-shifts", f"{int(result.schedule['count'].sum()):,}", border=True,
+                   help=help_for("agent-shift"))
     phases = result.iterations.get("phase")
     trials = int((phases == "lower").sum()) if phases is not None else 0
     cols[2].metric("Rounds", len(result.iterations) - trials, border=True,
                    help=f"Solve-and-simulate rounds, then {trials} lowering trial(s): "
                    "schedules sized for less on the days met, kept only if cheaper with "
-                   "every SLA still met.")
+                   "every SLA still met.  \n" + help_for("round", "lowering trial", "trim"))
     cols[3].metric("Every SLA met in simulation", "yes" if result.converged else "no",
                    border=True, help="Every judged channel on every day: the 95% one-sided "
-                   "lower bound of the day's service level clears the target.")
+                   "lower bound of the day's service level clears the target.  \n"
+                   + help_for("channel-day", "met, miss, unclear"))
 
 
 def day_checks(result: runs.Optimization, optimized: Scenario) -> None:
@@ -154,7 +159,7 @@ def people(result: runs.Optimization, optimized: Scenario) -> None:
     heads = result.headcount
     cols = st.columns(4)
     cols[0].metric("People", f"{int(heads['people'].sum()):,}", border=True)
-    cols[1].metric("FTE", f"{heads['fte'].sum():,.1f}", border=True)
+    cols[1].metric("FTE", f"{heads['fte'].sum():,.1f}", border=True, help=help_for("FTE"))
     cols[2].metric("Premiums and overtime",
                    amount(float(heads["premium_cost"].sum() + heads["overtime_cost"].sum()),
                           "money", optimized.currency), border=True)
@@ -193,10 +198,10 @@ def downloads(result: runs.Optimization, optimized: Scenario, run_id: int) -> No
         middle.download_button("headcount.csv", result.headcount.to_csv(index=False),
                                file_name=f"run{run_id}-headcount.csv", mime="text/csv",
                                icon=":material/download:")
-    if right.button("Work on the optimized scenario", icon=":material/edit:",
-                    help="Make it the scenario the other pages use, e.g. to simulate it."):
-        state.set_scenario(optimized, f"optimized (run #{run_id})")
-        st.toast("Now working on the optimized scenario")
+    right.button("Work on the optimized scenario", icon=":material/edit:", on_click=adopt,
+                 args=(result.scenario_json, f"optimized (run #{run_id})",
+                       "Now working on the optimized scenario"),
+                 help="Make it the scenario the other pages use, e.g. to simulate it.")
 
 
 st.title("Optimize")

@@ -14,6 +14,7 @@ from omnistaff.scenarios import Scenario
 from omnistaff.ui import daily
 from omnistaff.ui.app.charts import layout
 from omnistaff.ui.catalogue import amount
+from omnistaff.ui.glossary import help_for
 
 #: Verdict lines shown before the rest fold away.
 SHOWN_LINES = 4
@@ -24,7 +25,8 @@ VERDICT_CSS = {"met": "background-color: #dafbe1", "missed": "background-color: 
 HELP_VERDICT = ("A day is **met** when the 95% one-sided lower bound of its service level "
                 "(over the replications) clears the target, **miss** when the upper bound is "
                 "below it (or abandonment is clearly over its ceiling), **unclear** otherwise: "
-                "more replications would tell. The optimizer judges schedules by the same rule.")
+                "more replications would tell. The optimizer judges schedules by the same rule."
+                "  \n" + help_for("channel-day", "replication"))
 
 
 def show(days: pd.DataFrame, hours: pd.DataFrame, scenario: Scenario) -> None:

@@ -17,7 +17,7 @@ from omnistaff.sim.compare import BASE, Comparison, compare_scenarios, run_kpis
 from omnistaff.sim.experiment import Replications, run_tasks
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate as simulate_one
-from omnistaff.ui import daily
+from omnistaff.ui import daily, staffing_gap
 from omnistaff.ui.app.optimize_progress import OptimizeProgress, iteration_line
 
 Progress = Callable[..., None]
@@ -41,6 +41,9 @@ class Simulation:
     days: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Per channel, day and hour: service level and contacts judged (`daily.hour_grid`).
     hours: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Each replication's KPIs (long: variant, replication, scope, name, kpi, value): what
+    #: past runs are compared on without running them again (`ui.past_runs`).
+    replication_kpis: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -52,8 +55,9 @@ def simulate(scenario_json: str, replications: int, seed: int,
     runs = Replications(scenario, seed, run_tasks(_with_contacts, tasks, progress=_progress))
     per_run = [run_kpis(r, scenario).assign(variant=BASE, replication=r.replication)
                for r in runs.results]
-    comparison = Comparison({BASE: scenario}, runs.seed, replications,
-                            pd.concat(per_run, ignore_index=True), pd.DataFrame())
+    per_replication = pd.concat(per_run, ignore_index=True)
+    comparison = Comparison({BASE: scenario}, runs.seed, replications, per_replication,
+                            pd.DataFrame())
     intervals = runs.channel_intervals()
     days = daily.by_day(daily.day_verdicts(runs),
                         daily.day_percentiles([daily.day_waits(r.contacts, scenario)
@@ -61,7 +65,13 @@ def simulate(scenario_json: str, replications: int, seed: int,
                         daily.day_backlog(intervals, scenario))
     return Simulation(replications, runs.seed, runs.channel_table(), runs.group_table(),
                       intervals, runs.group_intervals(), comparison.kpi_table(), days,
-                      daily.hour_grid(intervals))
+                      daily.hour_grid(intervals), per_replication)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def staffing(scenario_json: str) -> pd.DataFrame:
+    """Required against scheduled staffing per group and interval (`staffing_gap`)."""
+    return staffing_gap.staffing_gap(Scenario.model_validate_json(scenario_json))
 
 
 def _with_contacts(task: tuple[Scenario, int, int]) -> SimResult:

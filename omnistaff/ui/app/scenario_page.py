@@ -21,10 +21,12 @@ def choose_source() -> None:
     """A bundled scenario by name, or an uploaded YAML file (size-limited, parsed safely)."""
     bundled, upload = st.columns(2)
     names = list(bundled_scenarios())
+    titles = bundled_titles()
     with bundled.form("bundled", border=False):
         current = state.source()
         name = st.selectbox("Bundled scenario", names,
-                            index=names.index(current) if current in names else 0)
+                            index=names.index(current) if current in names else 0,
+                            format_func=lambda n: f"{titles[n]} ({n})")
         if st.form_submit_button("Load bundled scenario"):
             state.set_scenario(load_scenario(bundled_scenarios()[name]), name)
             st.session_state["flash"] = f"Loaded {name}"
@@ -41,6 +43,30 @@ def choose_source() -> None:
             _load_upload(file.name, file.getvalue())
         for problem in st.session_state.get("upload_problems", []):
             st.error(problem, icon=":material/error:")
+
+
+@st.cache_data(show_spinner=False)
+def bundled_titles() -> dict[str, str]:
+    """Each bundled scenario's title by its file name."""
+    return {name: load_scenario(path).name for name, path in bundled_scenarios().items()}
+
+
+def guide() -> None:
+    """Where each question is answered, folded away once the session has runs."""
+    with st.expander("How to get your answer", expanded=not state.all_runs(),
+                     icon=":material/help:"):
+        planner, finance, manager = st.columns(3)
+        planner.markdown("**Planner: is every day covered?**  \nChoose or upload a scenario "
+                         "here, then **Simulate**: service level and backlog by day, a day x "
+                         "hour heat map, the weekend's worst hour, and required against "
+                         "scheduled staffing per group.")
+        finance.markdown("**Finance: what does a contact cost?**  \n**Simulate**, tab *Cost "
+                         "(finance)*: cost per handled and per resolved contact by channel, "
+                         "what drives it, and the change against another run.")
+        manager.markdown("**Manager: which design, at equal service?**  \n**Optimize** a "
+                         "variant to its SLAs, or **Compare** variants with *Optimize each "
+                         "variant first*; past runs compare without re-running. Terms: "
+                         "**Glossary**.")
 
 
 def _forget_problems() -> None:
@@ -124,6 +150,7 @@ def _channel_title(name: str) -> str:
 
 st.title("Scenario")
 flash()
+guide()
 choose_source()
 summary()
 editors()

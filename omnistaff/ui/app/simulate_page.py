@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from omnistaff.optimize import ScheduleInfeasible
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.app import (
@@ -16,10 +17,12 @@ from omnistaff.ui.app import (
     page_report,
     planner_view,
     runs,
+    staffing_view,
     state,
 )
 from omnistaff.ui.app.history import pick_run
 from omnistaff.ui.catalogue import half_width_text
+from omnistaff.ui.glossary import help_for
 from omnistaff.ui.policy_view import long_from_wide, policy_table
 
 KIND = "simulate"
@@ -64,18 +67,31 @@ def results() -> None:
         return
     sim: runs.Simulation = run.result
     scenario = Scenario.model_validate_json(run.scenario_json)
-    planner, finance, week, tables = st.tabs(["By day (planner)", "Cost (finance)",
-                                              "Over the week", "KPI tables and downloads"])
+    planner, finance, staffing, week, tables = st.tabs(
+        ["By day (planner)", "Cost (finance)", "Required vs scheduled", "Over the week",
+         "KPI tables and downloads"])
     with planner:
         planner_view.show(sim.days, sim.hours, scenario)
     with finance:
         finance_view.show(sim, scenario, run.id)
+    with staffing:
+        required_vs_scheduled(run.scenario_json, scenario)
     with week:
         headline(sim, scenario)
         figures(sim, scenario)
     with tables:
         kpi_tables(sim, scenario)
         downloads(sim, run.id)
+
+
+def required_vs_scheduled(scenario_json: str, scenario: Scenario) -> None:
+    """The run's scenario: agents required against agents scheduled, per group."""
+    try:
+        gap = runs.staffing(scenario_json)
+    except ScheduleInfeasible as exc:
+        st.error(f"No requirement could be worked out: {exc}", icon=":material/error:")
+        return
+    staffing_view.show(gap, scenario)
 
 
 def kpi_tables(sim: runs.Simulation, scenario: Scenario) -> None:
@@ -114,13 +130,14 @@ def headline(sim: runs.Simulation, scenario: Scenario) -> None:
         col.metric(f"{display.label(scenario, str(name))}: target {100 * spec.sla.target:.0f}%",
                    display.amount(mean, "share"), half_width_text(half, mean, "share") or None,
                    delta_color="off", delta_arrow="off", border=True,
-                   help=f"Service level; target {display.target_text(scenario, str(name))}. "
-                   "± is the 95% confidence half-width.")
+                   help=f"Target {display.target_text(scenario, str(name))}.  \n"
+                   + help_for("service level", "half-width"))
     mean, half = display.kpi(sim.kpis, "channel", TOTAL, "total_cost")
     cols[-1].metric("Total cost", display.amount(mean, "money", scenario.currency),
                     half_width_text(half, mean, "money") or None, delta_color="off",
                     delta_arrow="off", border=True,
-                    help=f"Labour, bot, triage and training over {scenario.horizon.days} days.")
+                    help=f"Labour (premiums included), bot, triage and training over "
+                    f"{scenario.horizon.days} days.  \n" + help_for("premium", "half-width"))
 
 
 def figures(sim: runs.Simulation, scenario: Scenario) -> None:
