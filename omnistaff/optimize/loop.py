@@ -54,6 +54,11 @@ FRESH_SEED = 1_000_003
 #: A lowering trial's MIP searches to this share of the gap asked.
 TRIAL_GAP_SHARE = 0.1
 
+#: Most times a round raises again, from the last round's evaluation, a raise its schedule
+#: already covered (a deferred channel's work made due sooner where the backlog had room),
+#: before it settles for that schedule.
+RAISE_REPEATS = 8
+
 #: Replications per round's first batch unless the scenario sets them.
 ROUND_REPLICATIONS = 10
 
@@ -169,10 +174,49 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
     from `start`'s schedule, its agents of the `held` groups held as they are), simulate
     (unless the schedule is `start`'s or `last`'s: the same schedule on the same replications
     has the same evaluation), judge; and in a raise round that is not the last, raise what was
-    missed."""
+    missed. Where the raise changed nothing (the last schedule already covered it), it is
+    raised again from the same evaluation, up to RAISE_REPEATS times, before anything is
+    simulated."""
     clock = time.perf_counter()
+    kept = list(schedule_data(scenario, requirements).kept)
+    model, report = _scheduled(scenario, requirements, plan, last, start, held)
+    repeats = 0
+    while phase == "raise" and last is not None and _agents(model) == last.agents and \
+            repeats < RAISE_REPEATS:
+        raised, stronger = _raise(scenario, requirements, last.evaluation,
+                                  model.schedule_data)
+        if not raised:
+            break
+        requirements, repeats = stronger, repeats + 1
+        model, report = _scheduled(scenario, requirements, plan, last, start, held)
+    scheduled = time.perf_counter() - clock
+    data: ScheduleData = model.schedule_data
+    agents = _agents(model)
+    staffed = staffed_by(scenario, tour_staffing(scenario, data, agents)[0]
+                         if data.tours is not None else schedule_shifts(model))
+    clock = time.perf_counter()
+    same = next((r for r in (start, last) if r is not None and r.agents == agents), None)
+    evaluation = same.evaluation if same is not None else \
+        evaluate(staffed, plan.judging, plan.workers)
+    seconds = {"solve": scheduled, "simulate": time.perf_counter() - clock}
+    raised = {}
+    following = None
+    if not evaluation.all_met and number < plan.rounds and phase == "raise":
+        raised, following = _raise(scenario, requirements, evaluation, data)
+        following = following if raised else None  # nothing to raise: another round repeats
+    iteration = replace(_iteration(number, staffed, report, evaluation, raised, seconds),
+                        phase=phase, raise_repeats=repeats,
+                        same_as=same.iteration.number if same is last and same is not None
+                        else None)
+    return _Round(model, agents, kept, evaluation, iteration, following, requirements)
+
+
+def _scheduled(scenario: Scenario, requirements: Requirements, plan: Plan,
+               last: _Round | None, start: _Round | None, held: frozenset[str]
+               ) -> tuple[pyo.ConcreteModel, SolveReport]:
+    """The round's model solved: from the `last` round's schedule as floors, or searching from
+    `start`'s schedule with its `held` groups held as they are."""
     data = schedule_data(scenario, requirements)
-    kept = list(data.kept)
     if last is not None:
         data = _from(data, last.agents)
     if start is not None and held:
@@ -187,24 +231,7 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
         report = replace(solve(model, tight, start.agents), mip_gap=plan.solve.mip_gap)
     if report.infeasible or not report.feasible:
         _no_schedule(data, report, plan.solve)
-    scheduled = time.perf_counter() - clock
-    agents = _agents(model)
-    staffed = staffed_by(scenario, tour_staffing(scenario, data, agents)[0]
-                         if data.tours is not None else schedule_shifts(model))
-    clock = time.perf_counter()
-    same = next((r for r in (start, last) if r is not None and r.agents == agents), None)
-    evaluation = same.evaluation if same is not None else \
-        evaluate(staffed, plan.judging, plan.workers)
-    seconds = {"solve": scheduled, "simulate": time.perf_counter() - clock}
-    raised: dict[str, int] = {}
-    following = None
-    if not evaluation.all_met and number < plan.rounds and phase == "raise":
-        raised, following = _raise(scenario, requirements, evaluation, data)
-        following = following if raised else None  # nothing to raise: another round repeats
-    iteration = replace(_iteration(number, staffed, report, evaluation, raised, seconds),
-                        phase=phase, same_as=same.iteration.number if same is last and
-                        same is not None else None)
-    return _Round(model, agents, kept, evaluation, iteration, following, requirements)
+    return model, report
 
 
 def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iteration],

@@ -52,6 +52,9 @@ class Iteration:
     #: The round whose schedule this round's solve returned unchanged (the raise was already
     #: covered): its evaluation stands, nothing was simulated again.
     same_as: int | None = None
+    #: How many times the raise was raised again, from the last round's evaluation, because
+    #: the last schedule already covered it.
+    raise_repeats: int = 0
 
     @property
     def all_met(self) -> bool:
@@ -79,12 +82,16 @@ class Iteration:
                        for g, n in self.over_cap.items())
 
     def same_note(self) -> str:
-        """Of a round whose solve returned the previous round's schedule: why, and that its
-        simulation was not run again."""
+        """Of a round whose raise the last schedule already covered: how often it was raised
+        again, and, where the schedule still did not change, that the last round's simulation
+        stands."""
+        again = (f"; the last schedule already covered the raise, raised again "
+                 f"{self.raise_repeats} time{'s' if self.raise_repeats > 1 else ''}"
+                 if self.raise_repeats else "")
         if self.same_as is None:
-            return ""
-        return (f"; the same schedule as round {self.same_as} (its staffing already covered "
-                "the raise), so that round's simulation stands")
+            return again
+        return (f"{again}; the same schedule as round {self.same_as} (its staffing already "
+                "covered the raise), so that round's simulation stands")
 
     def verdict(self) -> str:
         """Of a lowering trial: whether it was kept, and if not, why."""
@@ -107,7 +114,7 @@ class Iteration:
             "solve_seconds": self.solve.seconds,
             "solve_cpu_seconds": self.solve.cpu_seconds, "replications": self.replications,
             "simulate_seconds": self.seconds.get("simulate"), "all_met": self.all_met,
-            "same_as": self.same_as,
+            "same_as": self.same_as, "raise_repeats": self.raise_repeats,
         }
         for c in self.service_level:
             row[f"sla_{c}"] = self.service_level[c]
