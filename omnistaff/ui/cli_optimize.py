@@ -61,7 +61,7 @@ def optimize_command(
                         for c, sl in iteration.service_level.items())
         trial = iteration.phase == "lower"
         verdict = f"; {iteration.verdict()}" if trial else ""
-        verdict = iteration.cap_notes() + verdict
+        verdict = iteration.cap_notes() + iteration.same_note() + verdict
         console.print(f"{'lowering trial, round' if trial else 'round'} {iteration.number}: "
                       f"cost {amount(iteration.cost, 'money', iteration.currency)}, "
                       f"{iteration.agent_shifts} agent-shifts, {iteration.solve.headline()}; "
