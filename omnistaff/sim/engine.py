@@ -196,15 +196,16 @@ class Model(Ledger):
         """Contacts held progress at f(n)/n; when n changes, bring their work up to date and
         schedule the first of them to finish (one event per agent: earlier ones are void)."""
         n = agent.held
-        first, soonest = agent.contacts[0], INF
-        for contact in agent.contacts:
+        contacts = agent.contacts
+        first, soonest = contacts[0], INF
+        for contact in contacts:
             work = contact.work - (now - contact.since) * contact.rate
             if work < 0.0:  # `max(work, 0.0)`, without the call
                 work = 0.0
             contact.work = work
             contact.since = now
-            contact.rate = contact.channel.curve_rates[n]
-            left = contact.work / contact.rate
+            contact.rate = rate = contact.channel.curve_rates[n]
+            left = work / rate
             if left < soonest:
                 first, soonest = contact, left
         agent.rated += 1
