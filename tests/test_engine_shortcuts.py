@@ -1,6 +1,7 @@
 """The engine's shortcuts give what the long way gives, contact for contact: arrivals taken
 without the event queue when each is the next event anyway (`processes.ArrivalStream`), a
-one-channel group's next contact taken inline (`GroupState.solo`); and a run leaves its
+one-channel group's next contact taken inline (`GroupState.solo`), a one-group channel's
+arrival taken by its pool's head (`ChannelState.single`); and a run leaves its
 agents to reference counting, not to the cyclic collector (`run._unlink`)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from conftest import deferred, live, scenario
+from conftest import deferred, live, scenario, single_queue
 
 from omnistaff.scenarios import Scenario, bundled_scenarios, load_scenario
 from omnistaff.sim import engine, run
@@ -58,24 +59,29 @@ def test_arrivals_taken_without_the_queue_give_what_the_queue_gave(
     assert frames_csv(scen, 3) == shortcut
 
 
-@pytest.mark.parametrize("index", range(3))
-def test_a_solo_group_takes_the_contact_the_generic_pull_takes(
+@pytest.mark.parametrize("index", range(5))
+def test_one_channel_groups_and_one_group_channels_route_as_the_generic_steps_do(
         index: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    scen = cases()[index]
-    solos = []
+    """`GroupState.solo` (a free agent takes its channel's head) and `ChannelState.single`
+    (an arrival takes its one pool's head), against the generic pull and search."""
+    scen = [*cases(), single_queue(12, 0.95, 180.0, 20.0, patience=300.0)][index]
+    shortcuts = []
 
-    def without_solo(scenario: Scenario) -> Any:
+    def without_shortcuts(scenario: Scenario) -> Any:
         channels, groups = built(scenario)
-        solos.extend(g.name for g in groups if g.solo is not None)
+        shortcuts.extend(g.name for g in groups if g.solo is not None)
+        shortcuts.extend(c.name for c in channels if c.single is not None)
         for group in groups:
             group.solo = None
+        for channel in channels:
+            channel.single = None
         return channels, groups
 
     built = engine.build_state
     shortcut = frames_csv(scen, 4)
-    monkeypatch.setattr(engine, "build_state", without_solo)
+    monkeypatch.setattr(engine, "build_state", without_shortcuts)
     assert frames_csv(scen, 4) == shortcut
-    assert solos  # each case has a one-channel group
+    assert shortcuts  # each case has a group or a channel that takes one
 
 
 def test_a_run_leaves_no_agent_to_the_cyclic_collector() -> None:

@@ -77,6 +77,26 @@ class Model(Ledger):
     def arrive(self, contact: Contact, balk_draw: float) -> None:
         """Route a contact that needs an agent, or queue it (or it balks, or is blocked)."""
         channel = contact.channel
+        if channel.single is not None and self.standing:
+            # one pool, one contact at a time at a fixed rate: its longest free agent takes
+            # it, `start` inline (stale entries dropped on the way)
+            bucket, proficiency = channel.single
+            while bucket:
+                token, agent = bucket.popleft()
+                if token == agent.token:
+                    now = self.env._now
+                    agent.token = token + 1
+                    agent.exclusive = True
+                    agent.held += 1
+                    contact.agent = agent
+                    contact.work = work = contact.work / proficiency + channel.acw
+                    self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now,
+                                         agent.group.code, contact.priority, work))
+                    contact.callbacks = self.finished
+                    heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
+                    return
+            self.wait_or_leave(contact, balk_draw)
+            return
         # `find_agent`, inline on the hot path
         agent: Agent | None = None
         level_found, limit, proficiency, found = -1, 0, 0.0, None
@@ -115,6 +135,11 @@ class Model(Ledger):
             if not agent.exclusive:  # room for more: back in a bucket
                 self.place(agent, now)
             return
+        self.wait_or_leave(contact, balk_draw)
+
+    def wait_or_leave(self, contact: Contact, balk_draw: float) -> None:
+        """No agent is free: the contact balks, is blocked by a full queue, or waits."""
+        channel = contact.channel
         if balk_draw < self.balking[channel.index]:
             self.leave(contact, BALKED, contact.arrival)
             return
@@ -171,15 +196,16 @@ class Model(Ledger):
         """Contacts held progress at f(n)/n; when n changes, bring their work up to date and
         schedule the first of them to finish (one event per agent: earlier ones are void)."""
         n = agent.held
-        first, soonest = agent.contacts[0], INF
-        for contact in agent.contacts:
+        contacts = agent.contacts
+        first, soonest = contacts[0], INF
+        for contact in contacts:
             work = contact.work - (now - contact.since) * contact.rate
             if work < 0.0:  # `max(work, 0.0)`, without the call
                 work = 0.0
             contact.work = work
             contact.since = now
-            contact.rate = contact.channel.curve_rates[n]
-            left = contact.work / contact.rate
+            contact.rate = rate = contact.channel.curve_rates[n]
+            left = work / rate
             if left < soonest:
                 first, soonest = contact, left
         agent.rated += 1

@@ -220,10 +220,15 @@ def group_interval_columns(loads: list[LoadLog],
     horizon = scenario.horizon
     edges = np.arange(horizon.intervals + 1) * horizon.interval_seconds
     alone = ((0, 1, 1), (0, -1, -1))  # (staffed, busy, held) change at a start and an end
-    staffed, busy, held = (np.concatenate([
-        _integral([(times, change[metric]) for times, change in
-                   zip((*load.kinds(), *work), LOAD_CHANGES + alone, strict=True)], edges)
-        for load, work in zip(loads, exclusive, strict=True)]) for metric in range(3))
+    per_group = []
+    for load, work in zip(loads, exclusive, strict=True):
+        steps = [(_binned(times, edges), change) for times, change in
+                 zip((*load.kinds(), *work), LOAD_CHANGES + alone, strict=True)]
+        per_group.append([_integral([(binned, change[metric]) for binned, change in steps],
+                                    len(edges) - 1, edges[1] - edges[0])
+                          for metric in range(3)])
+    staffed, busy, held = (np.concatenate([metrics[metric] for metrics in per_group])
+                           for metric in range(3))
     columns: dict[str, np.ndarray] = {}
     columns["staffed"] = staffed / horizon.interval_seconds
     columns["staffed_seconds"] = staffed
@@ -251,23 +256,39 @@ def exclusive_work(records: ContactRecords,
     return work
 
 
-def _integral(steps: list[tuple[Sequence[float], int]], edges: np.ndarray) -> np.ndarray:
-    """Integral over each interval [edges[k], edges[k+1]) of a level that starts at 0 and
-    moves by `delta` at each of `times`, for each (times, delta) in `steps`: a change inside
-    an interval counts from its time to the interval's end, and in full in every later one.
-    """
+#: Changes at given times, binned by interval: (changes before the first interval, per
+#: interval the time from each change to the interval's end, summed, and the changes).
+Binned = tuple[int, np.ndarray, np.ndarray] | None
+
+
+def _binned(times: Sequence[float], edges: np.ndarray) -> Binned:
+    """`times` binned into the intervals [edges[k], edges[k+1]) (None if there are none):
+    what `_integral` needs of them, computed once for every level they move."""
+    if not len(times):
+        return None
     size, n = edges[1] - edges[0], len(edges) - 1
+    at = np.asarray(times, dtype=float)
+    k = np.floor((at - edges[0]) / size)
+    before = np.count_nonzero(k < 0)
+    inside = (k >= 0) & (k < n)
+    k, at = k[inside].astype(np.int64), at[inside]
+    return before, np.bincount(k, weights=edges[k + 1] - at, minlength=n), np.bincount(
+        k, minlength=n)
+
+
+def _integral(steps: list[tuple[Binned, int]], n: int, size: float) -> np.ndarray:
+    """Integral over each of `n` intervals of length `size` of a level that starts at 0 and
+    moves by `delta` at each of the times binned in `steps` (`_binned`): a change inside an
+    interval counts from its time to the interval's end, and in full in every later one.
+    """
     partial, moved, level = np.zeros(n), np.zeros(n), 0.0
-    for times, delta in steps:
-        if not delta or not len(times):
+    for binned, delta in steps:
+        if not delta or binned is None:
             continue
-        at = np.asarray(times, dtype=float)
-        k = np.floor((at - edges[0]) / size)
-        level += delta * np.count_nonzero(k < 0)
-        inside = (k >= 0) & (k < n)
-        k, at = k[inside].astype(np.int64), at[inside]
-        partial += delta * np.bincount(k, weights=edges[k + 1] - at, minlength=n)
-        moved += delta * np.bincount(k, minlength=n)
+        before, to_end, count = binned
+        level += delta * before
+        partial += delta * to_end
+        moved += delta * count
     levels = level + np.concatenate(([0.0], np.cumsum(moved[:-1])))
     return partial + levels * size
 

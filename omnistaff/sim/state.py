@@ -67,7 +67,7 @@ class ChannelState:
 
     __slots__ = ("acw", "code", "curve_rates", "index", "live", "name", "nonlinear",
                  "order_class", "order_offset", "pools", "queue_of", "queues", "routes",
-                 "threshold")
+                 "single", "threshold")
 
     def __init__(self, index: int, name: str, scenario: Scenario) -> None:
         spec = scenario.channels[name]
@@ -89,6 +89,9 @@ class ChannelState:
         self.nonlinear = any(abs(r - 1) > 1e-12 for r in self.curve_rates[1:])
         self.routes: list[Route] = []  # the groups that serve it, most preferred first
         self.pools: list[Pool] = []  # where free agents wait, in the order a contact looks
+        #: (bucket, proficiency) of the one pool, when one group serves the channel one
+        #: contact at a time at a fixed rate: an arrival takes its head's agent, if free.
+        self.single: tuple[deque[tuple[int, Agent]], float] | None = None
 
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues)
@@ -192,4 +195,6 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
         pools = [(rank * MAX_HELD + held, group.buckets[held], limit, proficiency)
                  for rank, group, limit, proficiency in channel.routes for held in range(limit)]
         channel.pools = sorted(pools, key=lambda pool: pool[0])  # by level; stable: routes
+        if len(channel.pools) == 1 and channel.pools[0][2] == 1 and not channel.nonlinear:
+            channel.single = (channel.pools[0][1], channel.pools[0][3])
     return channels, groups
