@@ -41,7 +41,7 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
-from omnistaff.optimize.tour_search import outside_floor, restricted_gap, whole_lines
+from omnistaff.optimize.tour_search import other_lengths, outside_floor, restricted_gap, whole_lines
 from omnistaff.optimize.tour_weeks import repeating_week, rotation_schedule
 from omnistaff.optimize.tours import people_of, people_start
 
@@ -201,7 +201,8 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
             # The last MIP held every option that could improve: its bound is the model's.
             search = _proven(search, search.last_bound, step)
             break
-        wider = _widen(search.searched, candidates)
+        # A tour model first widens to other lengths of the shifts kept (`other_lengths`).
+        wider = other_lengths(data, list(search.searched)) or _widen(search.searched, candidates)
         search = _mip(data, settings, search, wider, set(candidates) <= set(wider), began,
                       elastic, outside_floor(data, relaxation, wider))
     if search.best is not None and search.gap() > settings.mip_gap and not search.timed_out \

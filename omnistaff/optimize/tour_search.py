@@ -28,6 +28,24 @@ def whole_lines(data: ScheduleData, keep: list[int]) -> list[int]:
             if s in kept or (o.group, o.start, o.length) in shifts]
 
 
+def other_lengths(data: ScheduleData, keep: list[int]) -> list[int]:
+    """`keep` and every option of a contracted group that starts when a kept shift of that
+    group starts, whatever its length; empty without tours or when it adds nothing.
+
+    The LP's lines are few and often of one length (the LP fills each group's hours with its
+    longest, cheapest-per-hour shifts), so the MIP over them must round each group's people
+    up to whole people on those shifts; the same starts with shorter shifts let the MIP make
+    up the fraction of a person with a shorter week instead."""
+    tours = data.tours
+    if tours is None:
+        return []
+    starts = {(data.options[s].group, data.options[s].start) for s in keep
+              if data.options[s].group in tours.groups}
+    kept = set(keep)
+    wider = [s for s, o in enumerate(data.options) if s in kept or (o.group, o.start) in starts]
+    return wider if len(wider) > len(kept) else []
+
+
 def restricted_gap(data: ScheduleData, gap: float, bound: float, exact: bool
                    ) -> tuple[float, float | None]:
     """The gap a restricted MIP of a plan in people is asked for, and the objective at which
