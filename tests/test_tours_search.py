@@ -53,14 +53,17 @@ def test_the_first_widening_keeps_every_length_of_the_starts_kept() -> None:
     data = data_of({"full_time": {}}, lengths=("6h", "8h"))
     first = data.options[0]
     kept = whole_lines(data, [0])
-    wider = other_lengths(data, kept)
+    best = tuple(1 if s == 0 else 0 for s in range(len(data.options)))
+    dearer = {"team": data.cost[0] / 2}  # the schedule costs more than the LP
+    wider = other_lengths(data, kept, best, dearer)
     # Both lengths of the kept start (every break placement and weekday), no other start.
     assert set(kept) < set(wider)
-    assert {(data.options[s].start, data.options[s].length) for s in wider} == {
-        (first.start, 6 * 3600.0), (first.start, 8 * 3600.0)}
     assert wider == [s for s, o in enumerate(data.options) if o.start == first.start]
-    assert other_lengths(data, wider) == []  # nothing more to add: the usual widening then
-    assert other_lengths(data_of({}, lengths=("6h", "8h")), [0]) == []  # no tours
+    assert {data.options[s].length for s in wider} == {6 * 3600.0, 8 * 3600.0}
+    assert other_lengths(data, wider, best, dearer) == []  # nothing to add: the usual widening
+    # A group staffed at its LP cost keeps only the options its schedule uses: nothing added.
+    assert other_lengths(data, kept, best, {"team": data.cost[0]}) == []
+    assert other_lengths(data_of({}, lengths=("6h", "8h")), [0], best, dearer) == []
 
 
 def test_a_restricted_mip_stops_within_the_gap_of_the_whole_models_bound() -> None:

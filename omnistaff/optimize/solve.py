@@ -41,7 +41,13 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
-from omnistaff.optimize.tour_search import other_lengths, outside_floor, restricted_gap, whole_lines
+from omnistaff.optimize.tour_search import (
+    group_costs,
+    other_lengths,
+    outside_floor,
+    restricted_gap,
+    whole_lines,
+)
 from omnistaff.optimize.tour_weeks import repeating_week, rotation_schedule
 from omnistaff.optimize.tours import people_of, people_start
 
@@ -188,6 +194,8 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
     if search.objective is not None and search.gap() <= settings.mip_gap:
         return search  # the start is already within the gap of the LP bound
     keep = whole_lines(data, _used(model))
+    relaxed = group_costs(data, [model.agents[s].value or 0.0 for s in model.OPTIONS]) \
+        if data.tours is not None else {}
     candidates = _within_gap(relaxation, search, step)
     search = _mip(data, settings, search, keep, set(candidates) <= set(keep), began, elastic,
                   outside_floor(data, relaxation, keep))
@@ -202,7 +210,8 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
             search = _proven(search, search.last_bound, step)
             break
         # A tour model first widens to other lengths of the shifts kept (`other_lengths`).
-        wider = other_lengths(data, list(search.searched)) or _widen(search.searched, candidates)
+        wider = other_lengths(data, list(search.searched), search.best, relaxed) or _widen(
+            search.searched, candidates)
         search = _mip(data, settings, search, wider, set(candidates) <= set(wider), began,
                       elastic, outside_floor(data, relaxation, wider))
     if search.best is not None and search.gap() > settings.mip_gap and not search.timed_out \
