@@ -163,9 +163,12 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
         else repeating_week(data)
     if week is not None:
         search = _by_week(data, week, settings, began)
-        if search.best is not None and search.gap() > settings.mip_gap and settings.prove \
-                and not search.timed_out:
-            # Still unproven: the strategy on the rotation itself, from the week's schedule.
+        unproven = search.best is not None and search.gap() > settings.mip_gap and settings.prove
+        unheld = search.best is None and search.bound > -math.inf
+        if not search.timed_out and (unproven or unheld):
+            # Still unproven, or no week held by everyone (the week's LP has a solution, so
+            # the rotation's may too): the strategy on the rotation itself, from the week's
+            # schedule if there is one.
             whole = _strategy(model, settings, began, search.best)
             search = replace(whole, bound=max(whole.bound, search.bound))
     elif len(parts) > 1:
