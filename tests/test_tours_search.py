@@ -64,6 +64,8 @@ def test_the_first_widening_keeps_every_length_of_the_starts_kept() -> None:
     # A group staffed at its LP cost keeps only the options its schedule uses: nothing added.
     assert other_lengths(data, kept, best, {"team": data.cost[0]}) == []
     assert other_lengths(data_of({}, lengths=("6h", "8h")), [0], best, dearer) == []
+    nobody = tuple(0 for _ in data.options)  # a group with no one in the schedule
+    assert other_lengths(data, kept, nobody, dearer) == []
 
 
 def test_a_restricted_mip_stops_within_the_gap_of_the_whole_models_bound() -> None:

@@ -45,8 +45,8 @@ def other_lengths(data: ScheduleData, keep: list[int], best: tuple[int, ...] | N
     if tours is None or best is None:
         return []
     spent = group_costs(data, best)
-    above = {g for g in tours.groups
-             if spent.get(g, 0.0) > relaxed.get(g, 0.0) + COST_TOLERANCE * max(1.0, spent[g])}
+    above = {g for g in tours.groups if spent.get(g, 0.0) > relaxed.get(g, 0.0)
+             + COST_TOLERANCE * max(1.0, spent.get(g, 0.0))}
     starts = {(data.options[s].group, data.options[s].start) for s in keep
               if data.options[s].group in above}
     kept = set(keep)
