@@ -4,7 +4,8 @@ The week benchmark's center (phone, chat, email, 24/7 social; three groups; shif
 4, 6, 8 and 10 hours starting every 15 minutes, breaks within a window), every group on the
 default full-time contract (five days of seven, the two days off together, 11 h rest), with a
 25% weekend and a 20% night premium; solved for one week, then for a 4-week rotation of the
-same weeks (at most 6 days in a row across weeks). For each: shift options, tour variables,
+same weeks (at most 6 days in a row across weeks), which the solve takes from its week (each
+person repeating their week, `tour_weeks.py`). For each: shift options, tour variables,
 build and solve time (wall and CPU), the gap to the proven bound, people and cost, and the
 roster built from the tours and checked against every rule. The target is 1% in 120 s of CPU
 on one core; every solver call stops by work (nodes), and the time limit is only the safety

@@ -9,13 +9,14 @@ import pytest
 
 from omnistaff.optimize import schedule_data
 from omnistaff.optimize.requirements import Requirements
-from omnistaff.optimize.tour_search import restricted_gap, whole_lines
+from omnistaff.optimize.tour_search import other_lengths, restricted_gap, whole_lines
 from omnistaff.scenarios import scenario_from_dict
 
 
-def data_of(contracts: dict, at: int = 20) -> object:
-    """One team on the contracts, 8-hour shifts starting 08:00 to 10:00, one agent required
-    at the interval `at` of Monday (half hours: 20 is 10:00, which every start covers)."""
+def data_of(contracts: dict, at: int = 20, lengths: tuple[str, ...] = ("8h",)) -> object:
+    """One team on the contracts, shifts (8 hours unless `lengths`) starting 08:00 to 10:00,
+    one agent required at the interval `at` of Monday (half hours: 20 is 10:00, which every
+    start covers)."""
     scenario = scenario_from_dict({
         "name": "lines", "horizon": {"days": 7},
         "channels": {"phone": {"mode": "live", "arrivals": {"weekly_volume": 100},
@@ -25,7 +26,7 @@ def data_of(contracts: dict, at: int = 20) -> object:
         "contracts": contracts,
         "optimizer": {"templates": [{"name": "day", "earliest_start": "08:00",
                                      "latest_start": "10:00", "start_step": "1h",
-                                     "lengths": ["8h"], "breaks": [
+                                     "lengths": list(lengths), "breaks": [
                                          {"duration": "30min", "earliest": "3h",
                                           "latest": "5h", "step": "1h"}]}]},
     })
@@ -46,6 +47,25 @@ def test_a_restricted_mip_keeps_whole_lines() -> None:
     # Three break placements on each of seven weekdays, and nothing of the other starts.
     assert kept == same and len(same) == 3 * 7
     assert whole_lines(data_of({}), [0]) == [0]  # without contracts: the options as kept
+
+
+def test_the_first_widening_keeps_every_length_of_the_starts_kept() -> None:
+    data = data_of({"full_time": {}}, lengths=("6h", "8h"))
+    first = data.options[0]
+    kept = whole_lines(data, [0])
+    best = tuple(1 if s == 0 else 0 for s in range(len(data.options)))
+    dearer = {"team": data.cost[0] / 2}  # the schedule costs more than the LP
+    wider = other_lengths(data, kept, best, dearer)
+    # Both lengths of the kept start (every break placement and weekday), no other start.
+    assert set(kept) < set(wider)
+    assert wider == [s for s, o in enumerate(data.options) if o.start == first.start]
+    assert {data.options[s].length for s in wider} == {6 * 3600.0, 8 * 3600.0}
+    assert other_lengths(data, wider, best, dearer) == []  # nothing to add: the usual widening
+    # A group staffed at its LP cost keeps only the options its schedule uses: nothing added.
+    assert other_lengths(data, kept, best, {"team": data.cost[0]}) == []
+    assert other_lengths(data_of({}, lengths=("6h", "8h")), [0], best, dearer) == []
+    nobody = tuple(0 for _ in data.options)  # a group with no one in the schedule
+    assert other_lengths(data, kept, nobody, dearer) == []
 
 
 def test_a_restricted_mip_stops_within_the_gap_of_the_whole_models_bound() -> None:

@@ -41,7 +41,13 @@ from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.parts import Part, independent_parts, restricted_part
 from omnistaff.optimize.runner import Outcome, check_solver, run
-from omnistaff.optimize.tour_search import outside_floor, restricted_gap, whole_lines
+from omnistaff.optimize.tour_search import (
+    group_costs,
+    other_lengths,
+    outside_floor,
+    restricted_gap,
+    whole_lines,
+)
 from omnistaff.optimize.tour_weeks import repeating_week, rotation_schedule
 from omnistaff.optimize.tours import people_of, people_start
 
@@ -157,9 +163,12 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
         else repeating_week(data)
     if week is not None:
         search = _by_week(data, week, settings, began)
-        if search.best is not None and search.gap() > settings.mip_gap and settings.prove \
-                and not search.timed_out:
-            # Still unproven: the strategy on the rotation itself, from the week's schedule.
+        unproven = search.best is not None and search.gap() > settings.mip_gap and settings.prove
+        unheld = search.best is None and search.bound > -math.inf
+        if not search.timed_out and (unproven or unheld):
+            # Still unproven, or no week held by everyone (the week's LP has a solution, so
+            # the rotation's may too): the strategy on the rotation itself, from the week's
+            # schedule if there is one.
             whole = _strategy(model, settings, began, search.best)
             search = replace(whole, bound=max(whole.bound, search.bound))
     elif len(parts) > 1:
@@ -188,6 +197,8 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
     if search.objective is not None and search.gap() <= settings.mip_gap:
         return search  # the start is already within the gap of the LP bound
     keep = whole_lines(data, _used(model))
+    relaxed = group_costs(data, [model.agents[s].value or 0.0 for s in model.OPTIONS]) \
+        if data.tours is not None else {}
     candidates = _within_gap(relaxation, search, step)
     search = _mip(data, settings, search, keep, set(candidates) <= set(keep), began, elastic,
                   outside_floor(data, relaxation, keep))
@@ -201,7 +212,9 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
             # The last MIP held every option that could improve: its bound is the model's.
             search = _proven(search, search.last_bound, step)
             break
-        wider = _widen(search.searched, candidates)
+        # A tour model first widens to other lengths of the shifts kept (`other_lengths`).
+        wider = other_lengths(data, list(search.searched), search.best, relaxed) or _widen(
+            search.searched, candidates)
         search = _mip(data, settings, search, wider, set(candidates) <= set(wider), began,
                       elastic, outside_floor(data, relaxation, wider))
     if search.best is not None and search.gap() > settings.mip_gap and not search.timed_out \

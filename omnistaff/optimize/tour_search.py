@@ -28,6 +28,47 @@ def whole_lines(data: ScheduleData, keep: list[int]) -> list[int]:
             if s in kept or (o.group, o.start, o.length) in shifts]
 
 
+def other_lengths(data: ScheduleData, keep: list[int], best: tuple[int, ...] | None,
+                  relaxed: dict[str, float]) -> list[int]:
+    """The next MIP of a tour model after one over whole lines (`keep`): every option, of any
+    length, starting when a kept shift of a group starts, for each contracted group whose
+    best schedule (`best`) costs more than in the LP (`relaxed`: paid cost per group); of
+    the other groups, only the options the schedule uses. Empty without tours or a schedule,
+    or when it adds nothing.
+
+    The LP's lines are few and often of one length (it fills a group's hours with its longest,
+    cheapest-per-hour shift), so a MIP over them rounds a group's people up to whole people
+    on that shift; the same starts with shorter shifts let it make up the fraction of a person
+    with a shorter week instead. Groups the schedule already staffs at their LP cost are held
+    to its options, which keeps the MIP about as small as the first."""
+    tours = data.tours
+    if tours is None or best is None:
+        return []
+    spent = group_costs(data, best)
+    above = {g for g in tours.groups if spent.get(g, 0.0) > relaxed.get(g, 0.0)
+             + COST_TOLERANCE * max(1.0, spent.get(g, 0.0))}
+    starts = {(data.options[s].group, data.options[s].start) for s in keep
+              if data.options[s].group in above}
+    kept = set(keep)
+    wider = [s for s, o in enumerate(data.options)
+             if (o.group, o.start) in starts or (s in kept and (
+                 o.group not in tours.groups or o.group in above or best[s] > 0))]
+    return wider if starts and set(wider) - kept else []
+
+
+def group_costs(data: ScheduleData, agents: list[float] | tuple[int, ...]) -> dict[str, float]:
+    """Paid cost per group of agents per option (their first `len(data.options)`)."""
+    costs: dict[str, float] = {}
+    for o, c, a in zip(data.options, data.cost, agents[:len(data.options)], strict=True):
+        if a:
+            costs[o.group] = costs.get(o.group, 0.0) + c * a
+    return costs
+
+
+#: Relative margin of "costs more than in the LP".
+COST_TOLERANCE = 1e-6
+
+
 def restricted_gap(data: ScheduleData, gap: float, bound: float, exact: bool
                    ) -> tuple[float, float | None]:
     """The gap a restricted MIP of a plan in people is asked for, and the objective at which
