@@ -247,7 +247,7 @@ def test_simulate_runs_with_progress_and_shows_results(small: Scenario) -> None:
     assert labels[0] == "phone: target 80%"
     assert at.metric[0].value.endswith("%")
     assert TERMS["service level"] in at.metric[0].proto.help  # the glossary's entry
-    frames = [d.value for d in at.dataframe]
+    frames = [d.value for d in at.dataframe] + [t.value for t in at.table]  # KPI: st.table
     frames = [f.data if hasattr(f, "data") else f for f in frames]  # styled tables
     level, backlog, waits = frames[:3]  # the planner's tables by day come first
     assert list(level.columns) == list(waits.columns) == ["channel", "Mon", "Tue"]

@@ -39,20 +39,27 @@ SETTLED = ("() => !document.querySelector('[data-stale=\"true\"]') && "
 #: The screen every story must answer on without scrolling.
 VIEWPORT = {"width": 1280, "height": 800}
 WIDE = {"width": 1920, "height": 1080}
-#: Text cut off by its box (an ellipsis or hidden overflow): metric values, button labels,
-#: chosen options and chips; and tables wider than their frame (columns out of sight).
+#: Text cut off by its box: any element of the page holding text of its own whose overflow is
+#: hidden or ellipsed while its text is wider than the box (metric values, button labels,
+#: chosen options, chips, tabs); and tables wider than their frame (columns out of sight).
 CUT_OFF = """() => {
   const cut = [];
-  const text = '[data-testid="stMetricValue"] div, [data-testid="stMetricLabel"] p, '
-    + 'button p, [data-baseweb="select"] [value], [data-baseweb="tag"] span, '
-    + '[data-testid="stTab"] p';
-  for (const el of document.querySelectorAll(text)) {
-    if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
-      cut.push(el.textContent.trim());
+  const main = document.querySelector('[data-testid="stMain"]');
+  for (const el of main.querySelectorAll('*')) {
+    if (el.offsetParent === null || el.closest('.js-plotly-plot, [data-testid="stDataFrame"]'))
+      continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const style = getComputedStyle(el);
+    const clipped = style.textOverflow === 'ellipsis' || style.overflowX === 'hidden'
+      || style.overflow === 'hidden';
+    if (clipped && el.scrollWidth > el.clientWidth + 1) cut.push(el.textContent.trim());
   }
-  for (const el of document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')) {
+  for (const el of main.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')) {
     if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 2)
-      cut.push('table: ' + el.closest('[data-testid="stDataFrame"]').innerText.slice(0, 60));
+      cut.push(`a table ${el.scrollWidth} px wide in ${el.clientWidth} px: `
+        + [...el.closest('[data-testid="stDataFrame"]').querySelectorAll('th')]
+          .map(th => th.textContent).join(', ').slice(0, 80));
   }
   return cut;
 }"""

@@ -20,9 +20,9 @@ def pick_run(kind: str, report: Callable[[state.Run], Callable[[], str]] | None 
     if current is None:
         return None
     titles = [r.title for r in past]
-    left, right, last = st.columns([5, 2, 2], vertical_alignment="bottom")
+    left, right, last = st.columns([6, 2, 1.7], vertical_alignment="bottom")
     title = left.selectbox("Showing run", titles, index=titles.index(current.title),
-                           label_visibility="collapsed",
+                           label_visibility="collapsed", format_func=state.short_title,
                            help=f"{len(past)} run(s) of this page this session; pick one to "
                            "show it again.")
     chosen = past[titles.index(title)]

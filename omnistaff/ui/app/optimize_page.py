@@ -57,8 +57,8 @@ def run_form() -> None:
                 step=10.0, help=_field("optimizer.time_limit", "Only a safety net: solves stop "
                                        "by work (optimizer.max_nodes), never by the clock.")),
             "optimizer.mip_gap": cols[2].number_input(
-                "Gap to the lower bound", min_value=0.0001, max_value=0.5, value=settings.mip_gap,
-                step=0.005, format="%.4f",
+                "Gap to the lower bound (share)", min_value=0.0001, max_value=0.5,
+                value=settings.mip_gap, step=0.005, format="%.4f",
                 help=_field("optimizer.mip_gap", "Relative gap at which a solve stops.  \n"
                             + help_for("optimality gap", "lower bound"))),
             "optimizer.replications": cols[3].number_input(

@@ -30,10 +30,8 @@ def past_runs() -> dict[str, PastRun]:
     found: dict[str, PastRun] = {}
     for run in reversed(state.all_runs()):
         if run.kind == "simulate" and not run.result.replication_kpis.empty:
-            sim: runs.Simulation = run.result
-            name = f"#{run.id} {run.params.get('variant', 'base')}"
-            found[name] = PastRun(name, Scenario.model_validate_json(run.scenario_json),
-                                  sim.seed, sim.replications, sim.replication_kpis)
+            past = simulation_run(run)
+            found[past.name] = past
         elif run.kind == "compare":
             comparison: Comparison = getattr(run.result, "comparison", run.result)
             for variant, scenario in comparison.scenarios.items():
@@ -42,6 +40,14 @@ def past_runs() -> dict[str, PastRun]:
                 found[name] = PastRun(name, scenario, comparison.seed,
                                       comparison.replications, kpis)
     return found
+
+
+def simulation_run(run: state.Run) -> PastRun:
+    """A simulation run of the session as a past run ('#2 no_weekend_social')."""
+    sim: runs.Simulation = run.result
+    return PastRun(f"#{run.id} {run.params.get('variant', 'base')}",
+                   Scenario.model_validate_json(run.scenario_json), sim.seed,
+                   sim.replications, sim.replication_kpis)
 
 
 def section() -> None:

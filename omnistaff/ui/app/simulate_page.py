@@ -4,6 +4,7 @@ group and hour, staffed agents, and KPI tables with 95% confidence intervals."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from omnistaff.optimize import ScheduleInfeasible
@@ -95,17 +96,21 @@ def required_vs_scheduled(scenario_json: str, scenario: Scenario) -> None:
 
 
 def kpi_tables(sim: runs.Simulation, scenario: Scenario) -> None:
+    """Static tables, which wrap their cells: every column fits at 1280 px."""
     st.subheader("Service by channel")
-    st.dataframe(display.service_table(sim.channels, scenario), hide_index=True,
-                 width="stretch")
+    fitted(display.service_table(sim.channels, scenario))
     st.subheader(f"Cost by channel ({scenario.currency})")
-    st.dataframe(display.cost_table(sim.kpis, scenario), hide_index=True, width="stretch")
+    fitted(display.cost_table(sim.kpis, scenario))
     st.subheader("Agent groups")
-    st.dataframe(display.group_table(sim.groups, sim.kpis, scenario), hide_index=True,
-                 width="stretch")
+    fitted(display.group_table(sim.groups, sim.kpis, scenario))
     policies(sim, scenario)
     st.caption(f"{sim.replications} replication(s) from seed {sim.seed}; ± is the 95% "
                "confidence half-width over replications (none with one replication).")
+
+
+def fitted(frame: pd.DataFrame) -> None:
+    """A table as wide as the page, its cells wrapped rather than cut off."""
+    st.table(frame.style.hide(axis="index"))
 
 
 def policies(sim: runs.Simulation, scenario: Scenario) -> None:
@@ -118,7 +123,7 @@ def policies(sim: runs.Simulation, scenario: Scenario) -> None:
     for table, title in tables:
         if not table.empty:
             st.subheader(title)
-            st.dataframe(table, hide_index=True, width="stretch")
+            fitted(table)
 
 
 def headline(sim: runs.Simulation, scenario: Scenario) -> None:
