@@ -67,7 +67,7 @@ def section() -> None:
         pick, button = st.columns([5, 1.4], vertical_alignment="bottom")
         chosen = pick.multiselect(
             "Runs of this session (the first is the base of the differences)", list(found),
-            key=PICKER, format_func=lambda n: _title(found[n]),
+            key=PICKER,
             help="Simulation runs, and each variant of a comparison run. Runs with the same "
             "seed, replications, horizon and channels are paired replication by replication; "
             "others are compared as independent samples (Welch).  \n"
@@ -81,6 +81,7 @@ def section() -> None:
         st.error("Choose at least two runs to compare.", icon=":material/error:")
         return
     if len(kept) >= 2:
+        st.caption("; ".join(_title(found[n]) for n in kept))
         results(compare_runs([found[n] for n in kept]))
 
 
