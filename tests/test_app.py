@@ -571,8 +571,9 @@ def test_optimize_page_runs_the_optimizer_and_shows_the_schedule(
     # the history: a bar and a table row per iteration, in readable units
     history = shown["Iterations: cost and SLA attainment"]
     assert values(history["data"][0]["x"]) == list(range(1, rounds + 1))
-    table = at.dataframe[-1].value
-    assert list(table["iteration"]) == list(range(1, rounds + 1))
+    turned = at.dataframe[-1].value  # a column per iteration, a row per figure
+    assert list(turned.columns) == ["figure", *(f"iteration {k}" for k in range(1, rounds + 1))]
+    table = turned.set_index("figure").T
     assert table["cost"].iloc[-1] == f"USD {result.iterations['cost'].iloc[-1]:,.0f}"
     assert table["phone service level"].str.fullmatch(r"\d+\.\d% ± \d+\.\d pts").all()
     assert list(table["every SLA met"])[-1] == ("yes" if result.converged else "no")

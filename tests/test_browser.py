@@ -465,13 +465,15 @@ def test_optimize_page_schedules_an_uploaded_scenario(page: Page, shots: Path,
         expect(page.get_by_text(title).first).to_be_visible()
     legend = set(page.locator(".js-plotly-plot .legendtext").all_text_contents())
     assert {"phone_team", "chat_team", "required", "allocated", "cost"} <= legend
-    # the iteration table (drawn on a canvas, which holds it as an accessible table): a row per
-    # iteration below the header; the headline's cost is the last one's less what the trim took
+    # the iteration table (drawn on a canvas, which holds it as an accessible table): a column
+    # per iteration, a row per figure; the headline's cost is the last one's less the trim's
     table = page.get_by_test_id("stDataFrame").last.locator("table[role='grid']")
-    expect(table).to_have_attribute("aria-rowcount", str(rounds + 1))
-    expect(table.locator("th").first).to_have_text("iteration")
-    expect(table.locator("th").nth(1)).to_have_text("step")
-    last = table.get_by_test_id(f"glide-cell-2-{rounds - 1}").inner_text()
+    expect(table).to_have_attribute("aria-colcount", str(rounds + 1))
+    expect(table.locator("th").first).to_have_text("figure")
+    expect(table.locator("th").nth(rounds)).to_have_text(f"iteration {rounds}")
+    expect(table.get_by_test_id("glide-cell-0-0")).to_have_text("step")
+    expect(table.get_by_test_id("glide-cell-0-1")).to_have_text("cost")
+    last = table.get_by_test_id(f"glide-cell-{rounds}-1").inner_text()
     assert int(cost[4:].replace(",", "")) <= int(last[4:].replace(",", ""))
     with page.expect_download() as download:
         page.get_by_role("button", name="optimized scenario (YAML)").click()

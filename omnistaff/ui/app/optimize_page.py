@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from omnistaff.optimize import round_replications
@@ -176,10 +177,18 @@ def iterations(result: runs.Optimization, optimized: Scenario) -> None:
     if HISTORY_COLUMNS.issubset(frame.columns):
         st.plotly_chart(optimize_charts.history(frame, optimized.currency), width="stretch")
     if not frame.empty:
-        st.dataframe(display.iteration_table(frame, optimized), hide_index=True,
-                     width="stretch")
+        st.dataframe(by_iteration(display.iteration_table(frame, optimized)),
+                     hide_index=True, width="stretch")
     for note in result.notes:
         st.caption(note)
+
+
+def by_iteration(table: pd.DataFrame) -> pd.DataFrame:
+    """The iteration table turned: a column per iteration, a row per figure, so that a
+    dozen figures fit at 1280 px."""
+    turned = table.set_index("iteration").T
+    turned.columns = [f"iteration {k}" for k in turned.columns]
+    return turned.rename_axis("figure").reset_index()
 
 
 def downloads(result: runs.Optimization, optimized: Scenario, run_id: int) -> None:
