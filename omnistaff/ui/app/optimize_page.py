@@ -41,12 +41,13 @@ def run_form() -> None:
                "Scenario page (Staffing tab). Each iteration solves the schedule, simulates it "
                "and raises the requirement where an SLA is missed.")
     with st.form("optimize"):
-        variant = st.selectbox(
+        top = st.columns([4, 1.4], vertical_alignment="bottom")
+        variant = top[0].selectbox(
             "Variant to optimize", ["base", *scenario.variants],
             help="The scenario as it is (base) or one of its variants (Scenario page, "
             "Variants tab), e.g. a design without weekend cover: the optimizer schedules it "
             "to the same SLAs.")
-        cols = st.columns([1, 1, 1, 1, 1, 1.2], vertical_alignment="bottom")
+        cols = st.columns(5, vertical_alignment="bottom")  # five numbers, none cut off
         edits = {
             "optimizer.max_iterations": cols[0].number_input(
                 "Most iterations", min_value=1, max_value=50, value=settings.max_iterations,
@@ -71,7 +72,7 @@ def run_form() -> None:
                 "Seed", min_value=0, value=scenario.horizon.seed,
                 help=_field("horizon.seed", "First seed of the simulated replications.")),
         }
-        pressed = cols[5].form_submit_button("Optimize schedule", type="primary",
+        pressed = top[1].form_submit_button("Optimize schedule", type="primary",
                                              disabled=jobs.running(KIND),
                                              icon=":material/calendar_month:")
     if pressed:
@@ -133,8 +134,9 @@ def headline(result: runs.Optimization, optimized: Scenario) -> None:
                    help=f"Solve-and-simulate rounds, then {trials} lowering trial(s): "
                    "schedules sized for less on the days met, kept only if cheaper with "
                    "every SLA still met.  \n" + help_for("round", "lowering trial", "trim"))
-    cols[3].metric("Every SLA met in simulation", "yes" if result.converged else "no",
-                   border=True, help="Every judged channel on every day: the 95% one-sided "
+    cols[3].metric("Every SLA met", "yes" if result.converged else "no",
+                   border=True, help="In simulation, every judged channel on every day: the "
+                   "95% one-sided "
                    "lower bound of the day's service level clears the target.  \n"
                    + help_for("channel-day", "met, miss, unclear"))
 
@@ -143,9 +145,9 @@ def day_checks(result: runs.Optimization, optimized: Scenario) -> None:
     """The final schedule's SLA check per channel and day, as the optimizer judged it."""
     judged = result.days[result.days["channel"].isin(optimized.channels)]
     lines = daily.verdict_lines(judged, optimized)
-    st.markdown("**Every channel, every day** (the check is per day: the 95% one-sided lower "
-                "bound of the day's service level must clear the target)",
-                help=planner_view.HELP_VERDICT)
+    st.markdown("**Every channel, every day**", help=planner_view.HELP_VERDICT)
+    st.caption("The check is per day: the 95% one-sided lower bound of the day's service "
+               "level must clear the target.")
     st.dataframe(planner_view.styled(judged, optimized, "level"), hide_index=True,
                  width="stretch")
     if lines:

@@ -128,7 +128,9 @@ def policies(sim: runs.Simulation, scenario: Scenario) -> None:
 
 def headline(sim: runs.Simulation, scenario: Scenario) -> None:
     """Service level of each channel against its target, and the total cost (95% CIs)."""
-    cols = st.columns(len(scenario.channels) + 1)
+    # a row of channels, the total cost beside them only where there is room for it in full
+    many = len(scenario.channels) > 3
+    cols = st.columns(len(scenario.channels) + (0 if many else 1))
     for col, (name, row) in zip(cols, sim.channels.iterrows(), strict=False):
         spec = scenario.channels[str(name)]
         mean, half = row["service_level"], row["service_level_ci95"]
@@ -138,7 +140,8 @@ def headline(sim: runs.Simulation, scenario: Scenario) -> None:
                    help=f"Target {display.target_text(scenario, str(name))}.  \n"
                    + help_for("service level", "half-width"))
     mean, half = display.kpi(sim.kpis, "channel", TOTAL, "total_cost")
-    cols[-1].metric("Total cost", display.amount(mean, "money", scenario.currency),
+    where = st.columns(3)[0] if many else cols[-1]
+    where.metric("Total cost", display.amount(mean, "money", scenario.currency),
                     half_width_text(half, mean, "money") or None, delta_color="off",
                     delta_arrow="off", border=True,
                     help=f"Labour (premiums included), bot, triage and training over "
@@ -163,10 +166,12 @@ def downloads(sim: runs.Simulation, run_id: int) -> None:
     frames = {"channels": sim.channels, "groups": sim.groups, "kpis_and_costs": sim.kpis,
               "channel_intervals": sim.channel_intervals,
               "group_intervals": sim.group_intervals}
-    for col, (name, frame) in zip(st.columns(len(frames)), frames.items(), strict=True):
-        col.download_button(f"{name}.csv", frame.to_csv(index=name in ("channels", "groups")),
-                            file_name=f"run{run_id}-{name}.csv", mime="text/csv",
-                            icon=":material/download:", key=f"dl-{name}")
+    cols = st.columns(3)  # three a row: every file name in full
+    for i, (name, frame) in enumerate(frames.items()):
+        cols[i % 3].download_button(
+            f"{name}.csv", frame.to_csv(index=name in ("channels", "groups")),
+            file_name=f"run{run_id}-{name}.csv", mime="text/csv", icon=":material/download:",
+            key=f"dl-{name}")
 
 
 st.title("Simulate")
