@@ -149,3 +149,4 @@ def test_the_simulation_report_holds_the_day_figures(weekend: Scenario) -> None:
     for line in daily.verdict_lines(sim.days, weekend):
         assert line in page
     assert "Service level by day" in page and "Sat" in page and "per resolved" in page
+    assert "Required against scheduled staffing" in page and "social_team" in page

@@ -239,6 +239,8 @@ def test_scenario_page_loads_a_bundled_scenario_and_reports_a_bad_field(page: Pa
     expect(page.get_by_role("textbox", name="SLA threshold T").first).to_have_value("20s")
     no_exception(page)
     nothing_cut_off(page)
+    page.get_by_text("channel phone applied").wait_for(state="detached")  # the toast's gone
+    page.locator("h1").first.scroll_into_view_if_needed()
     page.screenshot(path=shots / "scenario.png")
 
 
@@ -402,6 +404,10 @@ def test_the_manager_compares_past_runs_without_running_them_again(page: Page,
     no_exception(page)
     nothing_cut_off(page)
     page.screenshot(path=shots / "past-runs.png")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="HTML report").filter(visible=True).click()
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "#2 no_weekend_social against #1 base: cost " in report
 
 
 def test_the_manager_compares_variants_optimized_to_the_same_slas(

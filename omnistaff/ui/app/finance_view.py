@@ -18,7 +18,6 @@ from omnistaff.sim.costing import TOTAL
 from omnistaff.ui.app import display, runs, state
 from omnistaff.ui.app.charts import colour, layout
 from omnistaff.ui.app.compare_display import BAD, GOOD
-from omnistaff.ui.app.past_compare import simulation_run
 from omnistaff.ui.catalogue import amount, describe, difference_text, with_ci
 from omnistaff.ui.glossary import help_for
 from omnistaff.ui.past_runs import RunComparison, compare_runs, method_note
@@ -70,7 +69,7 @@ def against_base(run_id: int) -> RunComparison | None:
     this = next((r for r in past if r.id == run_id), None)
     if chosen is None or this is None:
         return None
-    return compare_runs([simulation_run(chosen), simulation_run(this)])
+    return compare_runs([runs.simulation_run(chosen), runs.simulation_run(this)])
 
 
 def _kpi(kpis: pd.DataFrame, name: str, key: str) -> tuple[float, float]:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.app import runs, state
+from omnistaff.ui.app import page_report, runs, state
 from omnistaff.ui.app.compare_display import SideBySide, by_name, by_variant
 from omnistaff.ui.glossary import help_for
 from omnistaff.ui.past_runs import PastRun, RunComparison, compare_runs, method_note
@@ -30,7 +29,7 @@ def past_runs() -> dict[str, PastRun]:
     found: dict[str, PastRun] = {}
     for run in reversed(state.all_runs()):
         if run.kind == "simulate" and not run.result.replication_kpis.empty:
-            past = simulation_run(run)
+            past = runs.simulation_run(run)
             found[past.name] = past
         elif run.kind == "compare":
             comparison: Comparison = getattr(run.result, "comparison", run.result)
@@ -40,14 +39,6 @@ def past_runs() -> dict[str, PastRun]:
                 found[name] = PastRun(name, scenario, comparison.seed,
                                       comparison.replications, kpis)
     return found
-
-
-def simulation_run(run: state.Run) -> PastRun:
-    """A simulation run of the session as a past run ('#2 no_weekend_social')."""
-    sim: runs.Simulation = run.result
-    return PastRun(f"#{run.id} {run.params.get('variant', 'base')}",
-                   Scenario.model_validate_json(run.scenario_json), sim.seed,
-                   sim.replications, sim.replication_kpis)
 
 
 def section() -> None:
@@ -81,8 +72,13 @@ def section() -> None:
         st.error("Choose at least two runs to compare.", icon=":material/error:")
         return
     if len(kept) >= 2:
-        st.caption("; ".join(_title(found[n]) for n in kept))
-        results(compare_runs([found[n] for n in kept]))
+        comparison = compare_runs([found[n] for n in kept])
+        about, report = st.columns([5, 1.4], vertical_alignment="center")
+        about.caption("; ".join(_title(found[n]) for n in kept))
+        with report:
+            page_report.download(lambda: page_report.past_runs_html(comparison),
+                                 "omnistaff-past-runs.html", "report-past-runs")
+        results(comparison)
 
 
 def _title(run: PastRun) -> str:
