@@ -65,6 +65,10 @@ CUT_OFF = """() => {
       }
     }
   }
+  for (const el of main.querySelectorAll('input')) {  // a chosen option, a number
+    if (el.offsetParent !== null && el.type !== 'file' && el.type !== 'checkbox'
+        && el.scrollWidth > el.clientWidth + 1) cut.push(el.value);
+  }
   for (const el of main.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')) {
     if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 2)
       cut.push(`a table ${el.scrollWidth} px wide in ${el.clientWidth} px: `
