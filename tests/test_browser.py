@@ -506,7 +506,7 @@ def test_optimize_page_schedules_an_uploaded_scenario(page: Page, shots: Path,
     number = re.match(r"#(\d+)", run.inner_text()).group(1)
     no_exception(page)
     nothing_cut_off(page)
-    full_height(page, shots, "optimize.png", 3600)
+    full_height(page, shots, "optimize.png", 3900)
     # a confirmed choice holds when the page is left at once
     page.get_by_role("button", name="Work on the optimized scenario").click()
     navigate(page, "Scenario")
