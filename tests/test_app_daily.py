@@ -130,9 +130,13 @@ def test_the_cost_drivers_add_up_to_the_cost_per_resolved_contact(weekend: Scena
     for name in weekend.channels:
         per_resolved = display.kpi(sim.kpis, "channel", name, "cost_per_resolved")[0]
         assert parts.loc[name].sum() == pytest.approx(per_resolved)
-    table = finance_view.cost_table(sim.kpis, weekend, sim.kpis).data
+    from omnistaff.ui.past_runs import PastRun, compare_runs
+
+    again = [PastRun(name, weekend, 5, 2, sim.replication_kpis) for name in ("#1", "#2")]
+    diffs = compare_runs(again).kpi_table()
+    table = finance_view.cost_table(sim.kpis, weekend, diffs[diffs["variant"] == "#2"]).data
     assert list(table["channel"]) == [*weekend.channels, "all channels"]
-    assert table["Δ total cost"].str.startswith("±USD 0.00 ± ").all()  # against itself
+    assert (table["Δ total cost"] == "no difference").all()  # against itself, paired
 
 
 def test_the_simulation_report_holds_the_day_figures(weekend: Scenario) -> None:
@@ -145,3 +149,4 @@ def test_the_simulation_report_holds_the_day_figures(weekend: Scenario) -> None:
     for line in daily.verdict_lines(sim.days, weekend):
         assert line in page
     assert "Service level by day" in page and "Sat" in page and "per resolved" in page
+    assert "Required against scheduled staffing" in page and "social_team" in page

@@ -55,6 +55,12 @@ def test_runs_with_one_seed_are_paired_as_a_comparison_of_the_same_variants(
     assert set(mine["method"]) == {PAIRED}
     social = mine.loc[("channel", "social", "service_level")]
     assert social["diff"] < 0 and abs(social["diff"]) > social["diff_ci95"]
+    from omnistaff.ui.app import page_report
+
+    report = page_report.past_runs_html(compare_runs(runs))
+    assert report.startswith("<!doctype html>")
+    assert "#2 no_weekend_social against #1 base: cost " in report
+    assert "Paired by replication" in report and "Difference from the base" in report
 
 
 def test_runs_from_two_seeds_are_compared_by_welch(small: Scenario) -> None:

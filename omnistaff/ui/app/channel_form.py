@@ -159,7 +159,7 @@ def _deflection(name: str, channel: Channel, problems: Problems) -> dict[str, An
     share = st.number_input("Deflected by self-service or bot (share)",
                             value=deflection.share if deflection else 0.0, step=0.05,
                             key=_key(name, "deflection"), help=f"{SHARE_HELP} {STAFFING_NOTE}")
-    cost = st.number_input("Bot cost per deflected contact",
+    cost = st.number_input(f"Bot cost per deflected contact ({state.scenario().currency})",
                            value=deflection.cost_per_contact if deflection else 0.0, step=0.1,
                            key=_key(name, "bot_cost"))
     problems.at(f"channels.{name}.deflection")

@@ -20,6 +20,7 @@ from omnistaff.ui.app.charts import colour, layout
 from omnistaff.ui.app.compare_display import BAD, GOOD
 from omnistaff.ui.catalogue import amount, describe, difference_text, with_ci
 from omnistaff.ui.glossary import help_for
+from omnistaff.ui.past_runs import RunComparison, compare_runs, method_note
 
 #: The parts a channel's cost is made of (they add up to its total cost).
 DRIVERS = {"busy labour": "paid time with a contact in hand",
@@ -36,14 +37,16 @@ GLOSSARY = help_for("handled", "resolved", "idle share")
 def show(sim: runs.Simulation, scenario: Scenario, run_id: int) -> None:
     """Per-contact costs with their drivers, and the change against a chosen base run."""
     kpis = sim.kpis
-    base = choose_base(run_id)
-    st.dataframe(cost_table(kpis, scenario, base), hide_index=True, width="stretch")
+    change = against_base(run_id)
+    diffs = None if change is None else change.kpi_table()
+    diffs = None if diffs is None else diffs[diffs["variant"] == list(change.scenarios)[-1]]
+    st.dataframe(cost_table(kpis, scenario, diffs), hide_index=True, width="stretch")
     left, right = st.columns([4, 5])
     with right:
+        how = "" if change is None else f" {method_note(change)}"
         st.caption(f"{scenario.currency} over {scenario.horizon.days} days; means over the "
-                   "replications, ± their 95% half-width; Δ against the base run: the "
-                   "difference of the means (± from the two runs' intervals): green cheaper, "
-                   "red dearer, where the interval excludes no change.")
+                   "replications, ± their 95% half-width; Δ against the base run, green "
+                   f"cheaper, red dearer, where the interval excludes no change.{how}")
         premium_note(scenario)
         st.markdown(GLOSSARY)
     with left:
@@ -51,24 +54,32 @@ def show(sim: runs.Simulation, scenario: Scenario, run_id: int) -> None:
                         config={"displayModeBar": False})
 
 
-def choose_base(run_id: int) -> pd.DataFrame | None:
-    """The KPI table of another simulation of the session to set the costs against."""
-    others = [r for r in state.runs("simulate") if r.id != run_id]
+def against_base(run_id: int) -> RunComparison | None:
+    """This run against another simulation of the session chosen as the base (paired when
+    both share seed, replications, horizon and channels; Welch otherwise)."""
+    past = state.runs("simulate")
+    others = [r for r in past if r.id != run_id]
     titles = ["none", *(r.title for r in others)]
-    title = st.columns([2, 3])[0].selectbox(
-        "Change against", titles, help="Another simulation run of this session (e.g. the "
-        "current staffing) as the base of the Δ columns.")
+    title = st.columns([3, 1])[0].selectbox(
+        "Change against", titles, format_func=state.short_title,
+        help="Another simulation run of this session (e.g. the current staffing) as the base "
+        "of the Δ columns: paired by replication when both share seed, replications, horizon "
+        "and channels, else Welch.  \n" + help_for("paired difference", "Welch"))
     chosen = next((r for r in others if r.title == title), None)
-    return None if chosen is None else chosen.result.kpis
+    this = next((r for r in past if r.id == run_id), None)
+    if chosen is None or this is None:
+        return None
+    return compare_runs([runs.simulation_run(chosen), runs.simulation_run(this)])
 
 
 def _kpi(kpis: pd.DataFrame, name: str, key: str) -> tuple[float, float]:
     return display.kpi(kpis, "channel", name, key)
 
 
-def cost_table(kpis: pd.DataFrame, scenario: Scenario, base: pd.DataFrame | None) -> Styler:
+def cost_table(kpis: pd.DataFrame, scenario: Scenario, diffs: pd.DataFrame | None) -> Styler:
     """Per channel and in total: per handled and per resolved contact, idle share, total
-    (and their change against the base, green where cheaper and red where dearer)."""
+    (and, given the differences from a base run, their change, green where cheaper and red
+    where dearer)."""
     money, rows, colours = scenario.currency, [], []
     for name in [*scenario.channels, TOTAL]:
         label = "all channels" if name == TOTAL else display.label(scenario, name)
@@ -76,12 +87,10 @@ def cost_table(kpis: pd.DataFrame, scenario: Scenario, base: pd.DataFrame | None
         for key, title, kind in COLUMNS:
             mean, half = _kpi(kpis, name, key)
             row[title], css[title] = with_ci(mean, half, kind, money), ""
-        for key, title, kind in COLUMNS if base is not None else ():
+        for key, title, kind in COLUMNS if diffs is not None else ():
             if key == "idle_share":
                 continue
-            mean, half = _kpi(kpis, name, key)
-            was, was_half = _kpi(base, name, key)
-            diff, spread = mean - was, math.hypot(half, was_half)
+            diff, spread = _difference(diffs, name, key)
             row[f"Δ {title}"] = difference_text(diff, spread, kind, money)
             css[f"Δ {title}"] = {"better": GOOD, "worse": BAD}.get(
                 describe("channel", key).verdict(diff, spread), "")
@@ -90,6 +99,13 @@ def cost_table(kpis: pd.DataFrame, scenario: Scenario, base: pd.DataFrame | None
     frame = pd.DataFrame(rows)
     css_frame = pd.DataFrame(colours, columns=frame.columns).fillna("")
     return frame.style.apply(lambda _: css_frame, axis=None)
+
+
+def _difference(diffs: pd.DataFrame, name: str, key: str) -> tuple[float, float]:
+    rows = diffs[(diffs["scope"] == "channel") & (diffs["name"] == name) & (diffs["kpi"] == key)]
+    if rows.empty:
+        return math.nan, math.nan
+    return float(rows["diff"].iloc[0]), float(rows["diff_ci95"].iloc[0])
 
 
 def drivers(kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

@@ -20,13 +20,14 @@ def pick_run(kind: str, report: Callable[[state.Run], Callable[[], str]] | None 
     if current is None:
         return None
     titles = [r.title for r in past]
-    left, right, last = st.columns([5, 2, 2], vertical_alignment="bottom")
-    title = left.selectbox("Showing run", titles, index=titles.index(current.title),
-                           label_visibility="collapsed",
+    # the picker has a row of its own, so that a comparison's title fits at 1280 px
+    title = st.selectbox("Showing run", titles, index=titles.index(current.title),
+                           label_visibility="collapsed", format_func=state.short_title,
                            help=f"{len(past)} run(s) of this page this session; pick one to "
                            "show it again.")
     chosen = past[titles.index(title)]
     state.show(kind, chosen.id)
+    right, last, _ = st.columns([1.6, 1.2, 4], vertical_alignment="center")
     right.button("Work on its scenario", key=f"adopt-{kind}", on_click=adopt,
                  args=(chosen.scenario_json, f"run #{chosen.id}",
                        f"Now working on the scenario of run #{chosen.id}"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from omnistaff.optimize import round_replications
@@ -40,12 +41,13 @@ def run_form() -> None:
                "Scenario page (Staffing tab). Each iteration solves the schedule, simulates it "
                "and raises the requirement where an SLA is missed.")
     with st.form("optimize"):
-        variant = st.selectbox(
+        top = st.columns([4, 1.4], vertical_alignment="bottom")
+        variant = top[0].selectbox(
             "Variant to optimize", ["base", *scenario.variants],
             help="The scenario as it is (base) or one of its variants (Scenario page, "
             "Variants tab), e.g. a design without weekend cover: the optimizer schedules it "
             "to the same SLAs.")
-        cols = st.columns([1, 1, 1, 1, 1, 1.2], vertical_alignment="bottom")
+        cols = st.columns(5, vertical_alignment="bottom")  # five numbers, none cut off
         edits = {
             "optimizer.max_iterations": cols[0].number_input(
                 "Most iterations", min_value=1, max_value=50, value=settings.max_iterations,
@@ -57,8 +59,8 @@ def run_form() -> None:
                 step=10.0, help=_field("optimizer.time_limit", "Only a safety net: solves stop "
                                        "by work (optimizer.max_nodes), never by the clock.")),
             "optimizer.mip_gap": cols[2].number_input(
-                "Gap to the lower bound", min_value=0.0001, max_value=0.5, value=settings.mip_gap,
-                step=0.005, format="%.4f",
+                "Gap to the lower bound (share)", min_value=0.0001, max_value=0.5,
+                value=settings.mip_gap, step=0.005, format="%.4f",
                 help=_field("optimizer.mip_gap", "Relative gap at which a solve stops.  \n"
                             + help_for("optimality gap", "lower bound"))),
             "optimizer.replications": cols[3].number_input(
@@ -70,7 +72,7 @@ def run_form() -> None:
                 "Seed", min_value=0, value=scenario.horizon.seed,
                 help=_field("horizon.seed", "First seed of the simulated replications.")),
         }
-        pressed = cols[5].form_submit_button("Optimize schedule", type="primary",
+        pressed = top[1].form_submit_button("Optimize schedule", type="primary",
                                              disabled=jobs.running(KIND),
                                              icon=":material/calendar_month:")
     if pressed:
@@ -132,8 +134,9 @@ def headline(result: runs.Optimization, optimized: Scenario) -> None:
                    help=f"Solve-and-simulate rounds, then {trials} lowering trial(s): "
                    "schedules sized for less on the days met, kept only if cheaper with "
                    "every SLA still met.  \n" + help_for("round", "lowering trial", "trim"))
-    cols[3].metric("Every SLA met in simulation", "yes" if result.converged else "no",
-                   border=True, help="Every judged channel on every day: the 95% one-sided "
+    cols[3].metric("Every SLA met", "yes" if result.converged else "no",
+                   border=True, help="In simulation, every judged channel on every day: the "
+                   "95% one-sided "
                    "lower bound of the day's service level clears the target.  \n"
                    + help_for("channel-day", "met, miss, unclear"))
 
@@ -142,9 +145,9 @@ def day_checks(result: runs.Optimization, optimized: Scenario) -> None:
     """The final schedule's SLA check per channel and day, as the optimizer judged it."""
     judged = result.days[result.days["channel"].isin(optimized.channels)]
     lines = daily.verdict_lines(judged, optimized)
-    st.markdown("**Every channel, every day** (the check is per day: the 95% one-sided lower "
-                "bound of the day's service level must clear the target)",
-                help=planner_view.HELP_VERDICT)
+    st.markdown("**Every channel, every day**", help=planner_view.HELP_VERDICT)
+    st.caption("The check is per day: the 95% one-sided lower bound of the day's service "
+               "level must clear the target.")
     st.dataframe(planner_view.styled(judged, optimized, "level"), hide_index=True,
                  width="stretch")
     if lines:
@@ -176,10 +179,18 @@ def iterations(result: runs.Optimization, optimized: Scenario) -> None:
     if HISTORY_COLUMNS.issubset(frame.columns):
         st.plotly_chart(optimize_charts.history(frame, optimized.currency), width="stretch")
     if not frame.empty:
-        st.dataframe(display.iteration_table(frame, optimized), hide_index=True,
-                     width="stretch")
+        st.dataframe(by_iteration(display.iteration_table(frame, optimized)),
+                     hide_index=True, width="stretch")
     for note in result.notes:
         st.caption(note)
+
+
+def by_iteration(table: pd.DataFrame) -> pd.DataFrame:
+    """The iteration table turned: a column per iteration, a row per figure, so that a
+    dozen figures fit at 1280 px."""
+    turned = table.set_index("iteration").T
+    turned.columns = [f"iteration {k}" for k in turned.columns]
+    return turned.rename_axis("figure").reset_index()
 
 
 def downloads(result: runs.Optimization, optimized: Scenario, run_id: int) -> None:

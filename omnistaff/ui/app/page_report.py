@@ -16,7 +16,8 @@ from pandas.io.formats.style import Styler
 
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import Comparison
-from omnistaff.ui import daily
+from omnistaff.sim.costing import TOTAL
+from omnistaff.ui import daily, staffing_gap
 from omnistaff.ui.app import (
     charts,
     display,
@@ -24,9 +25,16 @@ from omnistaff.ui.app import (
     optimize_charts,
     planner_view,
     runs,
+    staffing_view,
     state,
 )
+from omnistaff.ui.app.compare_display import by_name, by_variant
+from omnistaff.ui.past_runs import RunComparison, method_note
 from omnistaff.ui.report import STYLE, write_compare_report
+from omnistaff.ui.verdict import verdicts
+
+SUMMARY_KPIS = ["service_level", "total_cost", "cost_per_handled", "cost_per_resolved",
+                "abandon_rate"]
 
 Part = str | pd.DataFrame | Styler | go.Figure
 Section = tuple[str, Sequence[Part]]
@@ -80,6 +88,8 @@ def simulate_report(run: state.Run) -> Callable[[], str]:
              [planner_view.styled(sim.days, scenario, "waits")]),
             ("Cost", [finance_view.cost_table(sim.kpis, scenario, None),
                       finance_view.driver_figure(sim.kpis, scenario)]),
+            ("Required against scheduled staffing: hours short (−) and over (+)",
+             staffing_parts(run.scenario_json, scenario)),
             ("Service by channel over the horizon", [display.service_table(sim.channels,
                                                                            scenario)]),
             ("Agent groups", [display.group_table(sim.groups, sim.kpis, scenario)]),
@@ -89,6 +99,30 @@ def simulate_report(run: state.Run) -> Callable[[], str]:
                          charts.backlog(sim.channel_intervals, scenario)]),
         ])
     return make
+
+
+def staffing_parts(scenario_json: str, scenario: Scenario) -> list[Part]:
+    """The groups short somewhere and the hours short and over by group and day."""
+    days = staffing_gap.gap_by_day(runs.staffing(scenario_json), scenario)
+    lines = staffing_gap.short_lines(days, scenario) or [
+        "Every group has the agents its channels require in every interval."]
+    return [*lines, staffing_view.day_table(days, scenario)]
+
+
+def past_runs_html(comparison: RunComparison) -> str:
+    """Past runs compared (`past_runs`): the verdict lines, how the differences were taken,
+    and the runs side by side with their differences from the base."""
+    currency = comparison.scenarios[comparison.base].currency
+    parts: list[Section] = [("In short", [*verdicts(comparison.kpi_table(),
+                                                    comparison.scenarios, currency),
+                                          method_note(comparison)])]
+    for title, table in (
+            ("All channels, by run", by_variant(comparison, "channel", TOTAL, SUMMARY_KPIS)),
+            ("Service level", by_name(comparison, "channel", "service_level")),
+            (f"Cost ({currency})", by_name(comparison, "channel", "total_cost"))):
+        parts.append((title, [table.values, "Difference from the base (95% CI)",
+                              table.differences]))
+    return page_html("Past runs compared", ", ".join(comparison.scenarios), parts)
 
 
 def optimize_report(run: state.Run) -> Callable[[], str]:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui.app import runs, state
+from omnistaff.ui.app import page_report, runs, state
 from omnistaff.ui.app.compare_display import SideBySide, by_name, by_variant
 from omnistaff.ui.glossary import help_for
 from omnistaff.ui.past_runs import PastRun, RunComparison, compare_runs, method_note
@@ -30,10 +29,8 @@ def past_runs() -> dict[str, PastRun]:
     found: dict[str, PastRun] = {}
     for run in reversed(state.all_runs()):
         if run.kind == "simulate" and not run.result.replication_kpis.empty:
-            sim: runs.Simulation = run.result
-            name = f"#{run.id} {run.params.get('variant', 'base')}"
-            found[name] = PastRun(name, Scenario.model_validate_json(run.scenario_json),
-                                  sim.seed, sim.replications, sim.replication_kpis)
+            past = runs.simulation_run(run)
+            found[past.name] = past
         elif run.kind == "compare":
             comparison: Comparison = getattr(run.result, "comparison", run.result)
             for variant, scenario in comparison.scenarios.items():
@@ -61,7 +58,7 @@ def section() -> None:
         pick, button = st.columns([5, 1.4], vertical_alignment="bottom")
         chosen = pick.multiselect(
             "Runs of this session (the first is the base of the differences)", list(found),
-            key=PICKER, format_func=lambda n: _title(found[n]),
+            key=PICKER,
             help="Simulation runs, and each variant of a comparison run. Runs with the same "
             "seed, replications, horizon and channels are paired replication by replication; "
             "others are compared as independent samples (Welch).  \n"
@@ -75,7 +72,13 @@ def section() -> None:
         st.error("Choose at least two runs to compare.", icon=":material/error:")
         return
     if len(kept) >= 2:
-        results(compare_runs([found[n] for n in kept]))
+        comparison = compare_runs([found[n] for n in kept])
+        about, report = st.columns([5, 1.4], vertical_alignment="center")
+        about.caption("; ".join(_title(found[n]) for n in kept))
+        with report:
+            page_report.download(lambda: page_report.past_runs_html(comparison),
+                                 "omnistaff-past-runs.html", "report-past-runs")
+        results(comparison)
 
 
 def _title(run: PastRun) -> str:

@@ -31,7 +31,7 @@ HELP_VERDICT = ("A day is **met** when the 95% one-sided lower bound of its serv
 
 def show(days: pd.DataFrame, hours: pd.DataFrame, scenario: Scenario) -> None:
     """Verdict lines and day tables on the left, the day x hour heat map on the right."""
-    left, right = st.columns([5, 4])
+    left, right = st.columns([5.4, 4])
     with left:
         verdicts(days, scenario)
         by_day_tables(days, scenario)

@@ -19,6 +19,8 @@ from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate as simulate_one
 from omnistaff.ui import daily, staffing_gap
 from omnistaff.ui.app.optimize_progress import OptimizeProgress, iteration_line
+from omnistaff.ui.app.state import Run
+from omnistaff.ui.past_runs import PastRun
 
 Progress = Callable[..., None]
 CACHE_ENTRIES = 64
@@ -72,6 +74,14 @@ def simulate(scenario_json: str, replications: int, seed: int,
 def staffing(scenario_json: str) -> pd.DataFrame:
     """Required against scheduled staffing per group and interval (`staffing_gap`)."""
     return staffing_gap.staffing_gap(Scenario.model_validate_json(scenario_json))
+
+
+def simulation_run(run: Run) -> PastRun:
+    """A simulation run of the session as a past run to compare ('#2 no_weekend_social')."""
+    sim: Simulation = run.result
+    return PastRun(f"#{run.id} {run.params.get('variant', 'base')}",
+                   Scenario.model_validate_json(run.scenario_json), sim.seed,
+                   sim.replications, sim.replication_kpis)
 
 
 def _with_contacts(task: tuple[Scenario, int, int]) -> SimResult:

@@ -4,6 +4,7 @@ group and hour, staffed agents, and KPI tables with 95% confidence intervals."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from omnistaff.optimize import ScheduleInfeasible
@@ -95,17 +96,21 @@ def required_vs_scheduled(scenario_json: str, scenario: Scenario) -> None:
 
 
 def kpi_tables(sim: runs.Simulation, scenario: Scenario) -> None:
+    """Static tables, which wrap their cells: every column fits at 1280 px."""
     st.subheader("Service by channel")
-    st.dataframe(display.service_table(sim.channels, scenario), hide_index=True,
-                 width="stretch")
+    fitted(display.service_table(sim.channels, scenario))
     st.subheader(f"Cost by channel ({scenario.currency})")
-    st.dataframe(display.cost_table(sim.kpis, scenario), hide_index=True, width="stretch")
+    fitted(display.cost_table(sim.kpis, scenario))
     st.subheader("Agent groups")
-    st.dataframe(display.group_table(sim.groups, sim.kpis, scenario), hide_index=True,
-                 width="stretch")
+    fitted(display.group_table(sim.groups, sim.kpis, scenario))
     policies(sim, scenario)
     st.caption(f"{sim.replications} replication(s) from seed {sim.seed}; ± is the 95% "
                "confidence half-width over replications (none with one replication).")
+
+
+def fitted(frame: pd.DataFrame) -> None:
+    """A table as wide as the page, its cells wrapped rather than cut off."""
+    st.table(frame.style.hide(axis="index"))
 
 
 def policies(sim: runs.Simulation, scenario: Scenario) -> None:
@@ -118,12 +123,14 @@ def policies(sim: runs.Simulation, scenario: Scenario) -> None:
     for table, title in tables:
         if not table.empty:
             st.subheader(title)
-            st.dataframe(table, hide_index=True, width="stretch")
+            fitted(table)
 
 
 def headline(sim: runs.Simulation, scenario: Scenario) -> None:
     """Service level of each channel against its target, and the total cost (95% CIs)."""
-    cols = st.columns(len(scenario.channels) + 1)
+    # a row of channels, the total cost beside them only where there is room for it in full
+    many = len(scenario.channels) > 3
+    cols = st.columns(len(scenario.channels) + (0 if many else 1))
     for col, (name, row) in zip(cols, sim.channels.iterrows(), strict=False):
         spec = scenario.channels[str(name)]
         mean, half = row["service_level"], row["service_level_ci95"]
@@ -133,7 +140,8 @@ def headline(sim: runs.Simulation, scenario: Scenario) -> None:
                    help=f"Target {display.target_text(scenario, str(name))}.  \n"
                    + help_for("service level", "half-width"))
     mean, half = display.kpi(sim.kpis, "channel", TOTAL, "total_cost")
-    cols[-1].metric("Total cost", display.amount(mean, "money", scenario.currency),
+    where = st.columns(3)[0] if many else cols[-1]
+    where.metric("Total cost", display.amount(mean, "money", scenario.currency),
                     half_width_text(half, mean, "money") or None, delta_color="off",
                     delta_arrow="off", border=True,
                     help=f"Labour (premiums included), bot, triage and training over "
@@ -158,10 +166,12 @@ def downloads(sim: runs.Simulation, run_id: int) -> None:
     frames = {"channels": sim.channels, "groups": sim.groups, "kpis_and_costs": sim.kpis,
               "channel_intervals": sim.channel_intervals,
               "group_intervals": sim.group_intervals}
-    for col, (name, frame) in zip(st.columns(len(frames)), frames.items(), strict=True):
-        col.download_button(f"{name}.csv", frame.to_csv(index=name in ("channels", "groups")),
-                            file_name=f"run{run_id}-{name}.csv", mime="text/csv",
-                            icon=":material/download:", key=f"dl-{name}")
+    cols = st.columns(3)  # three a row: every file name in full
+    for i, (name, frame) in enumerate(frames.items()):
+        cols[i % 3].download_button(
+            f"{name}.csv", frame.to_csv(index=name in ("channels", "groups")),
+            file_name=f"run{run_id}-{name}.csv", mime="text/csv", icon=":material/download:",
+            key=f"dl-{name}")
 
 
 st.title("Simulate")

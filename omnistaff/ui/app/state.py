@@ -33,6 +33,13 @@ class Run:
         return f"#{self.id} {self.started} · {self.label}"
 
 
+def short_title(title: str) -> str:
+    """A run's title without its time ('#2 Small multichannel: 3 replication(s), seed 5'),
+    so that it fits a picker at 1280 px; the sidebar gives the time."""
+    number, _, rest = title.partition(" · ")
+    return f"{number.split(' ')[0]} {rest}" if rest else title
+
+
 def scenario() -> Scenario:
     """The scenario being worked on (the bundled default until one is chosen)."""
     if "scenario" not in st.session_state:

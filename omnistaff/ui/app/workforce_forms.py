@@ -68,12 +68,14 @@ def groups_data(groups: pd.DataFrame, skills: pd.DataFrame) -> dict[str, Any]:
 
 def _group_columns() -> dict[str, Any]:
     number = st.column_config.NumberColumn
+    currency = state.scenario().currency
     return {
         "group": st.column_config.TextColumn("group", required=True, help="A short name."),
         "label": st.column_config.TextColumn("display name"),
-        "hourly_cost": number("cost per hour", format="%.2f", help="Paid cost per agent-hour."),
-        "training_cost_per_skill": number("training per skill", format="%.0f",
-                                          help="Per agent and skill, a year."),
+        "hourly_cost": number(f"cost per hour ({currency})", format="%.2f",
+                              help="Paid cost per agent-hour."),
+        "training_cost_per_skill": number(f"training per skill ({currency} a year)",
+                                          format="%.0f", help="Per agent and skill, a year."),
         "shrinkage": number("shrinkage", format="%.2f", help="Share of logged-in time off "
                             "the queue beyond breaks (0-1)."),
         "absenteeism": number("absenteeism", format="%.2f",
