@@ -168,6 +168,10 @@ def test_outputs_are_written(run: tuple[OptimizationResult, list[Iteration]],
     assert summary["lowering"]["trials"] == len(result.trials) > 0
     assert summary["lowering"]["cost_after"] == pytest.approx(result.final.cost)
     assert set(summary["paid_hours"]) == set(result.scenario.groups)
+    # Agent-shifts and paid hours are the trimmed schedule's, as the cost is.
+    assert summary["agent_shifts"] == result.agent_shifts == (
+        summary["agent_shifts_before_trim"] - summary["trim"]["removed_agent_shifts"])
+    assert sum(summary["paid_hours"].values()) <= sum(summary["paid_hours_before_trim"].values())
     assert {"service_level", "ci95", "target", "met"} <= set(summary["sla"]["phone"])
     assert {"status", "gap"} <= set(summary["solver"])
     assert summary["seconds"]["total"] > 0

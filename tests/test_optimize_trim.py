@@ -144,3 +144,21 @@ def test_candidates_of_separate_parts_share_a_simulation_on_the_same_day() -> No
         assert report.evaluations == len(judged) <= most
         if together:
             assert judged[0] == (2, 1)  # one simulation took a phone and an email agent away
+
+
+def test_the_trim_never_runs_more_simulations_than_it_may() -> None:
+    # Monday's and Tuesday's candidates share simulations, and a try of both that misses on
+    # Monday alone is judged again without it: that second judging counts against the limit.
+    for most in range(1, 30):
+        runs: list[Agents] = []
+
+        def judge(agents: Agents, need: tuple[int, int] = (3, 2),
+                  runs: list[Agents] = runs) -> Evaluation:
+            runs.append(agents)
+            return verdicts(agents, need)
+
+        start = (3, 2, 4)
+        agents, evaluation, report = trim(data(), start, verdicts(start, (3, 2)), judge, most,
+                                          verify=lambda a: judge(a, (4, 2)))
+        assert len(runs) == report.evaluations <= most
+        assert evaluation.all_met and verdicts(agents, (4, 2)).all_met

@@ -11,6 +11,7 @@ import pandas as pd
 from omnistaff.optimize.evaluate import Evaluation
 from omnistaff.optimize.occupancy import over_cap
 from omnistaff.optimize.roster_out import RosterShift
+from omnistaff.optimize.schedule import agent_shifts, paid_hours
 from omnistaff.optimize.solve import SolveReport
 from omnistaff.optimize.trim import TrimReport
 from omnistaff.scenarios.scenario import Scenario
@@ -151,6 +152,16 @@ class OptimizationResult:
     def cost(self) -> float:
         """Paid cost of the schedule over the horizon (after the trim)."""
         return self.trim.cost_after if self.trim is not None else self.final.cost
+
+    @property
+    def agent_shifts(self) -> int:
+        """Agent-shifts of the schedule over the horizon (after the trim)."""
+        return agent_shifts(self.scenario)
+
+    @property
+    def paid_hours(self) -> dict[str, float]:
+        """Scheduled paid hours per group of the schedule (after the trim)."""
+        return paid_hours(self.scenario)
 
     @property
     def trials(self) -> tuple[Iteration, ...]:

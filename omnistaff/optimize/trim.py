@@ -127,6 +127,8 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
             # Some days missed; those whose own days passed are judged again without the rest
             # (when every day missed was one no candidate touches, each is tried alone).
             if kept != batch:
+                if not judge.room(max_evaluations):
+                    break  # no simulation left to judge the spared ones without the rest
                 judged = judge(_less(current, taken(kept)))
             if kept == batch or not judged.all_met:
                 alone |= set(kept)

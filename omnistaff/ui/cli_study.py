@@ -134,7 +134,9 @@ def _optimized(scenarios: dict[str, Scenario], folder: Path, workers: int
         for name, scenario in scenarios.items():
             try:
                 result = optimize(scenario, workers=workers, notes=lambda line, n=name: (
-                    bar.console.print(f"[dim]{n}: {line}[/dim]")))
+                    bar.console.print(f"[dim]{n}: {line}[/dim]")),
+                    progress=lambda i, n=name: bar.console.print(f"[dim]{n}: {i.describe()}[/dim]",
+                                                                 highlight=False))
             except (ScheduleInfeasible, ValueError) as exc:
                 fail(f"--optimize: variant '{name}' cannot be optimized: {exc}")
             path = folder / f"optimized-{name}.yaml"
@@ -143,9 +145,11 @@ def _optimized(scenarios: dict[str, Scenario], folder: Path, workers: int
             headline = result.headline()
             if not (result.converged and result.proven):
                 headline = f"[red]{headline}[/red]"
+            rounds = len(result.iterations) - len(result.trials)
+            lowering = result.lowering()
+            steps = f"{rounds} round(s)" + (f"; {lowering}" if lowering else "")
             trimmed = f" {result.trim.describe(scenario.currency)}." if result.trim else ""
-            bar.console.print(f"{name}: {len(result.iterations)} round(s). {headline}"
-                              f"{trimmed} Written to {path}")
+            bar.console.print(f"{name}: {steps}. {headline}{trimmed} Written to {path}")
             bar.advance(task)
     return optimized
 

@@ -130,8 +130,10 @@ def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
                     "replications": result.evaluation.replications,
                     "first_batch": judging.replications,
                     "max_replications": judging.max_replications},
-        "agent_shifts": final.agent_shifts,
-        "paid_hours": final.paid_hours,
+        "agent_shifts": result.agent_shifts,
+        "agent_shifts_before_trim": final.agent_shifts,
+        "paid_hours": result.paid_hours,
+        "paid_hours_before_trim": final.paid_hours,
         "simulated_paid_hours": plain_dict(result.evaluation.groups["paid_hours"]),
         "sla": {c: {key: plain_value(row[column]) for key, column in _SLA_FIELDS.items()}
                 for c, row in channels.iterrows()},
