@@ -3,6 +3,8 @@ and the sidebar list of this session's runs."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from pathlib import Path
 
 import streamlit as st
@@ -23,6 +25,19 @@ def pages() -> dict[str, st.Page]:
     return {url: st.Page(HERE / file, title=title, icon=icon, url_path=url,
                          default=url == "scenario")
             for url, (file, title, icon) in PAGES.items()}
+
+#: Pages that run the engine. The app starts without it (Pyomo, SciPy and SimPy take seconds
+#: to import); the first of these pages to open loads it under a spinner saying so.
+ENGINE_PAGES = ("simulate", "optimize", "compare")
+ENGINE = "omnistaff.ui.app.runs"
+
+
+def load_engine(url: str) -> None:
+    """Import the engine before an engine page draws, with words on the screen meanwhile."""
+    if url in ENGINE_PAGES and ENGINE not in sys.modules:
+        with st.spinner("Loading the simulation and optimization engine (once per server)…",
+                        show_time=True):
+            importlib.import_module(ENGINE)
 
 
 def sidebar(by_url: dict[str, st.Page]) -> None:
@@ -53,4 +68,5 @@ by_url = pages()
 page = st.navigation(list(by_url.values()))
 jobs.collect()
 sidebar(by_url)
+load_engine(page.url_path)
 page.run()
