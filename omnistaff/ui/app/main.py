@@ -53,13 +53,20 @@ def sidebar(by_url: dict[str, st.Page]) -> None:
                          help=run.title)
 
 
+#: Words in the grey box a chart holds until the browser has drawn it (the first chart of a
+#: visit waits seconds for the chart library).
+DRAWING = "Drawing the chart…"
 #: Less empty space above the title and a narrower sidebar, so each page's answer fits above
-#: the fold of a 1280 x 800 screen.
+#: the fold of a 1280 x 800 screen; the chart's box says it is being drawn.
 COMPACT = """<style>
 .block-container, [data-testid="stMainBlockContainer"] {padding-top: 2.2rem; padding-bottom: 2rem}
 section[data-testid="stSidebar"] {width: 250px !important; min-width: 250px !important}
 h1 {padding-top: 0 !important; padding-bottom: 0.25rem !important; font-size: 2rem !important}
-</style>"""
+.stPrintGraphic [data-testid="stSkeleton"] {display: flex; align-items: center;
+  justify-content: center}
+.stPrintGraphic [data-testid="stSkeleton"]::after {content: "DRAWING"; color: #555;
+  font-size: 0.9rem}
+</style>""".replace("DRAWING", DRAWING)
 
 
 st.set_page_config(page_title="omnistaff", page_icon=":material/support_agent:", layout="wide")
