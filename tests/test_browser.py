@@ -523,3 +523,23 @@ def test_every_page_fits_a_wide_screen(page: Page) -> None:
             no_exception(page)
     finally:
         page.set_viewport_size(VIEWPORT)
+
+
+#: A chart's grey box before the browser has drawn it, as Streamlit renders it.
+DRAWING_BOX = """() => {
+  const box = document.createElement('div');
+  box.className = 'stPrintGraphic';
+  const skeleton = document.createElement('div');
+  skeleton.dataset.testid = 'stSkeleton';
+  box.appendChild(skeleton);
+  document.querySelector('[data-testid="stMain"]').appendChild(box);
+  const words = getComputedStyle(skeleton, '::after').content;
+  box.remove();
+  return words;
+}"""
+
+
+def test_a_chart_not_yet_drawn_says_it_is_being_drawn(page: Page) -> None:
+    """The first chart of a visit waits seconds for the chart library: its box says why."""
+    navigate(page, "Simulate")
+    assert page.evaluate(DRAWING_BOX) == '"Drawing the chart…"'

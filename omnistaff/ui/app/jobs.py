@@ -11,7 +11,6 @@ from typing import Any
 
 import streamlit as st
 
-from omnistaff.optimize import ScheduleInfeasible
 from omnistaff.scenarios import ScenarioError
 from omnistaff.ui.app import state
 
@@ -20,8 +19,6 @@ Progress = Callable[..., None]
 POLL_SECONDS = 0.5
 #: A job that ends within this many seconds shows its result without a progress bar.
 QUICK_SECONDS = 1.0
-#: Errors whose message is written for the user: shown as they are, without the error's name.
-EXPLAINED = (ScenarioError, ScheduleInfeasible)
 
 
 class Cancelled(Exception):
@@ -60,12 +57,20 @@ class Job:
             self.result = work(self.progress)
         except Cancelled:
             self.error = "cancelled"
-        except EXPLAINED as exc:
-            self.error = str(exc)
         except Exception as exc:  # shown on the page, never a traceback
-            self.error = f"{type(exc).__name__}: {exc}"
+            self.error = str(exc) if explained(exc) else f"{type(exc).__name__}: {exc}"
         finally:
             self.finished.set()
+
+
+def explained(exc: Exception) -> bool:
+    """Whether the error's message is written for the user (shown as it is, without the
+    error's name): a scenario's problem or a schedule the optimizer cannot find."""
+    # the optimizer package (Pyomo, SciPy, SimPy) is imported here, not when the app starts:
+    # a run that failed has loaded it already
+    from omnistaff.optimize.errors import ScheduleInfeasible
+
+    return isinstance(exc, ScenarioError | ScheduleInfeasible)
 
 
 def start(job: Job, work: Callable[[Progress], Any]) -> None:

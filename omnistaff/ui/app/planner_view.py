@@ -30,13 +30,14 @@ HELP_VERDICT = ("A day is **met** when the 95% one-sided lower bound of its serv
 
 
 def show(days: pd.DataFrame, hours: pd.DataFrame, scenario: Scenario) -> None:
-    """Verdict lines and day tables on the left, the day x hour heat map on the right."""
+    """Verdict lines and day tables on the left, the day x hour heat map on the right. The
+    heat map is sent first: the browser takes longest to draw it, so it starts at once."""
     left, right = st.columns([5.4, 4])
+    with right:
+        heat_map(hours, scenario)
     with left:
         verdicts(days, scenario)
         by_day_tables(days, scenario)
-    with right:
-        heat_map(hours, scenario)
 
 
 def verdicts(days: pd.DataFrame, scenario: Scenario) -> None:
