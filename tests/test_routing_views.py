@@ -107,7 +107,7 @@ def test_the_app_shows_the_policy_kpis_on_simulate_and_compare() -> None:
     headers = [h.value for h in at.subheader]
     assert "Call-backs, redials and interruptions" in headers
     assert "Occupancy against the cap" in headers
-    tables = [d.value for d in at.dataframe]
+    tables = [d.value for d in at.dataframe] + [t.value for t in at.table]  # KPIs: st.table
     policies = next(t for t in tables if "call-backs served in window" in t.columns)
     assert list(policies["channel"]) == ["phone"]  # chat and cb have no policy
     cap = next(t for t in tables if "intervals over the cap" in t.columns)
