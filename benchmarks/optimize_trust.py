@@ -131,18 +131,18 @@ def show(name: str, f: dict[str, Any]) -> None:
         print(f"   failed: {f['error']}  (peak {f['peak MiB']:.0f} MiB)")
         return
     money = lambda v: "n/a" if v is None else f"{v:,.0f}"  # noqa: E731
-    gap = "n/a" if f["gap"] is None else f"{f['gap']:.2%}"
+    last_gap = "n/a" if f["gap"] is None else f"{f['gap']:.2%}"
     print(f"   {f['headline']}")
     print(f"   rounds {f['rounds']}, wall {f['seconds']:.0f} s, CPU {f['cpu']:.0f} s (this "
           f"process and its workers), peak {f['peak MiB']:.0f} MiB, safety net fired: "
           f"{'yes' if f['timed out'] else 'no'}")
-    for k, (gap, wall, cpu, simulate) in enumerate(f["round solves"], 1):
-        shown = "n/a" if gap is None else f"{gap:.2%}"
+    for k, (round_gap, wall, cpu, simulate) in enumerate(f["round solves"], 1):
+        shown = "n/a" if round_gap is None else f"{round_gap:.2%}"
         print(f"     round {k}: MIP gap {shown}, solve {wall:.0f} s wall / {cpu:.0f} s CPU "
               f"(one core), simulate {simulate:.0f} s wall")
     print(f"   cost before trim {money(f['before'])}, after {money(f['after'])} "
           f"({f['removed']} agent-shifts removed, trim complete: {f['trim complete']})")
-    print(f"   last round gap {gap} ({'proven' if f['proven'] else 'not proven'}); "
+    print(f"   last round gap {last_gap} ({'proven' if f['proven'] else 'not proven'}); "
           f"first-round lower bound {money(f['first bound'])}; naive plan {money(f['naive'])}")
     print(f"   judging: {f['judging']}, {f['replications']} replications; out of sample: "
           f"seed + 1, {f['out replications']} replications")
