@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from scipy.linalg import expm
 from scipy.special import logsumexp
 
+from omnistaff.sim import erlang as erlang_module
 from omnistaff.sim.erlang import (
     QueueMetrics,
     agents_for_target,
@@ -245,6 +246,31 @@ def test_erlang_a_matches_seeded_monte_carlo(
     got = erlang_a_metrics(rate, aht, c, patience, threshold).to_dict()
     for key, (mean, se) in sim.items():
         assert abs(got[key] - mean) <= 4.5 * se, (key, got[key], mean, se)
+
+
+@pytest.mark.parametrize("first", [1, 7, 3_000_000])
+@pytest.mark.parametrize(("beta", "threshold_rate"), [(1.0, 0.05), (12.5, 0.4), (900.0, 3.0)])
+def test_erlang_a_sums_match_scipy_special(first: int, beta: float, threshold_rate: float) -> None:
+    """The finite sums that stand in for scipy's betainc and digamma (so `omnistaff erlang`
+    starts without scipy), against scipy itself; `first` past a million sums in chunks."""
+    from scipy.special import betainc, digamma
+
+    k = np.arange(first, first + 40, dtype=float)
+    got = erlang_module._tilted_wait_within(k, beta, threshold_rate)
+    want = betainc(k, beta, -math.expm1(-threshold_rate))
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9 if first > 1000 else 1e-13)
+    chain = erlang_module._ChainParams(
+        agents=5, log_load=0.0, log_x=0.0, ratio_b=beta - 1.0, theta=threshold_rate
+    )
+    harmonic = (digamma(beta + k) - digamma(beta)) / threshold_rate
+    np.testing.assert_allclose(erlang_module._harmonic(k, chain), harmonic, rtol=1e-10)
+
+
+def test_erlang_a_threshold_zero_and_infinite() -> None:
+    never = erlang_a_metrics(CLASSIC_RATE, CLASSIC_AHT, 12, 120.0, 0.0)
+    always = erlang_a_metrics(CLASSIC_RATE, CLASSIC_AHT, 12, 120.0, math.inf)
+    assert never.service_level == pytest.approx(1.0 - never.p_wait, abs=1e-12)
+    assert always.service_level == pytest.approx(1.0 - always.abandon_rate, abs=1e-12)
 
 
 def test_erlang_a_huge_patience_tends_to_erlang_c() -> None:

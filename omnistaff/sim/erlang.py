@@ -15,11 +15,13 @@ Units: ``rate`` in contacts per second, ``aht``, ``patience`` and ``threshold`` 
 seconds (handle time and patience exponential), offered load ``rate * aht`` in Erlangs.
 
 Erlang A is computed exactly on the birth-death chain of the number in system. The
-stationary law is written in closed form with ``gammaln`` and kept only on the window of
-states whose mass is within ``exp(-40)`` of the mode (the law is log-concave, so this
-window is an interval found by bisection). Per queued state, the chance of being answered
-within the threshold has a closed form through a regularized incomplete beta function;
-see :func:`_erlang_a_from_chain`.
+stationary law is kept only on the window of states whose mass is within ``exp(-40)`` of
+the mode (the law is log-concave, so this window is an interval found by bisection with
+the closed form in ``math.lgamma``), where it is a cumulative product of birth over death
+rates. Per queued state, the chance of being answered within the threshold has a closed
+form through a regularized incomplete beta function, a finite sum here because its first
+argument is an integer; see :func:`_erlang_a_from_chain`. Nothing here imports scipy, so
+``omnistaff erlang`` with a patience starts quickly.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ _LOG_CUTOFF = 40.0
 # Guard against pathological inputs (e.g. a patience of years under overload) whose
 # stationary law spreads over more states than is sensible to enumerate.
 _MAX_STATES = 2_000_000
+# Terms summed at a time ahead of the mass window (a queue of millions under overload).
+_CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class QueueMetrics:
@@ -197,22 +201,30 @@ class _ChainParams:
     ratio_b: float
     theta: float
 
-    def log_weights(self, n: FloatArray) -> FloatArray:
-        """Unnormalized log pi(n): a^n/n! up to c, then times prod_j rate/(c mu + j theta)."""
-        import numpy as np  # here, not above: Erlang B and C start without numpy or scipy
-        from scipy.special import gammaln
-
-        head = np.minimum(n, self.agents)
-        queued = np.maximum(n - self.agents, 0.0)
-        b1 = self.ratio_b + 1.0
-        tail = queued * self.log_x + gammaln(b1) - gammaln(b1 + queued)
-        return head * self.log_load - gammaln(head + 1.0) + tail
-
     def log_weight(self, n: int) -> float:
-        """Scalar version of :meth:`log_weights`."""
-        import numpy as np
+        """Unnormalized log pi(n): a^n/n! up to c, then times prod_j rate/(c mu + j theta)."""
+        head = min(n, self.agents)
+        queued = max(n - self.agents, 0)
+        b1 = self.ratio_b + 1.0
+        tail = queued * self.log_x + math.lgamma(b1) - math.lgamma(b1 + queued)
+        return head * self.log_load - math.lgamma(head + 1.0) + tail
 
-        return float(self.log_weights(np.array([float(n)]))[0])
+    def log_weights(self, low: int, high: int) -> FloatArray:
+        """log pi(n) for n = low..high, up to one constant (all the normalization needs).
+
+        Each step up multiplies by the birth rate over the death rate: a / n while an
+        agent is free, rate / (theta (b + j)) at queue position j.
+        """
+        import numpy as np  # here, not above: Erlang B and C start without numpy
+
+        n = np.arange(low + 1, high + 1, dtype=float)
+        queued = np.maximum(n - self.agents, 0.0)
+        steps = np.where(
+            queued == 0.0,
+            self.log_load - np.log(n),
+            self.log_x - np.log(self.ratio_b + queued),
+        )
+        return np.concatenate(([0.0], np.cumsum(steps)))
 
     def mode(self) -> int:
         """A most likely state: where the birth rate stops exceeding the death rate."""
@@ -256,19 +268,55 @@ def _mass_window(chain: _ChainParams) -> tuple[int, int]:
     return low, high
 
 
-def _harmonic(k: FloatArray, chain: _ChainParams) -> FloatArray:
-    """H_k = sum_{i=1..k} 1 / (c mu + i theta) for a contiguous run of positions k.
+def _sum_in_chunks(part: Callable[[int, int], FloatArray], start: int, stop: int) -> float:
+    """sum(part(lo, hi)) over [start, stop) taken a million terms at a time, so a long
+    queue ahead of the mass window costs time but not memory."""
+    total = 0.0
+    for lo in range(start, stop, _CHUNK):
+        total += float(part(lo, min(lo + _CHUNK, stop)).sum())
+    return total
 
-    The part before the run comes from a digamma difference (zero when the run starts at
-    k = 1); the run itself is a cumulative sum, accurate at any queue length.
+
+def _harmonic(k: FloatArray, chain: _ChainParams) -> FloatArray:
+    """H_k = sum_{i=1..k} 1 / (c mu + i theta) for a contiguous run of positions k: the
+    positions before the run summed once, the run itself a cumulative sum."""
+    import numpy as np
+
+    def terms(lo: int, hi: int) -> FloatArray:
+        return 1.0 / (chain.theta * (chain.ratio_b + np.arange(lo, hi, dtype=float)))
+
+    first, last = int(k[0]), int(k[-1])
+    return _sum_in_chunks(terms, 1, first) + np.cumsum(terms(first, last + 1))
+
+
+def _tilted_wait_within(k: FloatArray, beta: float, threshold_rate: float) -> FloatArray:
+    """I_p(k, beta), p = 1 - exp(-threshold_rate), for a contiguous run of integers k >= 1.
+
+    With an integer first argument the regularized incomplete beta function is a finite
+    sum (DLMF 8.17.4 and 8.17.5): I_p(k, beta) = 1 - sum_{j<k} q^beta (beta)_j / j! p^j,
+    q = 1 - p, whose terms are a negative binomial law. Its terms are taken in logs
+    (against underflow), the first of each run in closed form through ``math.lgamma``,
+    the rest as a cumulative sum.
     """
     import numpy as np
-    from scipy.special import digamma
 
-    b, theta = chain.ratio_b, chain.theta
+    if threshold_rate == 0.0:
+        return np.zeros_like(k)
+    if threshold_rate == math.inf:
+        return np.ones_like(k)
+    log_p = math.log(-math.expm1(-threshold_rate))
+    log_start = -beta * threshold_rate - math.lgamma(beta)
 
-    before = (digamma(b + k[0]) - digamma(b + 1.0)) / theta if k[0] > 1 else 0.0
-    return before + np.cumsum(1.0 / (theta * (b + k)))
+    def terms(lo: int, hi: int) -> FloatArray:
+        head = log_start + math.lgamma(beta + lo) - math.lgamma(lo + 1.0) + lo * log_p
+        j = np.arange(lo + 1, hi, dtype=float)
+        steps = np.log((beta + j - 1.0) / j) + log_p
+        return np.exp(head + np.concatenate(([0.0], np.cumsum(steps))))
+
+    first, last = int(k[0]), int(k[-1])
+    before = _sum_in_chunks(terms, 0, first - 1)
+    below = before + np.cumsum(terms(first - 1, last))
+    return np.clip(1.0 - below, 0.0, 1.0)
 
 
 def _erlang_a_from_chain(
@@ -287,11 +335,10 @@ def _erlang_a_from_chain(
       P(V' <= T) = I_p(k, b + 1) with p = 1 - exp(-theta T).
     """
     import numpy as np
-    from scipy.special import betainc
 
     low, high = _mass_window(chain)
     states = np.arange(low, high + 1, dtype=float)
-    log_w = chain.log_weights(states)
+    log_w = chain.log_weights(low, high)
     weights = np.exp(log_w - log_w.max())
     weights /= weights.sum()
     c, b = chain.agents, chain.ratio_b
@@ -303,8 +350,8 @@ def _erlang_a_from_chain(
     if w_queue.size:
         k = states[queued] - c + 1.0
         answered = w_queue * b / (b + k)
-        p = -math.expm1(-chain.theta * threshold)
-        p_answered_within += float(np.sum(answered * betainc(k, b + 1.0, p)))
+        within = _tilted_wait_within(k, b + 1.0, chain.theta * threshold)
+        p_answered_within += float(np.sum(answered * within))
         p_answered += float(answered.sum())
         wait_answered = float(np.sum(answered * _harmonic(k, chain)))
     load_per_agent = rate * aht / c
