@@ -30,7 +30,8 @@ JARGON = {"resolved": "resolved", "handled": "handled", "optimality gap": "optim
 def shown_text() -> str:
     """The string literals of the app's pages and views (what a user may read)."""
     sources = [*APP.glob("app/*.py"), APP / "daily.py", APP / "verdict.py",
-               APP / "staffing_gap.py", APP / "past_runs.py"]
+               APP.parent / "optimize" / "staffing_gap.py",
+               APP / "past_runs.py"]
     return "\n".join(" ".join(re.findall(r'"([^"\n]*)"', p.read_text())) for p in sources)
 
 

@@ -1,4 +1,4 @@
-"""Required against scheduled staffing (`omnistaff.ui.staffing_gap`): agents on shift counted
+"""Required against scheduled staffing (`omnistaff.optimize.staffing_gap`): agents on shift counted
 from the shifts by hand, the requirement the optimizer's own, shared among groups and grossed
 up by shrinkage, and the day summary's hours short and over."""
 
@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omnistaff.optimize import channel_requirements
+from omnistaff.optimize import channel_requirements, staffing_gap
+from omnistaff.optimize.staffing_gap import gap_by_day, scheduled_agents, short_lines
 from omnistaff.scenarios import Scenario, bundled_scenarios, load_scenario, scenario_from_dict
-from omnistaff.ui import staffing_gap
-from omnistaff.ui.staffing_gap import gap_by_day, scheduled_agents, short_lines
 
 PHONE = {"mode": "live", "arrivals": {"weekly_volume": 480 * 7},
          "handle_time": {"mean": 300, "cv": 1}, "sla": {"target": 0.8, "threshold": "20s"}}

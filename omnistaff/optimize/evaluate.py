@@ -149,6 +149,12 @@ def _worst(rows: pd.DataFrame, channel: pd.Series) -> list[int]:
     return rows.nsmallest(count, "service_level")["interval"].tolist()
 
 
+def every_channel_judged(scenario: Scenario) -> Scenario:
+    """The scenario judging every channel (the optimizer judges only `optimizer.channels`)."""
+    optimizer = scenario.optimizer.model_copy(update={"channels": ()})
+    return scenario.model_copy(update={"optimizer": optimizer})
+
+
 def evaluate(scenario: Scenario, judging: Judging | None = None,
              workers: int = 1) -> Evaluation:
     """Simulate a scheduled scenario by the sequential rule and judge every channel the

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from omnistaff.optimize.evaluate import Judging, period_verdicts
+from omnistaff.optimize.evaluate import Judging, every_channel_judged, period_verdicts
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.experiment import Replications
 from omnistaff.sim.stats import mean_ci
@@ -27,12 +27,6 @@ WEEKEND = ("sat", "sun")
 #: the worst: an hour with one post at 3 am says nothing.
 MIN_HOUR_CONTACTS = 3.0
 VERDICT_WORDS = {"met": "met", "missed": "miss", "unclear": "unclear"}
-
-
-def every_channel_judged(scenario: Scenario) -> Scenario:
-    """The scenario judging every channel (the optimizer judges only `optimizer.channels`)."""
-    optimizer = scenario.optimizer.model_copy(update={"channels": ()})
-    return scenario.model_copy(update={"optimizer": optimizer})
 
 
 def day_verdicts(runs: Replications, confidence: float = CONFIDENCE) -> pd.DataFrame:

@@ -14,10 +14,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from omnistaff.optimize import staffing_gap
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import Comparison
 from omnistaff.sim.costing import TOTAL
-from omnistaff.ui import daily, staffing_gap
+from omnistaff.ui import daily
 from omnistaff.ui.app import (
     charts,
     display,

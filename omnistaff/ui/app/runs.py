@@ -11,13 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from omnistaff.optimize import optimize as run_loop
+from omnistaff.optimize import staffing_gap
 from omnistaff.optimize.roster_out import headcount_frame, roster_frame
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.compare import BASE, Comparison, compare_scenarios, run_kpis
 from omnistaff.sim.experiment import Replications, run_tasks
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate as simulate_one
-from omnistaff.ui import daily, staffing_gap
+from omnistaff.ui import daily
 from omnistaff.ui.app.optimize_progress import OptimizeProgress, iteration_line
 from omnistaff.ui.app.state import Run
 from omnistaff.ui.past_runs import PastRun

@@ -1,7 +1,7 @@
 """Required against scheduled staffing on the Simulate page, before any optimizing: which
 groups are short or have agents to spare, day by day, and where in the day (a heat map of
 agents short or over per day and hour, and the week's lines). The figures come from
-`omnistaff.ui.staffing_gap`."""
+`omnistaff.optimize.staffing_gap`."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from omnistaff.optimize import staffing_gap
 from omnistaff.scenarios import Scenario
-from omnistaff.ui import staffing_gap
 from omnistaff.ui.app.charts import colour, day_axis, layout
 from omnistaff.ui.glossary import help_for
 

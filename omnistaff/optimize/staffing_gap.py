@@ -19,11 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from omnistaff.optimize import channel_requirements, schedule_data
-from omnistaff.optimize.data import ScheduleData
+from omnistaff.optimize.data import ScheduleData, schedule_data
+from omnistaff.optimize.evaluate import every_channel_judged
+from omnistaff.optimize.requirements import channel_requirements
 from omnistaff.scenarios import Scenario
 from omnistaff.sim.roster import interval_counts, planned_shifts
-from omnistaff.ui.daily import every_channel_judged
 
 #: A shortfall smaller than this many agents is rounding, not a short interval.
 SHORT_SLACK = 0.05
