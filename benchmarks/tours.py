@@ -4,15 +4,19 @@ The week benchmark's center (phone, chat, email, 24/7 social; three groups; shif
 4, 6, 8 and 10 hours starting every 15 minutes, breaks within a window), every group on the
 default full-time contract (five days of seven, the two days off together, 11 h rest), with a
 25% weekend and a 20% night premium; solved for one week, then for a 4-week rotation of the
-same weeks (at most 6 days in a row across weeks), which the solve takes from its week (each
-person repeating their week, `tour_weeks.py`). For each: shift options, tour variables,
-build and solve time (wall and CPU), the gap to the proven bound, people and cost, and the
-roster built from the tours and checked against every rule. The target is 1% in 120 s of CPU
-on one core; every solver call stops by work (nodes), and the time limit is only the safety
-net, so the figures do not depend on the machine's load.
+same weeks (at most 6 days in a row across weeks), then for a 4-week rotation with rotating
+weekends (a full weekend off in every 2 weeks, at most 8 days in a row: a week with the
+weekend worked cannot repeat). Both rotations are solved from their week (a circulation of
+people through the contract's moves, the same every week: `tour_weeks.py`). For each: shift
+options, tour variables, build and solve time (wall and CPU), the gap to the proven bound,
+people and cost, and the roster built from the tours and checked against every rule. The
+target is 1% in 120 s of CPU on one core; every solver call stops by work (nodes), and the
+time limit is only the safety net, so the figures do not depend on the machine's load.
 
-    .venv/bin/python benchmarks/tours.py [--weeks 1 4] [--gap 0.01] [--time-limit 1800]
-                                         [--step 15min] [--widenings 3] [--no-prove]
+    .venv/bin/python benchmarks/tours.py [--weeks 1 4] [--weekend-weeks 4]
+                                         [--weekend-off-every 2] [--max-days 8] [--gap 0.01]
+                                         [--time-limit 1800] [--step 15min] [--widenings 3]
+                                         [--no-prove]
 """
 
 from __future__ import annotations
