@@ -4,15 +4,19 @@ The week benchmark's center (phone, chat, email, 24/7 social; three groups; shif
 4, 6, 8 and 10 hours starting every 15 minutes, breaks within a window), every group on the
 default full-time contract (five days of seven, the two days off together, 11 h rest), with a
 25% weekend and a 20% night premium; solved for one week, then for a 4-week rotation of the
-same weeks (at most 6 days in a row across weeks), which the solve takes from its week (each
-person repeating their week, `tour_weeks.py`). For each: shift options, tour variables,
-build and solve time (wall and CPU), the gap to the proven bound, people and cost, and the
-roster built from the tours and checked against every rule. The target is 1% in 120 s of CPU
-on one core; every solver call stops by work (nodes), and the time limit is only the safety
-net, so the figures do not depend on the machine's load.
+same weeks (at most 6 days in a row across weeks), then for a 4-week rotation with rotating
+weekends (a full weekend off in every 2 weeks, at most 8 days in a row: a week with the
+weekend worked cannot repeat). Both rotations are solved from their week (a circulation of
+people through the contract's moves, the same every week: `tour_weeks.py`). For each: shift
+options, tour variables, build and solve time (wall and CPU), the gap to the proven bound,
+people and cost, and the roster built from the tours and checked against every rule. The
+target is 1% in 120 s of CPU on one core; every solver call stops by work (nodes), and the
+time limit is only the safety net, so the figures do not depend on the machine's load.
 
-    .venv/bin/python benchmarks/tours.py [--weeks 1 4] [--gap 0.01] [--time-limit 1800]
-                                         [--step 15min] [--widenings 3] [--no-prove]
+    .venv/bin/python benchmarks/tours.py [--weeks 1 4] [--weekend-weeks 4]
+                                         [--weekend-off-every 2] [--max-days 8] [--gap 0.01]
+                                         [--time-limit 1800] [--step 15min] [--widenings 3]
+                                         [--no-prove]
 """
 
 from __future__ import annotations
@@ -32,11 +36,16 @@ from omnistaff.optimize.roster_out import build_roster, headcount_frame
 from omnistaff.scenarios import scenario_from_dict
 
 
-def tour_spec(weeks: int, step: str) -> dict[str, Any]:
-    """The benchmark center on contracts over `weeks` weeks, starts every `step`."""
+def tour_spec(weeks: int, step: str, weekend_off_every: int | None = None,
+              max_days: int = 6) -> dict[str, Any]:
+    """The benchmark center on contracts over `weeks` weeks, starts every `step`; with
+    `weekend_off_every`, a full weekend off in every that many weeks and at most `max_days`
+    working days in a row."""
     spec = benchmark_spec()
     spec["horizon"] = {**spec["horizon"], "days": 7 * weeks}
-    spec["contracts"] = {"full_time": {}}
+    contract = {} if weekend_off_every is None else {
+        "weekend_off_every": weekend_off_every, "max_consecutive_days": max_days}
+    spec["contracts"] = {"full_time": contract}
     spec["pay"] = {"weekend_premium": 0.25, "night_premium": 0.2}
     for template in spec["optimizer"]["templates"]:
         template["start_step"] = step
@@ -63,8 +72,8 @@ def show_steps() -> None:
 
 
 def run(weeks: int, gap: float, time_limit: float, step: str, widenings: int = 3,
-        prove: bool = True) -> None:
-    scenario = scenario_from_dict(tour_spec(weeks, step))
+        prove: bool = True, weekend_off_every: int | None = None, max_days: int = 6) -> None:
+    scenario = scenario_from_dict(tour_spec(weeks, step, weekend_off_every, max_days))
     began, cpu = time.perf_counter(), time.process_time()
     data = schedule_data(scenario, channel_requirements(scenario))
     prepared = time.perf_counter()
@@ -73,8 +82,10 @@ def run(weeks: int, gap: float, time_limit: float, step: str, widenings: int = 3
     report = solve_model(model, SolveSettings(mip_gap=gap, time_limit=time_limit,
                                               widenings=widenings, prove=prove))
     wall, cpu = time.perf_counter() - began, time.process_time() - cpu
-    print(f"== {weeks} week(s), starts every {step}, {widenings} widenings, proving MIP "
-          f"{'on' if prove else 'off'}: solved above; the figures")
+    weekends = "" if weekend_off_every is None else \
+        f", a weekend off in every {weekend_off_every} weeks, at most {max_days} days in a row"
+    print(f"== {weeks} week(s){weekends}, starts every {step}, {widenings} widenings, "
+          f"proving MIP {'on' if prove else 'off'}: solved above; the figures")
     print(f"shift options          {len(data.options):,}")
     print(f"tour variables         {len(data.tours.rota):,} ({len(data.tours.lines):,} lines)")
     print(f"data / build           {prepared - began:.1f} s / {built - prepared:.1f} s")
@@ -99,7 +110,12 @@ def run(weeks: int, gap: float, time_limit: float, step: str, widenings: int = 3
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weeks", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--weeks", type=int, nargs="*", default=[1, 4])
+    parser.add_argument("--weekend-weeks", type=int, nargs="*", default=[4],
+                        help="rotations of these many weeks with rotating weekends")
+    parser.add_argument("--weekend-off-every", type=int, default=2)
+    parser.add_argument("--max-days", type=int, default=8,
+                        help="most working days in a row on the rotating-weekend rotations")
     parser.add_argument("--gap", type=float, default=0.01)
     parser.add_argument("--time-limit", type=float, default=1800.0)
     parser.add_argument("--step", default="15min")
@@ -111,6 +127,9 @@ def main() -> None:
     show_steps()
     for weeks in args.weeks:
         run(weeks, args.gap, args.time_limit, args.step, args.widenings, not args.no_prove)
+    for weeks in args.weekend_weeks:
+        run(weeks, args.gap, args.time_limit, args.step, args.widenings, not args.no_prove,
+            args.weekend_off_every, args.max_days)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """A rotation of identical weeks solved from its week (`tour_weeks`): the week's data is the
 one-week scenario's, the week's schedule repeated is a schedule of the rotation at the weeks
-times its cost, the weeks times the week's LP bound never exceed the rotation's own LP bound,
-and a rotation whose weeks differ (a public holiday) or whose rules a repeated week breaks (a
-weekend off every other week) is not taken for its week."""
+times its cost, the weeks times the week's LP bound never exceed the rotation's own LP bound;
+with rotating weekends the week is a circulation through the contract's moves, whose schedule
+every week is the rotation's and whose LP bound times the weeks is the rotation's own; and a
+rotation whose weeks differ (a public holiday, a surge on one day) is not taken for its
+week."""
 
 from __future__ import annotations
 
@@ -20,14 +22,16 @@ from omnistaff.optimize.tour_weeks import repeating_week, rotation_schedule
 from omnistaff.scenarios import Scenario, scenario_from_dict
 
 
-def center(weeks: int, pay: dict | None = None, **contract: object) -> Scenario:
+def center(weeks: int, pay: dict | None = None, surges: tuple[dict, ...] = (),
+           **contract: object) -> Scenario:
     """A small center on contracts: phone on weekdays and email every day, one team, shifts
     of 6 and 8 hours starting every two hours, a weekend premium."""
     return scenario_from_dict({
         "name": "rotation", "horizon": {"days": 7 * weeks, "interval_minutes": 30},
         "channels": {
             "phone": {"mode": "live", "arrivals": {"weekly_volume": 1500, "weekly": "weekdays",
-                                                   "intraday": "business_hours"},
+                                                   "intraday": "business_hours",
+                                                   "surges": list(surges)},
                       "handle_time": {"mean": 240, "cv": 1},
                       "sla": {"target": 0.8, "threshold": "30s"}},
             "email": {"mode": "deferred", "arrivals": {"weekly_volume": 700},
@@ -92,9 +96,51 @@ def test_the_weeks_schedule_repeated_is_the_rotations_and_the_bound_holds() -> N
     assert roster and roster_violations(scenario, roster) == []
 
 
+#: Every other weekend off, at most 8 days in a row (days 0 to 6 are Monday to Sunday).
+WEEKENDS = {"weekend_off_every": 2, "max_consecutive_days": 8}
+
+
+def test_rotating_weekends_are_a_circulation_through_the_contracts_moves() -> None:
+    data = data_of(center(2, **WEEKENDS))
+    week = repeating_week(data)
+    assert week is not None and week.tours is not None and week.tours.weeks == 1
+    rules = week.tours.rules["full_time"]
+    off = {p: tuple(d for d in range(7) if not pattern[d])
+           for p, pattern in enumerate(rules.patterns)}
+    moves = {(off[rules.nodes[a][0]], off[rules.nodes[b][0]]) for a, b in rules.moves}
+    # By hand: a week with a weekend worked comes between two weekends off, and from it to the
+    # next weekend off (Monday to Friday worked) at most 8 days in a row leaves Wednesday-
+    # Thursday, Thursday-Friday or Friday-Saturday off; a weekend off may repeat.
+    weekdays = [(2, 3), (3, 4), (4, 5)]
+    assert moves == {((5, 6), (5, 6)), *(((5, 6), q) for q in weekdays),
+                     *((q, (5, 6)) for q in weekdays)}
+
+
+def test_the_weeks_circulation_every_week_is_the_rotations_and_its_bound_is_the_rotations(
+        ) -> None:
+    scenario = center(2, **WEEKENDS)
+    data = data_of(scenario)
+    week = repeating_week(data)
+    assert week is not None
+    week_model = build_model(week)
+    assert run(week_model, "appsi_highs", 300, 0.01, nodes=100).feasible
+    found = tuple(round(v.value or 0) for v in (*week_model.agents.values(),
+                                                 *week_model.rota.values()))
+    schedule = rotation_schedule(data, week, found)
+    model = build_model(data)
+    assert load_schedule(model, schedule).feasible  # every constraint of the rotation holds
+    assert pyo.value(model.cost) == pytest.approx(2 * pyo.value(week_model.cost), rel=1e-9)
+    assert build_roster(data, schedule) and roster_violations(
+        scenario, build_roster(data, schedule)) == []
+    # The rotation's weeks averaged are the week's circulation, and the week's circulation
+    # held every week is the rotation's: the two LP bounds agree.
+    assert 2 * lp_objective(week) == pytest.approx(lp_objective(data), rel=1e-7)
+
+
 @pytest.mark.parametrize("scenario", [
     center(2, pay={"holiday_premium": 1.0, "holidays": [8]}),  # the weeks' pay differs
-    center(2, weekend_off_every=2),  # a week with a weekend worked may not repeat
+    center(2, surges=({"day": 9, "start": "10:00", "duration": "2h", "multiplier": 3},),
+           **WEEKENDS),  # the second week's Wednesday is busier
     center(1),  # one week: nothing to repeat
 ])
 def test_a_rotation_is_not_taken_for_its_week_when_a_repeated_week_would_not_do(

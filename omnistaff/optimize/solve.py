@@ -166,8 +166,8 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
         unproven = search.best is not None and search.gap() > settings.mip_gap and settings.prove
         unheld = search.best is None and search.bound > -math.inf
         if not search.timed_out and (unproven or unheld):
-            # Still unproven, or no week held by everyone (the week's LP has a solution, so
-            # the rotation's may too): the strategy on the rotation itself, from the week's
+            # Still unproven, or no whole schedule of the week (the week's LP has a solution,
+            # so the rotation's may too): the strategy on the rotation itself, from the week's
             # schedule if there is one.
             whole = _strategy(model, settings, began, search.best)
             search = replace(whole, bound=max(whole.bound, search.bound))
@@ -262,9 +262,10 @@ def _mip(data: ScheduleData, settings: SolveSettings, search: Search, keep: list
 def _by_week(data: ScheduleData, week: ScheduleData, settings: SolveSettings,
              began: float) -> Search:
     """A rotation of identical weeks searched on its week (`tour_weeks`): the week's schedule,
-    each person repeating their week, and the weeks times the week's LP bound. The week's own
-    MIP bounds count integer people per pattern, which an average of the rotation's weeks need
-    not have, so they are not carried over and the week's proving MIP is not run."""
+    its people on the same moves every week, and the weeks times the week's LP bound. The
+    week's own MIP bounds count whole people per move, which an average of the rotation's
+    weeks need not have, so they are not carried over and the week's proving MIP is not
+    run."""
     weeks = data.tours.weeks if data.tours is not None else 1
     found = _strategy(build_model(week), replace(settings, prove=False), began)
     if found.relaxation is None:

@@ -3,22 +3,34 @@
 On a horizon of several weeks whose every week is the same (requirements, deferred work and
 its windows, pay: no public holiday premium), the agent-shift options repeat every week, so
 each week has the same agents on each shift and day, and a rotation differs from a week only
-in how people move between days-off patterns from one week to the next. Two facts then let the
-week stand for the rotation:
+in how people move between days-off patterns from one week to the next. The week then stands
+for the rotation as a *stationary circulation*: per line, people on each move of the
+contract's rules (a pattern this week, one the next; with `weekend_off_every`, the weeks
+since the last weekend off too), the same people on each move every week, the moves flowing
+into a node as many as out of it. Two facts let it stand for the rotation:
 
-- **a bound**: any schedule of the rotation, its weeks averaged (people per line and pattern
-  over the weeks; the agents are the same every week), is a solution of the week's LP
-  relaxation with every pattern held for the whole week, at the rotation's cost divided by its
-  weeks; so the weeks times the week's LP bound bound the rotation (rules across weeks, such
-  as consecutive days over a week's end, only cut the rotation further);
-- **a schedule**: a schedule of that week, each person repeating their week, is a schedule of
-  the rotation at the weeks times its cost, when every pattern repeated keeps the rules across
-  weeks (the runs of working days over a week's end, the weekend off in every N weeks).
+- **a bound**: any schedule of the rotation, its weeks averaged (people per line and move
+  over the weeks; the agents are the same every week), is a solution of that week's LP
+  relaxation at the rotation's cost divided by its weeks (each week's people moving into a
+  node are the next week's moving out of it, so the averages are a circulation, and each
+  week's people on a pattern work the same days as the week's); so the weeks times the
+  week's LP bound bound the rotation;
+- **a schedule**: a whole schedule of the week, its people on each move in every week, is a
+  schedule of the rotation at the weeks times its cost: each week's flow in is the next
+  week's flow out, and every person's weeks follow moves of the rules, so they keep the rules
+  across weeks (the runs of working days over a week's end, the weekend off in every N
+  weeks); the roster takes the circulation apart into rotations of people (`roster_out`).
 
-`repeating_week` gives the week's data when both hold (each node of a contract's rules has
-its move to itself); `rotation_schedule` turns the week's schedule into the rotation's. The
-gap of the rotation is then the week's schedule against the week's LP bound, and its work is
-a week's, not the weeks' (whose LP alone is several times the week's).
+Where every pattern may be held (each node with a move has its move to itself: no weekend
+rule), the week keeps only those moves, each person repeating their week: a circulation's
+people per pattern, each holding it, work the same days at the same cost, so this loses
+nothing and keeps the week as small as a one-week horizon. Otherwise it keeps every move that
+lies on a cycle of the rules (no circulation uses another).
+
+`repeating_week` gives the week's data when the weeks are all the same; `rotation_schedule`
+turns the week's schedule into the rotation's. The gap of the rotation is then the week's
+schedule against the week's LP bound, and its work is a week's, not the weeks' (whose LP
+alone is several times the week's).
 """
 
 from __future__ import annotations
@@ -34,9 +46,9 @@ SAME = 1e-9
 
 
 def repeating_week(data: ScheduleData) -> ScheduleData | None:
-    """The data of one week of a tour model whose weeks are all the same, each person
-    repeating their week (None: not a rotation of several weeks, the weeks differ, a
-    pattern repeated breaks a rule across weeks, or the model has no tours)."""
+    """The data of one week of a tour model whose weeks are all the same, its people a
+    stationary circulation through the contracts' moves (None: not a rotation of several
+    weeks, the weeks differ, or the model has no tours)."""
     tours = data.tours
     if tours is None or tours.weeks < 2 or not tours.repeats:
         return None
@@ -56,11 +68,9 @@ def repeating_week(data: ScheduleData) -> ScheduleData | None:
             list(v) != window[c] * weeks for c, v in data.window.items()) or any(
             data.expiry.get(c, 0) >= length for c in data.expiry):
         return None
-    rules = {name: _held(r) for name, r in tours.rules.items()}
-    if any(r is None for r in rules.values()):
-        return None
+    rules = {name: _held(r) or _cycling(r) for name, r in tours.rules.items()}
     options = data.options
-    week_tours = _week_tours(tours, rules)  # type: ignore[arg-type]
+    week_tours = _week_tours(tours, rules)
     required, work, allowed, least, floor, busy = week_series
     return replace(
         data, intervals=length, labels=data.labels[:length], required=required, work=work,
@@ -94,14 +104,36 @@ def _held(rules: Rules) -> Rules | None:
     return Rules(rules.patterns, rules.nodes, held)
 
 
+def _cycling(rules: Rules) -> Rules:
+    """A contract's rules with only the moves that lie on a cycle (from whose next node the
+    move's own node can be reached again): a circulation's people are on no other."""
+    after: dict[int, set[int]] = {}
+    for a, b in rules.moves:
+        after.setdefault(a, set()).add(b)
+    return Rules(rules.patterns, rules.nodes,
+                 [(a, b) for a, b in rules.moves if a in _reachable(after, b)])
+
+
+def _reachable(after: dict[int, set[int]], node: int) -> set[int]:
+    """The nodes reached from `node` by one move or more, or by none."""
+    seen, frontier = {node}, [node]
+    while frontier:
+        for b in after.get(frontier.pop(), ()):
+            if b not in seen:
+                seen.add(b)
+                frontier.append(b)
+    return seen
+
+
 def _week_tours(tours: TourData, rules: dict[str, Rules]) -> TourData:
-    """The week's tour block: the week-0 variables of each line's held patterns."""
+    """The week's tour block: the week-0 variables of each line's moves kept in `rules`."""
     rota, cost = [], []
+    index = {name: {move: m for m, move in enumerate(r.moves)} for name, r in rules.items()}
     for (line, week, move), c in zip(tours.rota, tours.cost, strict=True):
         contract = tours.lines[line].contract
-        a, b = tours.rules[contract].moves[move]
-        if week == 0 and a == b:
-            rota.append((line, 0, rules[contract].moves.index((a, b))))
+        kept = index[contract].get(tours.rules[contract].moves[move])
+        if week == 0 and kept is not None:
+            rota.append((line, 0, kept))
             cost.append(c)
     return replace(tours, weeks=1, rules=rules, rota=rota, cost=cost,
                    positions=list(range(len(rota))))
@@ -110,17 +142,15 @@ def _week_tours(tours: TourData, rules: dict[str, Rules]) -> TourData:
 def rotation_schedule(data: ScheduleData, week: ScheduleData,
                       agents: tuple[int, ...]) -> tuple[int, ...]:
     """The rotation's schedule (agents per option, then people per rota variable) of a
-    schedule of its `repeating_week`: the same agents, each week's people on each line and
-    pattern those of the week."""
-    tours, held = data.tours, week.tours
-    assert tours is not None and held is not None
+    schedule of its `repeating_week`: the same agents, and in every week the week's people on
+    each line and move."""
+    tours, stationary = data.tours, week.tours
+    assert tours is not None and stationary is not None
     options = len(data.options)
-    people: dict[tuple[int, int], int] = {}  # (line, node) -> people holding it
-    for (line, _, move), count in zip(held.rota, agents[options:], strict=True):
-        node = held.rules[held.lines[line].contract].moves[move][0]
-        people[(line, node)] = people.get((line, node), 0) + count
-    rota = []
-    for line, _, move in tours.rota:
-        a, b = tours.rules[tours.lines[line].contract].moves[move]
-        rota.append(people.get((line, a), 0) if a == b else 0)
+    people: dict[tuple[int, tuple[int, int]], int] = {}  # (line, move) -> people on it
+    for (line, _, move), count in zip(stationary.rota, agents[options:], strict=True):
+        moves = stationary.rules[stationary.lines[line].contract].moves
+        people[(line, moves[move])] = count
+    rota = [people.get((line, tours.rules[tours.lines[line].contract].moves[move]), 0)
+            for line, _, move in tours.rota]
     return tuple(agents[:options]) + tuple(rota)
