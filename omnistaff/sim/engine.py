@@ -261,7 +261,11 @@ class Model(Ledger):
                     contact.callbacks = self.finished
                     heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
                     return
-            agent.since = now  # nothing waits: `place`
+            # nothing waits: `place`. `since` orders free agents across pools, which a
+            # channel with one pool never does: left as it was there, the old time is not
+            # freed (in a big center it is long out of cache)
+            if channel.single is None:
+                agent.since = now
             group.buckets[0].append((agent.token, agent))
             return
         best_channel, best_limit, best_proficiency, best_rank = group.skills[0]  # (each read
