@@ -162,3 +162,25 @@ def test_the_trim_never_runs_more_simulations_than_it_may() -> None:
                                           verify=lambda a: judge(a, (4, 2)))
         assert len(runs) == report.evaluations <= most
         assert evaluation.all_met and verdicts(agents, (4, 2)).all_met
+
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+WEEK = [ShiftOption("team", "t", day, 8 * 3600, length * HOUR, ())
+        for day in WEEKDAYS for length in (8, 4)]   # options 2d (8 an agent) and 2d + 1 (4)
+WEEK_DAYS = {day: [d] for d, day in enumerate([*WEEKDAYS, "sat", "sun"])}
+
+
+def week_data() -> object:
+    return replace(tiny(WEEK, {"phone": [1.0] * 7 * 24}), weekday_days=WEEK_DAYS)
+
+
+def backlog_verdicts(agents: Agents, need: int = 3, backlog: int = 14) -> Evaluation:
+    """Each weekday passes with `need` agents; Saturday, which no shift works, clears the
+    week's backlog only with at least `backlog` agent-shifts in the week."""
+    worked = [agents[2 * d] + agents[2 * d + 1] for d in range(5)]
+    met = [w >= need for w in worked] + [sum(worked) >= backlog]
+    periods = pd.DataFrame({"channel": "phone", "period": range(6),
+                            "verdict": ["met" if m else "missed" for m in met]})
+    channels = pd.DataFrame({"met": [all(met)]}, index=["phone"])
+    return Evaluation(channels, periods, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                      Judging(), 10)

@@ -1,6 +1,6 @@
-"""The trim: once every SLA holds in simulation, agent-shifts are taken away one at a time while
-every SLA still holds, judged by the same rule on the same replications (common random
-numbers), until none can go without a miss or the evaluations allowed run out.
+"""The trim: once every SLA holds in simulation, agent-shifts are taken away while every SLA
+still holds, judged by the same rule on the same replications (common random numbers), until
+none can go without a miss (the pass is complete) or the simulations allowed run out.
 
 Candidates are tried dearest first. A removal is kept only where the schedule without it meets
 every SLA on the judging replications and then also on fresh ones (another seed, `TwoSamples`):
@@ -8,16 +8,20 @@ removals chosen on one set of replications alone fit its noise. So every schedul
 passed on both, and the trim ends where no single agent-shift can go without a miss on one of
 them.
 
-One simulation judges several removals when their verdicts cannot be confused: per-day
-judging, candidates on days no other candidate's shift touches; and where the center falls
-into parts that share no group and no escalation (`center_parts`: e.g. a phone team and a back
-office), candidates of different parts on the same day. Each is kept where its own verdicts
-still meet every SLA; the removals kept are then judged together once more, and tried one by
-one if that fails. A candidate refused is not tried again: taking more staff away elsewhere
-only makes its removal harder. Where staff can go, it goes faster: each time an option's
-removal is kept, its next try takes twice as many of its agents, and a refused try of several
-agents is tried again with one, so the trim still ends only where no single agent-shift can
-go.
+One simulation judges several removals (a batch) when their verdicts cannot be confused:
+per-day judging, candidates on days no other candidate's shift touches; and where the center
+falls into parts that share no group and no escalation (`center_parts`: e.g. a phone team and a
+back office), candidates of different parts on the same day. A batch that misses somewhere
+refuses the candidates whose own periods missed and holds the others for the next batch, whose
+free periods take the next candidates: nothing is judged twice alone, and a schedule is kept
+only when a whole batch passes on both samples. A missed period no candidate of the batch
+touches (a backlog carried into a day nobody works, or a day tipped over on the fresh sample)
+was moved by a removal before it in time, since a removal cannot move what came before it:
+those candidates are halved, the first half held alone, until one is left and refused (group
+testing). A candidate refused is not tried again: taking more staff away elsewhere only makes
+its removal harder. Where staff can go, it goes faster: each time an option's removal is kept,
+its next try takes twice as many of its agents, and a refused try of several agents is tried
+again with one, so the pass is complete only where no single agent-shift can go.
 """
 
 from __future__ import annotations
@@ -118,6 +122,7 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
     steps: dict[int, int] = {}
     held: list[int] = []  # passed their own periods in the last simulation, not yet kept
     narrowing = False  # the next batch is `held` alone: a miss no candidate reaches is traced
+    traced = [1, 2]  # narrowed batches that passed and that were judged (a prior of one in two)
 
     def taken(batch: list[int]) -> list[int]:
         """The agents a batch takes away: each option's step, within its floor."""
@@ -127,6 +132,8 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
         batch = held if narrowing else _batch(reach, [*held, *(s for s in queue
                                                               if s not in held)])
         judged = judge(_less(current, taken(batch)))
+        if narrowing:
+            traced = [traced[0] + judged.all_met, traced[1] + 1]
         if judged.all_met:
             current, best = _less(current, taken(batch)), judged
             steps.update({s: 2 * steps.get(s, 1) for s in batch})
@@ -134,7 +141,7 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
             queue = _dearest_first(data, [*(s for s in queue if s not in batch),
                                           *(s for s in batch if current[s] > floor[s])])
             continue
-        refused, held, narrowing = _verdicts(reach, batch, judged)
+        refused, held, narrowing = _verdicts(reach, batch, judged, traced[0] / traced[1])
         # A refused try of several agents is tried again with one.
         retry = [s for s in refused if min(steps.get(s, 1), current[s] - floor[s]) > 1]
         steps.update({s: 1 for s in retry})
@@ -142,13 +149,14 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
     return current, best, queue
 
 
-def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation
+def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation, share: float
               ) -> tuple[list[int], list[int], bool]:
     """A batch that missed somewhere: the candidates refused (those reaching a missed period),
     those held for the next batch, and whether that batch is the held ones alone. A missed
     period no candidate reaches was moved by one that came before it in time: the candidates
-    that may have (`_Reach.before`) are halved, the first half held, until one alone is left
-    and refused."""
+    that may have (`_Reach.before`) are narrowed, the first ones held, until one alone is left
+    and refused. The `share` held is the share of narrowed batches that passed so far: half at
+    first, fewer where most candidates turn out to tip the period over (then one at a time)."""
     failed = reach.missed(judged)
     refused = [s for s in batch if reach.of(s) & failed]
     rest = [s for s in batch if s not in refused]
@@ -159,7 +167,7 @@ def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation
     if len(suspects) <= 1:  # the one that came before (or none: the whole batch) is refused
         culprits = suspects or rest
         return [*refused, *culprits], [s for s in rest if s not in culprits], False
-    cleared = suspects[len(suspects) // 2:]
+    cleared = suspects[max(1, int(len(suspects) * share)):]
     return refused, [s for s in rest if s not in cleared], True
 
 
