@@ -8,6 +8,8 @@ week."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyomo.environ as pyo
 import pytest
 
@@ -71,8 +73,9 @@ def test_a_rotations_week_is_its_one_week_scenario() -> None:
     assert not any(not p[0] and not p[6] for p in rules.patterns)
 
 
-def test_the_weeks_schedule_repeated_is_the_rotations_and_the_bound_holds() -> None:
-    scenario = center(2)
+def week_repeated(scenario: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """The scenario's week solved and repeated over its rotation: the rotation's data, the
+    week's data and model, the rotation's schedule and a fresh rotation model to load it in."""
     data = data_of(scenario)
     week = repeating_week(data)
     assert week is not None
@@ -82,6 +85,12 @@ def test_the_weeks_schedule_repeated_is_the_rotations_and_the_bound_holds() -> N
                                                  *week_model.rota.values()))
     schedule = rotation_schedule(data, week, found)
     model = build_model(data)
+    return data, week, week_model, schedule, model
+
+
+def test_the_weeks_schedule_repeated_is_the_rotations_and_the_bound_holds() -> None:
+    scenario = center(2)
+    data, week, week_model, schedule, model = week_repeated(scenario)
     loaded = load_schedule(model, schedule)
     assert loaded.feasible  # every constraint of the rotation holds with it
     assert pyo.value(model.cost) == pytest.approx(2 * pyo.value(week_model.cost), rel=1e-9)
@@ -119,15 +128,7 @@ def test_rotating_weekends_are_a_circulation_through_the_contracts_moves() -> No
 def test_the_weeks_circulation_every_week_is_the_rotations_and_its_bound_is_the_rotations(
         ) -> None:
     scenario = center(2, **WEEKENDS)
-    data = data_of(scenario)
-    week = repeating_week(data)
-    assert week is not None
-    week_model = build_model(week)
-    assert run(week_model, "appsi_highs", 300, 0.01, nodes=100).feasible
-    found = tuple(round(v.value or 0) for v in (*week_model.agents.values(),
-                                                 *week_model.rota.values()))
-    schedule = rotation_schedule(data, week, found)
-    model = build_model(data)
+    data, week, week_model, schedule, model = week_repeated(scenario)
     assert load_schedule(model, schedule).feasible  # every constraint of the rotation holds
     assert pyo.value(model.cost) == pytest.approx(2 * pyo.value(week_model.cost), rel=1e-9)
     assert build_roster(data, schedule) and roster_violations(
