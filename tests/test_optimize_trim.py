@@ -162,3 +162,59 @@ def test_the_trim_never_runs_more_simulations_than_it_may() -> None:
                                           verify=lambda a: judge(a, (4, 2)))
         assert len(runs) == report.evaluations <= most
         assert evaluation.all_met and verdicts(agents, (4, 2)).all_met
+
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+WEEK = [ShiftOption("team", "t", day, 8 * 3600, length * HOUR, ())
+        for day in WEEKDAYS for length in (8, 4)]   # options 2d (8 an agent) and 2d + 1 (4)
+WEEK_DAYS = {day: [d] for d, day in enumerate([*WEEKDAYS, "sat", "sun"])}
+
+
+def week_data() -> object:
+    return replace(tiny(WEEK, {"phone": [1.0] * 7 * 24}), weekday_days=WEEK_DAYS)
+
+
+def backlog_verdicts(agents: Agents, need: int = 3, backlog: int = 14) -> Evaluation:
+    """Each weekday passes with `need` agents; Saturday, which no shift works, clears the
+    week's backlog only with at least `backlog` agent-shifts in the week."""
+    worked = [agents[2 * d] + agents[2 * d + 1] for d in range(5)]
+    met = [w >= need for w in worked] + [sum(worked) >= backlog]
+    periods = pd.DataFrame({"channel": "phone", "period": range(6),
+                            "verdict": ["met" if m else "missed" for m in met]})
+    channels = pd.DataFrame({"met": [all(met)]}, index=["phone"])
+    return Evaluation(channels, periods, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                      Judging(), 10)
+
+
+def test_a_miss_on_a_day_no_candidate_works_is_traced_to_the_removals_before_it() -> None:
+    # Removals on five weekdays share a simulation, and growing steps take several agents at
+    # once; Saturday's backlog misses when fewer than 16 of the week's agent-shifts are left.
+    # Such a miss is traced by narrowing the removals before it, and the others go on sharing
+    # simulations: before, every candidate of a batch that missed so was judged alone from
+    # then on, and the pass took 24 simulations.
+    start = (4, 4) * 5
+    judged: list[Agents] = []
+
+    def judge(agents: Agents) -> Evaluation:
+        judged.append(agents)
+        return backlog_verdicts(agents, 3, 16)
+
+    agents, evaluation, report = trim(week_data(), start, judge(start), judge, 16,
+                                      verify=judge)
+    assert report.complete and evaluation.all_met and len(judged) - 1 == report.evaluations
+    assert report.cost_after == 16 * 4  # every agent left works a 4-hour shift
+    assert "every remaining agent-shift was tried" in report.describe("USD")
+    # By hand: no single agent-shift of what is left can go.
+    for s in range(len(agents)):
+        if agents[s] > 0:
+            fewer = tuple(a - (i == s) for i, a in enumerate(agents))
+            assert not backlog_verdicts(fewer, 3, 16).all_met
+
+
+def test_a_pass_stopped_at_its_budget_says_how_much_it_left_untried() -> None:
+    start = (4, 4) * 5
+    agents, _, report = trim(week_data(), start, backlog_verdicts(start, 3, 16),
+                                      lambda a: backlog_verdicts(a, 3, 16), 3)
+    assert not report.complete and report.untried > 0 and report.evaluations <= 3
+    assert f"{report.untried} shift options untried" in report.describe("USD")
+    assert backlog_verdicts(agents, 3, 16).all_met

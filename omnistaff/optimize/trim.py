@@ -1,6 +1,6 @@
-"""The trim: once every SLA holds in simulation, agent-shifts are taken away one at a time while
-every SLA still holds, judged by the same rule on the same replications (common random
-numbers), until none can go without a miss or the evaluations allowed run out.
+"""The trim: once every SLA holds in simulation, agent-shifts are taken away while every SLA
+still holds, judged by the same rule on the same replications (common random numbers), until
+none can go without a miss (the pass is complete) or the simulations allowed run out.
 
 Candidates are tried dearest first. A removal is kept only where the schedule without it meets
 every SLA on the judging replications and then also on fresh ones (another seed, `TwoSamples`):
@@ -8,16 +8,20 @@ removals chosen on one set of replications alone fit its noise. So every schedul
 passed on both, and the trim ends where no single agent-shift can go without a miss on one of
 them.
 
-One simulation judges several removals when their verdicts cannot be confused: per-day
-judging, candidates on days no other candidate's shift touches; and where the center falls
-into parts that share no group and no escalation (`center_parts`: e.g. a phone team and a back
-office), candidates of different parts on the same day. Each is kept where its own verdicts
-still meet every SLA; the removals kept are then judged together once more, and tried one by
-one if that fails. A candidate refused is not tried again: taking more staff away elsewhere
-only makes its removal harder. Where staff can go, it goes faster: each time an option's
-removal is kept, its next try takes twice as many of its agents, and a refused try of several
-agents is tried again with one, so the trim still ends only where no single agent-shift can
-go.
+One simulation judges several removals (a batch) when their verdicts cannot be confused:
+per-day judging, candidates on days no other candidate's shift touches; and where the center
+falls into parts that share no group and no escalation (`center_parts`: e.g. a phone team and a
+back office), candidates of different parts on the same day. A batch that misses somewhere
+refuses the candidates whose own periods missed and holds the others for the next batch, whose
+free periods take the next candidates: nothing is judged twice alone, and a schedule is kept
+only when a whole batch passes on both samples. A missed period no candidate of the batch
+touches (a backlog carried into a day nobody works, or a day tipped over on the fresh sample)
+was moved by a removal before it in time, since a removal cannot move what came before it:
+those candidates are halved, the first half held alone, until one is left and refused (group
+testing). A candidate refused is not tried again: taking more staff away elsewhere only makes
+its removal harder. Where staff can go, it goes faster: each time an option's removal is kept,
+its next try takes twice as many of its agents, and a refused try of several agents is tried
+again with one, so the pass is complete only where no single agent-shift can go.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ Reach = set[tuple[int, int]]
 @dataclass(frozen=True)
 class TrimReport:
     """What the trim did: agent-shifts removed, the cost before and after, simulations run,
-    and whether every remaining candidate was tried and refused (`complete`)."""
+    whether every remaining candidate was tried and refused (`complete`), tries refused on the
+    fresh replications alone, and the shift options left untried when it stopped."""
 
     removed: int
     cost_before: float
@@ -45,10 +50,14 @@ class TrimReport:
     evaluations: int
     complete: bool
     refused_afresh: int = 0
+    untried: int = 0
 
     def describe(self, currency: str) -> str:
-        ending = "no single agent-shift can go without a miss" if self.complete else (
-            f"stopped after {self.evaluations} simulations, before trying every agent-shift")
+        left = f" ({self.untried} shift options untried)" if self.untried else ""
+        ending = (f"every remaining agent-shift was tried in {self.evaluations} simulations: "
+                  "taking any one away misses an SLA") if self.complete else (
+            f"stopped after {self.evaluations} simulations, at its budget, before trying every "
+            f"agent-shift{left}")
         back = (f"; {self.refused_afresh} tries that passed on the judging replications missed "
                 "on fresh ones and were refused" if self.refused_afresh else "")
         return (f"trim removed {self.removed} agent-shifts ({currency} "
@@ -67,11 +76,11 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
     floor = floor or [0] * len(agents)
     reach = _Reach(data, evaluation.period, parts or {})
     judges = TwoSamples(judge, verify)
-    current, best, complete = _removed(data, agents, evaluation, judges, max_evaluations,
-                                       floor, reach)
+    current, best, untried = _removed(data, agents, evaluation, judges, max_evaluations,
+                                      floor, reach)
     report = TrimReport(_shifts(data, agents) - _shifts(data, current), _cost(data, agents),
-                        _cost(data, current), judges.simulations, complete,
-                        judges.refused_afresh)
+                        _cost(data, current), judges.simulations, not untried,
+                        judges.refused_afresh, len(untried))
     return current, best, report
 
 
@@ -105,45 +114,61 @@ class TwoSamples:
 
 def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: TwoSamples,
              max_evaluations: int, floor: list[int], reach: _Reach
-             ) -> tuple[Agents, Evaluation, bool]:
-    """The schedule left after the removals, its evaluation, and whether every candidate was
-    tried before the simulations ran out."""
+             ) -> tuple[Agents, Evaluation, list[int]]:
+    """The schedule left after the removals, its evaluation, and the candidates not yet tried
+    and refused when the simulations ran out (none: the pass is complete)."""
     current, best = tuple(agents), evaluation
     queue = _candidates(data, agents, floor)
-    alone: set[int] = set()
     steps: dict[int, int] = {}
+    held: list[int] = []  # passed their own periods in the last simulation, not yet kept
+    narrowing = False  # the next batch is `held` alone: a miss no candidate reaches is traced
+    traced = [1, 2]  # narrowed batches that passed and that were judged (a prior of one in two)
 
     def taken(batch: list[int]) -> list[int]:
         """The agents a batch takes away: each option's step, within its floor."""
         return [s for s in batch for _ in range(min(steps.get(s, 1), current[s] - floor[s]))]
 
     while queue and judge.room(max_evaluations):
-        together = queue[0] not in alone
-        batch = _batch(reach, [s for s in queue if s not in alone]) if together else [queue[0]]
+        batch = held if narrowing else _batch(reach, [*held, *(s for s in queue
+                                                              if s not in held)])
         judged = judge(_less(current, taken(batch)))
-        kept = batch if judged.all_met else _spared(reach, batch, judged) if len(batch) > 1 \
-            else []
-        if kept and not judged.all_met:
-            # Some days missed; those whose own days passed are judged again without the rest
-            # (when every day missed was one no candidate touches, each is tried alone).
-            if kept != batch:
-                if not judge.room(max_evaluations):
-                    break  # no simulation left to judge the spared ones without the rest
-                judged = judge(_less(current, taken(kept)))
-            if kept == batch or not judged.all_met:
-                alone |= set(kept)
-                queue = [s for s in queue if s not in batch or s in kept]
-                continue
+        if narrowing:
+            traced = [traced[0] + judged.all_met, traced[1] + 1]
+        if judged.all_met:
+            current, best = _less(current, taken(batch)), judged
+            steps.update({s: 2 * steps.get(s, 1) for s in batch})
+            held, narrowing = [], False
+            queue = _dearest_first(data, [*(s for s in queue if s not in batch),
+                                          *(s for s in batch if current[s] > floor[s])])
+            continue
+        refused, held, narrowing = _verdicts(reach, batch, judged, traced[0] / traced[1])
         # A refused try of several agents is tried again with one.
-        retry = [s for s in batch if s not in kept and min(steps.get(s, 1),
-                                                           current[s] - floor[s]) > 1]
+        retry = [s for s in refused if min(steps.get(s, 1), current[s] - floor[s]) > 1]
         steps.update({s: 1 for s in retry})
-        queue = [s for s in queue if s not in batch or s in retry]
-        if kept:
-            current, best = _less(current, taken(kept)), judged
-            steps.update({s: 2 * steps.get(s, 1) for s in kept})
-            queue = _dearest_first(data, [*queue, *(s for s in kept if current[s] > floor[s])])
-    return current, best, not queue
+        queue = [s for s in queue if s not in refused or s in retry]
+    return current, best, queue
+
+
+def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation, share: float
+              ) -> tuple[list[int], list[int], bool]:
+    """A batch that missed somewhere: the candidates refused (those reaching a missed period),
+    those held for the next batch, and whether that batch is the held ones alone. A missed
+    period no candidate reaches was moved by one that came before it in time: the candidates
+    that may have (`_Reach.before`) are narrowed, the first ones held, until one alone is left
+    and refused. The `share` held is the share of narrowed batches that passed so far: half at
+    first, fewer where most candidates turn out to tip the period over (then one at a time)."""
+    failed = reach.missed(judged)
+    refused = [s for s in batch if reach.of(s) & failed]
+    rest = [s for s in batch if s not in refused]
+    unexplained = failed - set().union(*(reach.of(s) for s in refused))
+    if not unexplained:
+        return refused, rest, False
+    suspects = [s for s in rest if reach.before(s, unexplained)]
+    if len(suspects) <= 1:  # the one that came before (or none: the whole batch) is refused
+        culprits = suspects or rest
+        return [*refused, *culprits], [s for s in rest if s not in culprits], False
+    cleared = suspects[max(1, int(len(suspects) * share)):]
+    return refused, [s for s in rest if s not in cleared], True
 
 
 def _less(agents: Agents, options: list[int]) -> Agents:
@@ -202,6 +227,13 @@ class _Reach:
         part = self.group_part.get(self.data.options[option].group, 0)
         days = self.data.days_touched(option) if self.by_day else {0}
         return {(part, d) for d in days}
+
+    def before(self, option: int, periods: Reach) -> bool:
+        """Whether an option's removal can move one of `periods` of its part: its first shift
+        starts before that period ends (a removal cannot move what came before it)."""
+        part = self.group_part.get(self.data.options[option].group, 0)
+        first = min(self.data.days_touched(option), default=0) if self.by_day else 0
+        return any(p == part and first <= d for p, d in periods)
 
     def missed(self, judged: Evaluation) -> Reach:
         rows = judged.periods[judged.periods["verdict"] != "met"]
