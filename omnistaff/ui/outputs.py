@@ -124,7 +124,8 @@ def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
         "trim": None if trim is None else {
             "removed_agent_shifts": trim.removed, "cost_before": trim.cost_before,
             "cost_after": trim.cost_after, "simulations": trim.evaluations,
-            "complete": trim.complete,
+            "complete": trim.complete, "untried_shift_options": trim.untried,
+            "summary": trim.describe(final.currency),
             "refused_on_fresh_replications": trim.refused_afresh},
         "judging": {"confidence": judging.confidence, "period": judging.period,
                     "replications": result.evaluation.replications,
