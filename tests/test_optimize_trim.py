@@ -199,7 +199,7 @@ def test_a_miss_on_a_day_no_candidate_works_is_traced_to_the_removals_before_it(
         judged.append(agents)
         return backlog_verdicts(agents, 3, 16)
 
-    agents, evaluation, report = trim(week_data(), start, judge(start), judge, 16,
+    agents, evaluation, report = trim(week_data(), start, judge(start), judge, 17,
                                       verify=judge)
     assert report.complete and evaluation.all_met and len(judged) - 1 == report.evaluations
     assert report.cost_after == 16 * 4  # every agent left works a 4-hour shift
@@ -218,3 +218,19 @@ def test_a_pass_stopped_at_its_budget_says_how_much_it_left_untried() -> None:
     assert not report.complete and report.untried > 0 and report.evaluations <= 3
     assert f"{report.untried} shift options untried" in report.describe("USD")
     assert backlog_verdicts(agents, 3, 16).all_met
+
+
+def test_a_refusal_beside_an_earlier_removal_that_was_refused_is_tried_again() -> None:
+    # A Monday short of staff carries its backlog into Tuesday, which then misses whatever
+    # Tuesday has. A batch taking a Monday and a Tuesday agent misses both days: Monday's
+    # removal is to blame for both, yet Tuesday's was refused too. Before, Tuesday's refusal
+    # was final and the pass ended at (0, 3, 4) with two Tuesday agents to spare.
+    def carry(agents: Agents) -> Evaluation:
+        return verdicts(agents, (3, 2 if agents[0] + agents[1] >= 3 else 99))
+
+    start = (0, 4, 5)
+    agents, evaluation, report = trim(data(), start, carry(start), carry, 50)
+    assert agents == (0, 3, 2) and evaluation.all_met and report.complete
+    for s in range(len(agents)):  # by hand: no single agent-shift of what is left can go
+        if agents[s] > 0:
+            assert not carry(tuple(a - (i == s) for i, a in enumerate(agents))).all_met

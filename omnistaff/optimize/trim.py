@@ -18,8 +18,12 @@ only when a whole batch passes on both samples. A missed period no candidate of 
 touches (a backlog carried into a day nobody works, or a day tipped over on the fresh sample)
 was moved by a removal before it in time, since a removal cannot move what came before it:
 those candidates are halved, the first half held alone, until one is left and refused (group
-testing). A candidate refused is not tried again: taking more staff away elsewhere only makes
-its removal harder. Where staff can go, it goes faster: each time an option's removal is kept,
+testing). A candidate refused is not tried again while the removals it was judged beside that
+could have moved its missed days from before them stand: taking more staff away only makes its
+removal harder. But where one of those was not kept (refused or held back itself), the refusal
+may have been its doing: when the queue is empty, such refusals are tried again, one agent
+each, in batches with nothing before them (unless a schedule that already missed has at least
+the agents the try would leave: more staff never serves worse). Where staff can go, it goes faster: each time an option's removal is kept,
 its next try takes twice as many of its agents, and a refused try of several agents is tried
 again with one, so the pass is complete only where no single agent-shift can go.
 """
@@ -112,6 +116,15 @@ class TwoSamples:
         return fresh
 
 
+@dataclass
+class _Refusal:
+    """A candidate refused, and what it was judged beside: the agents each other removal of
+    its batch that could move its missed periods from before them (`_Reach.before`) had in
+    the schedule that missed."""
+
+    beside: dict[int, int]
+
+
 def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: TwoSamples,
              max_evaluations: int, floor: list[int], reach: _Reach
              ) -> tuple[Agents, Evaluation, list[int]]:
@@ -123,50 +136,87 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
     held: list[int] = []  # passed their own periods in the last simulation, not yet kept
     narrowing = False  # the next batch is `held` alone: a miss no candidate reaches is traced
     traced = [1, 2]  # narrowed batches that passed and that were judged (a prior of one in two)
+    refusals: dict[int, _Refusal] = {}
+    missed: list[Agents] = []  # schedules that missed: anything they dominate misses too
+    alone: set[int] = set()  # tried again: judged with nothing before them in their batch
 
     def taken(batch: list[int]) -> list[int]:
         """The agents a batch takes away: each option's step, within its floor."""
         return [s for s in batch for _ in range(min(steps.get(s, 1), current[s] - floor[s]))]
 
-    while queue and judge.room(max_evaluations):
+    while True:
+        if not queue:
+            queue = _stale(data, refusals, current, floor, missed)
+            alone |= set(queue)
+            steps.update({s: 1 for s in queue})
+            for s in queue:
+                del refusals[s]
+        if not queue or not judge.room(max_evaluations):
+            break
         batch = held if narrowing else _batch(reach, [*held, *(s for s in queue
-                                                              if s not in held)])
-        judged = judge(_less(current, taken(batch)))
+                                                              if s not in held)], alone)
+        schedule = _less(current, taken(batch))
+        judged = judge(schedule)
         if narrowing:
             traced = [traced[0] + judged.all_met, traced[1] + 1]
         if judged.all_met:
-            current, best = _less(current, taken(batch)), judged
+            current, best = schedule, judged
             steps.update({s: 2 * steps.get(s, 1) for s in batch})
             held, narrowing = [], False
             queue = _dearest_first(data, [*(s for s in queue if s not in batch),
                                           *(s for s in batch if current[s] > floor[s])])
             continue
-        refused, held, narrowing = _verdicts(reach, batch, judged, traced[0] / traced[1])
+        missed.append(schedule)
+        blamed, held, narrowing = _verdicts(reach, batch, judged, traced[0] / traced[1])
+        for s, periods in blamed.items():
+            refusals[s] = _Refusal({t: schedule[t] for t in batch
+                                    if t != s and reach.before(t, periods)})
         # A refused try of several agents is tried again with one.
-        retry = [s for s in refused if min(steps.get(s, 1), current[s] - floor[s]) > 1]
+        retry = [s for s in blamed if min(steps.get(s, 1), current[s] - floor[s]) > 1]
         steps.update({s: 1 for s in retry})
-        queue = [s for s in queue if s not in refused or s in retry]
+        for s in retry:
+            refusals.pop(s)
+        queue = [s for s in queue if s not in blamed or s in retry]
     return current, best, queue
 
 
+def _stale(data: ScheduleData, refusals: dict[int, _Refusal], current: Agents,
+           floor: list[int], missed: list[Agents]) -> list[int]:
+    """The refusals to try again, dearest first: those judged beside a removal that was not
+    kept (its option has more agents now than in the schedule that missed, so the refusal may
+    have been its doing), unless a schedule that already missed has at least the agents of
+    the schedule without the candidate (then it misses too: more staff never serves worse)."""
+    def dominated(s: int) -> bool:
+        fewer = _less(current, [s])
+        return any(all(m >= f for m, f in zip(schedule, fewer, strict=True))
+                   for schedule in missed)
+
+    return _dearest_first(data, [
+        s for s, refusal in refusals.items()
+        if current[s] > floor[s] and any(current[t] > a for t, a in refusal.beside.items())
+        and not dominated(s)])
+
+
 def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation, share: float
-              ) -> tuple[list[int], list[int], bool]:
+              ) -> tuple[dict[int, Reach], list[int], bool]:
     """A batch that missed somewhere: the candidates refused (those reaching a missed period),
-    those held for the next batch, and whether that batch is the held ones alone. A missed
-    period no candidate reaches was moved by one that came before it in time: the candidates
-    that may have (`_Reach.before`) are narrowed, the first ones held, until one alone is left
-    and refused. The `share` held is the share of narrowed batches that passed so far: half at
-    first, fewer where most candidates turn out to tip the period over (then one at a time)."""
+    each with the missed periods it is blamed for, those held for the next batch, and whether
+    that batch is the held ones alone. A missed period no candidate reaches was moved by one
+    that came before it in time: the candidates that may have (`_Reach.before`) are narrowed,
+    the first ones held, until one alone is left and refused. The `share` held is the share of
+    narrowed batches that passed so far: half at first, fewer where most candidates turn out
+    to tip the period over (then one at a time)."""
     failed = reach.missed(judged)
-    refused = [s for s in batch if reach.of(s) & failed]
+    refused = {s: reach.of(s) & failed for s in batch if reach.of(s) & failed}
     rest = [s for s in batch if s not in refused]
-    unexplained = failed - set().union(*(reach.of(s) for s in refused))
+    unexplained = failed - set().union(*refused.values())
     if not unexplained:
         return refused, rest, False
     suspects = [s for s in rest if reach.before(s, unexplained)]
     if len(suspects) <= 1:  # the one that came before (or none: the whole batch) is refused
         culprits = suspects or rest
-        return [*refused, *culprits], [s for s in rest if s not in culprits], False
+        refused |= {s: unexplained for s in culprits}
+        return refused, [s for s in rest if s not in culprits], False
     cleared = suspects[max(1, int(len(suspects) * share)):]
     return refused, [s for s in rest if s not in cleared], True
 
@@ -241,20 +291,18 @@ class _Reach:
                                                                 strict=True)}
 
 
-def _batch(reach: _Reach, queue: list[int]) -> list[int]:
+def _batch(reach: _Reach, queue: list[int], alone: set[int] = frozenset()) -> list[int]:
     """The first candidate and, in queue order, each later one whose reach meets none already
-    taken."""
+    taken; a candidate tried again (`alone`) shares its batch with no removal that could move
+    its periods from before them."""
     taken: Reach = set()
-    batch = []
+    batch: list[int] = []
     for s in queue:
         touched = reach.of(s)
-        if not touched & taken:
-            batch.append(s)
-            taken |= touched
+        if touched & taken or any(
+                (s in alone and reach.before(t, touched))
+                or (t in alone and reach.before(s, reach.of(t))) for t in batch):
+            continue
+        batch.append(s)
+        taken |= touched
     return batch
-
-
-def _spared(reach: _Reach, batch: list[int], judged: Evaluation) -> list[int]:
-    """The candidates of a batch none of whose verdicts missed an SLA."""
-    failed = reach.missed(judged)
-    return [s for s in batch if not reach.of(s) & failed]

@@ -188,7 +188,7 @@ class OptimizerSettings(Frozen):
         "time, dearest first, while every SLA still holds in simulation (same replications)."
     )
     trim_evaluations: int = Field(
-        default=80, ge=1, le=2000, description="Most simulations the trim may run (each "
+        default=200, ge=1, le=2000, description="Most simulations the trim may run (each "
         "judges one or, per-day, several removals at once); the result says whether every "
         "agent-shift was tried."
     )
