@@ -67,12 +67,12 @@ class ChannelState:
 
     __slots__ = ("acw", "code", "curve_rates", "index", "live", "name", "nonlinear",
                  "order_class", "order_offset", "pools", "queue_of", "queues", "routes",
-                 "single", "threshold")
+                 "single", "team", "threshold")
 
     def __init__(self, index: int, name: str, scenario: Scenario) -> None:
         spec = scenario.channels[name]
         self.index = index
-        self.code = float(index)  # as the records hold it (see `engine.ANSWERED_CODE`)
+        self.code = float(index)  # as the records hold it (see `teams.ANSWERED_CODE`)
         self.name = name
         self.live = spec.mode == "live"
         self.threshold = spec.sla.threshold
@@ -92,6 +92,9 @@ class ChannelState:
         #: (bucket, proficiency) of the one pool, when one group serves the channel one
         #: contact at a time at a fixed rate: an arrival takes its head's agent, if free.
         self.single: tuple[deque[tuple[int, Agent]], float] | None = None
+        #: The one group's buckets, by contacts held, when that group is a chat team
+        #: (`GroupState.team`) and serves it alone: an arrival takes the first bucket's head.
+        self.team: list[deque[tuple[int, Agent]]] | None = None
 
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues)
@@ -104,7 +107,7 @@ class GroupState:
     longest at that level. An entry is stale once the agent's token has moved on.
     """
 
-    __slots__ = ("buckets", "cap", "code", "index", "load", "name", "skills", "solo")
+    __slots__ = ("buckets", "cap", "code", "index", "load", "name", "skills", "solo", "team")
 
     def __init__(self, index: int, name: str) -> None:
         self.index = index
@@ -117,6 +120,9 @@ class GroupState:
         #: (channel, proficiency) when the group serves one channel, one contact at a time at
         #: a fixed rate (a phone team): its agents' next contact is that channel's head.
         self.solo: tuple[ChannelState, float] | None = None
+        #: (channel, proficiency) when the group serves one channel, several contacts at once
+        #: slowed by f(n)/n (a chat team, `teams`).
+        self.team: tuple[ChannelState, float] | None = None
 
 
 class LoadLog:
@@ -190,6 +196,8 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
         group.buckets = [deque() for _ in range(group.cap)]
         if len(group.skills) == 1 and group.cap == 1 and not group.skills[0][0].nonlinear:
             group.solo = (group.skills[0][0], group.skills[0][2])
+        if len(group.skills) == 1 and group.cap > 1 and group.skills[0][0].nonlinear:
+            group.team = (group.skills[0][0], group.skills[0][2])
     for channel in channels:
         channel.routes.sort(key=lambda route: route[0])  # by rank
         pools = [(rank * MAX_HELD + held, group.buckets[held], limit, proficiency)
@@ -197,4 +205,6 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
         channel.pools = sorted(pools, key=lambda pool: pool[0])  # by level; stable: routes
         if len(channel.pools) == 1 and channel.pools[0][2] == 1 and not channel.nonlinear:
             channel.single = (channel.pools[0][1], channel.pools[0][3])
+        if len(channel.routes) == 1 and channel.routes[0][1].team is not None:
+            channel.team = channel.routes[0][1].buckets
     return channels, groups
