@@ -42,6 +42,7 @@ class Model(Teams):
         self.finished = [self.finish]  # every fixed-rate contact's callbacks (never mutated)
         self.rated_callbacks = [self._finished_rated]  # every `Rerated`'s, likewise
         self.team_callbacks = [self.finished_team]  # a chat team's (`teams`), likewise
+        self.alone_callbacks = [self.finished_alone]  # a contact it took alone, likewise
         self.channels, self.groups = build_state(scenario)
         self.group_index = {g.name: g.index for g in self.groups}
         self.balking = [scenario.channels[c.name].balking for c in self.channels]

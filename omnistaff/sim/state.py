@@ -26,7 +26,7 @@ class Contact(SelfScheduled):
     """
 
     __slots__ = ("agent", "arrival", "callbacks", "channel", "deadline", "escalate", "order",
-                 "priority", "rate", "ready", "since", "work")
+                 "priority", "rate", "rated", "ready", "since", "work")
 
     def __init__(self, channel: ChannelState, arrival: float, work: float, patience: float,
                  priority: int, escalate: int) -> None:
@@ -39,8 +39,10 @@ class Contact(SelfScheduled):
         self.escalate = escalate
         self.agent: Agent | None = None
         # `since` (when `work` was last brought up to date) and `rate` (work done per second)
-        # are set when an agent takes the contact; `ready` (when it may overflow to later
-        # groups) by a routing policy that uses it (`policies`).
+        # are set when an agent takes the contact; `rated` (the agent's re-rating its own
+        # completion event holds) when a chat team's agent takes it alone (`teams`);
+        # `ready` (when it may overflow to later groups) by a routing policy that uses it
+        # (`policies`).
 
 
 class Agent:

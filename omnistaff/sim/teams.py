@@ -42,6 +42,7 @@ class Teams(Ledger):
     queue: list
     eid: Any
     team_callbacks: list  # every chat team's `Rerated`'s: [`finished_team`]
+    alone_callbacks: list  # every contact a chat team's agent took alone: [`finished_alone`]
 
     if TYPE_CHECKING:
         def rerate(self, agent: Agent, now: float) -> None: ...
@@ -49,33 +50,42 @@ class Teams(Ledger):
         def finish(self, contact: Contact) -> None: ...
 
     def arrive_team(self, contact: Contact, balk_draw: float) -> None:
-        """The head of the first bucket with anyone (fewest held) takes the contact."""
+        """The head of the first bucket with anyone (fewest held) takes the contact: `start`,
+        `rerate` (inline for a contact held alone) and `place`."""
         channel = contact.channel
         for bucket in channel.team:  # type: ignore[union-attr]
             while bucket:
                 token, agent = bucket.popleft()
-                if token == agent.token:  # else stale: its agent's token moved on
-                    self.take_team(agent, contact, self.env._now)
-                    return
+                if token != agent.token:  # stale: its agent's token moved on
+                    continue
+                now = self.env._now
+                group = agent.group
+                agent.token = token = token + 1
+                held = agent.held
+                (group.load.took_first if held == 0 else group.load.took_more).append(now)
+                agent.held = held = held + 1
+                contact.agent = agent
+                contact.work = work = contact.work / group.team[1] + channel.acw  # type: ignore[index]
+                self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now,
+                                     group.code, contact.priority, work))
+                contact.since = now
+                agent.contacts.append(contact)
+                if held == 1:  # alone, its work up to date: `rerate` of one contact, the
+                    # contact the event of its completion (void once `rated` moves on)
+                    if work < 0.0:
+                        contact.work = work = 0.0
+                    contact.rate = rate = channel.curve_rates[1]
+                    agent.rated = contact.rated = agent.rated + 1
+                    contact.callbacks = self.alone_callbacks
+                    heappush(self.queue, (now + work / rate, NORMAL, next(self.eid), contact))
+                else:
+                    contact.rate = 1.0
+                    self.rerate(agent, now)
+                if held < group.cap:  # `place`: never exclusive (its limit is above 1)
+                    agent.since = now
+                    group.buckets[held].append((token, agent))
+                return
         self.wait_or_leave(contact, balk_draw)
-
-    def take_team(self, agent: Agent, contact: Contact, now: float) -> None:
-        """`start`, then `rerate` (inline for a contact held alone) and `place`."""
-        self.start_team(agent, contact, now)
-        held = agent.held
-        if held == 1:  # alone, its work up to date: `rerate` of one contact
-            if contact.work < 0.0:
-                contact.work = 0.0
-            contact.rate = rate = contact.channel.curve_rates[1]
-            agent.rated += 1
-            heappush(self.queue, (now + contact.work / rate, NORMAL, next(self.eid),
-                                  Rerated(contact, agent.rated, self.team_callbacks)))
-        else:
-            self.rerate(agent, now)
-        group = agent.group
-        if held < group.cap:  # `place`: never exclusive (its limit is above 1)
-            agent.since = now
-            group.buckets[held].append((agent.token, agent))
 
     def start_team(self, agent: Agent, contact: Contact, now: float) -> None:
         """`start` for a chat team's agent: logged, and held until the caller re-rates."""
@@ -94,11 +104,19 @@ class Teams(Ledger):
         agent.contacts.append(contact)
 
     def finished_team(self, event: Rerated) -> None:
-        """`_finished_rated`, `finish` and `take_next` for a chat team's agent."""
+        """`_finished_rated` for a chat team's agent: done, unless void."""
         contact = event.contact
+        if contact.agent.rated == event.rated:  # type: ignore[union-attr]
+            self.team_done(contact)
+
+    def finished_alone(self, contact: Contact) -> None:
+        """Likewise for a contact that was its own completion event (taken alone)."""
+        if contact.agent.rated == contact.rated:  # type: ignore[union-attr]
+            self.team_done(contact)
+
+    def team_done(self, contact: Contact) -> None:
+        """`finish` and `take_next` for a chat team's agent."""
         agent: Agent = contact.agent  # type: ignore[assignment]
-        if agent.rated != event.rated:
-            return  # void: the agent was re-rated since
         agent.contacts.remove(contact)
         if not self.standing or not agent.accepting or contact.escalate >= 0:
             self.finish(contact)
@@ -107,7 +125,16 @@ class Teams(Ledger):
         agent.held -= 1
         group = agent.group
         (group.load.freed_last if agent.held == 0 else group.load.freed_other).append(now)
-        self.take_next_team(agent, now)
+        for queue in group.team[0].queues:  # type: ignore[index]
+            if queue:
+                self.take_next_team(agent, now)
+                return
+        # nothing waits: `take_next_team` without a look at the queues
+        agent.token += 1
+        if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
+            self.rerate(agent, now)
+        agent.since = now  # it has room: it just freed a slot
+        group.buckets[agent.held].append((agent.token, agent))
 
     def take_next_team(self, agent: Agent, now: float) -> None:
         """`take_next` for a chat team's agent: its channel's heads while it has room, then
