@@ -133,15 +133,23 @@ def start_shifts(env: simpy.Environment, model: Model, roster: list[AgentShift],
                  worked: list[Worked]) -> list:
     """Every agent-shift not absent starts working at the current time, in roster order,
     as processes started here would (their `Initialize` events are URGENT, now). Returns
-    the calendar of their waits, for `run_until`."""
+    the calendar of their waits, for `run_until`.
+
+    An agent-shift on at the start, without pauses, that the run stops before it logs out
+    (every one of a short run staffed by interval) only logs in: it has nothing to wait
+    for, so it needs no `ShiftWork`."""
     calendar: list = []
     stop = stop_time(env, model.scenario.horizon.seconds)
-    runs = [ShiftWork(env, model, shift, worked, calendar, stop)
-            for shift in roster if not shift.absent]
+    groups = {group.name: group for group in model.groups}
+    present = [shift for shift in roster if not shift.absent]
 
     def begin_all(_: Any) -> None:
-        for run in runs:
-            run.begin()
+        now, log_in = env._now, model.log_in
+        for shift in present:
+            if shift.login <= now and shift.logout >= stop and not shift.pauses:
+                log_in(groups[shift.group])
+            else:
+                ShiftWork(env, model, shift, worked, calendar, stop).begin()
 
     starter = reusable_event(env)
     starter.callbacks = [begin_all]
