@@ -94,9 +94,8 @@ class ChannelState:
         #: (bucket, proficiency) of the one pool, when one group serves the channel one
         #: contact at a time at a fixed rate: an arrival takes its head's agent, if free.
         self.single: tuple[deque[tuple[int, Agent]], float] | None = None
-        #: The one group's buckets, by contacts held, when that group is a chat team
-        #: (`GroupState.team`) and serves it alone: an arrival takes the first bucket's head.
-        self.team: list[deque[tuple[int, Agent]]] | None = None
+        #: The chat team (`GroupState.team`) that serves the channel alone, if one does.
+        self.team: Team | None = None
 
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues)
@@ -122,9 +121,29 @@ class GroupState:
         #: (channel, proficiency) when the group serves one channel, one contact at a time at
         #: a fixed rate (a phone team): its agents' next contact is that channel's head.
         self.solo: tuple[ChannelState, float] | None = None
-        #: (channel, proficiency) when the group serves one channel, several contacts at once
-        #: slowed by f(n)/n (a chat team, `teams`).
-        self.team: tuple[ChannelState, float] | None = None
+        #: Set when the group serves one channel, several contacts at once slowed by f(n)/n.
+        self.team: Team | None = None
+
+
+class Team:
+    """A chat team: a group serving one channel, several contacts at once slowed by f(n)/n.
+    What the team's steps (`teams`) read, gathered in one place."""
+
+    __slots__ = ("acw", "alone_rate", "buckets", "channel_code", "code", "freed_last",
+                 "freed_other", "holding_one", "idle", "proficiency", "queues", "took_first",
+                 "took_more")
+
+    def __init__(self, group: GroupState, channel: ChannelState, proficiency: float) -> None:
+        self.proficiency = proficiency
+        self.acw = channel.acw
+        self.alone_rate = channel.curve_rates[1]  # f(1) / 1
+        self.code, self.channel_code = group.code, channel.code
+        self.queues = channel.queues
+        self.buckets = group.buckets
+        self.idle, self.holding_one = group.buckets[0], group.buckets[1]  # its cap is above 1
+        load = group.load
+        self.took_first, self.took_more = load.took_first, load.took_more
+        self.freed_last, self.freed_other = load.freed_last, load.freed_other
 
 
 class LoadLog:
@@ -199,7 +218,7 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
         if len(group.skills) == 1 and group.cap == 1 and not group.skills[0][0].nonlinear:
             group.solo = (group.skills[0][0], group.skills[0][2])
         if len(group.skills) == 1 and group.cap > 1 and group.skills[0][0].nonlinear:
-            group.team = (group.skills[0][0], group.skills[0][2])
+            group.team = Team(group, group.skills[0][0], group.skills[0][2])
     for channel in channels:
         channel.routes.sort(key=lambda route: route[0])  # by rank
         pools = [(rank * MAX_HELD + held, group.buckets[held], limit, proficiency)
@@ -208,5 +227,5 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
         if len(channel.pools) == 1 and channel.pools[0][2] == 1 and not channel.nonlinear:
             channel.single = (channel.pools[0][1], channel.pools[0][3])
         if len(channel.routes) == 1 and channel.routes[0][1].team is not None:
-            channel.team = channel.routes[0][1].buckets
+            channel.team = channel.routes[0][1].team
     return channels, groups

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from omnistaff.sim.ledger import Ledger
 from omnistaff.sim.records import ABANDONED, ANSWERED, EXPIRED
 from omnistaff.sim.scheduling import NORMAL, SelfScheduled
-from omnistaff.sim.state import Agent, ChannelState, Contact
+from omnistaff.sim.state import Agent, ChannelState, Contact, Team
 
 #: The outcome as the records hold it: a record is numbers filed as float64 (`Ledger`),
 #: which a list of floats converts to quicker than one of mixed ints and floats.
@@ -50,54 +50,58 @@ class Teams(Ledger):
         def finish(self, contact: Contact) -> None: ...
 
     def arrive_team(self, contact: Contact, balk_draw: float) -> None:
-        """The head of the first bucket with anyone (fewest held) takes the contact: `start`,
-        `rerate` (inline for a contact held alone) and `place`."""
-        channel = contact.channel
-        for bucket in channel.team:  # type: ignore[union-attr]
+        """The head of the first bucket with anyone (fewest held) takes the contact. Held
+        alone (an agent holding nothing took it), its work up to date: `start`, `rerate` of
+        one contact (the contact the event of its completion, void once `rated` moves on)
+        and `place`, inline."""
+        team: Team = contact.channel.team  # type: ignore[assignment]
+        idle = team.idle
+        while idle:
+            token, agent = idle.popleft()
+            if token != agent.token:  # stale: its agent's token moved on
+                continue
+            now = self.env._now
+            agent.token = token = token + 1
+            team.took_first.append(now)
+            agent.held = 1
+            contact.agent = agent
+            contact.work = work = contact.work / team.proficiency + team.acw
+            self.records.extend((team.channel_code, contact.arrival, ANSWERED_CODE, now,
+                                 team.code, contact.priority, work))
+            if work < 0.0:
+                contact.work = work = 0.0
+            contact.since = now
+            contact.rate = rate = team.alone_rate
+            agent.contacts.append(contact)
+            agent.rated = contact.rated = agent.rated + 1
+            contact.callbacks = self.alone_callbacks
+            heappush(self.queue, (now + work / rate, NORMAL, next(self.eid), contact))
+            agent.since = now
+            team.holding_one.append((token, agent))
+            return
+        for bucket in team.buckets[1:]:  # agents holding some already
             while bucket:
                 token, agent = bucket.popleft()
-                if token != agent.token:  # stale: its agent's token moved on
-                    continue
-                now = self.env._now
-                group = agent.group
-                agent.token = token = token + 1
-                held = agent.held
-                (group.load.took_first if held == 0 else group.load.took_more).append(now)
-                agent.held = held = held + 1
-                contact.agent = agent
-                contact.work = work = contact.work / group.team[1] + channel.acw  # type: ignore[index]
-                self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now,
-                                     group.code, contact.priority, work))
-                contact.since = now
-                agent.contacts.append(contact)
-                if held == 1:  # alone, its work up to date: `rerate` of one contact, the
-                    # contact the event of its completion (void once `rated` moves on)
-                    if work < 0.0:
-                        contact.work = work = 0.0
-                    contact.rate = rate = channel.curve_rates[1]
-                    agent.rated = contact.rated = agent.rated + 1
-                    contact.callbacks = self.alone_callbacks
-                    heappush(self.queue, (now + work / rate, NORMAL, next(self.eid), contact))
-                else:
-                    contact.rate = 1.0
+                if token == agent.token:
+                    now = self.env._now
+                    self.start_team(agent, contact, now)
                     self.rerate(agent, now)
-                if held < group.cap:  # `place`: never exclusive (its limit is above 1)
-                    agent.since = now
-                    group.buckets[held].append((token, agent))
-                return
+                    if agent.held < len(team.buckets):  # `place`
+                        agent.since = now
+                        team.buckets[agent.held].append((agent.token, agent))
+                    return
         self.wait_or_leave(contact, balk_draw)
 
     def start_team(self, agent: Agent, contact: Contact, now: float) -> None:
         """`start` for a chat team's agent: logged, and held until the caller re-rates."""
-        group = agent.group
-        channel = contact.channel
+        team: Team = agent.group.team  # type: ignore[assignment]
         agent.token += 1
         held = agent.held
-        (group.load.took_first if held == 0 else group.load.took_more).append(now)
+        (team.took_first if held == 0 else team.took_more).append(now)
         agent.held = held + 1
         contact.agent = agent
-        contact.work = work = contact.work / group.team[1] + channel.acw  # type: ignore[index]
-        self.records.extend((channel.code, contact.arrival, ANSWERED_CODE, now, group.code,
+        contact.work = work = contact.work / team.proficiency + team.acw
+        self.records.extend((team.channel_code, contact.arrival, ANSWERED_CODE, now, team.code,
                              contact.priority, work))
         contact.since = now
         contact.rate = 1.0
@@ -122,26 +126,26 @@ class Teams(Ledger):
             self.finish(contact)
             return
         now = self.env._now
-        agent.held -= 1
-        group = agent.group
-        (group.load.freed_last if agent.held == 0 else group.load.freed_other).append(now)
-        for queue in group.team[0].queues:  # type: ignore[index]
+        team: Team = agent.group.team  # type: ignore[assignment]
+        agent.held = held = agent.held - 1
+        (team.freed_last if held == 0 else team.freed_other).append(now)
+        for queue in team.queues:
             if queue:
                 self.take_next_team(agent, now)
                 return
         # nothing waits: `take_next_team` without a look at the queues
-        agent.token += 1
+        agent.token = token = agent.token + 1
         if agent.contacts:  # n changed: the contacts slowed by f(n)/n are re-rated
             self.rerate(agent, now)
         agent.since = now  # it has room: it just freed a slot
-        group.buckets[agent.held].append((agent.token, agent))
+        team.buckets[held].append((token, agent))
 
     def take_next_team(self, agent: Agent, now: float) -> None:
         """`take_next` for a chat team's agent: its channel's heads while it has room, then
         one re-rating and back in a bucket."""
         agent.token += 1
         group = agent.group
-        channel = group.team[0]  # type: ignore[index]
+        channel = group.skills[0][0]
         while agent.held < group.cap:
             contact = self.team_head(channel, now)
             if contact is None:
