@@ -2,8 +2,8 @@
 without the event queue when each is the next event anyway (`processes.ArrivalStream`), a
 one-channel group's next contact taken inline (`GroupState.solo`), a one-group channel's
 arrival taken by its pool's head (`ChannelState.single`), a chat team's steps inline
-(`teams`); and a run leaves its
-agents to reference counting, not to the cyclic collector (`run._unlink`)."""
+(`teams`); and a run leaves its agents to reference counting, not to the cyclic collector
+(`run._unlink`)."""
 
 from __future__ import annotations
 
