@@ -15,6 +15,7 @@ from omnistaff.sim.scheduling import SelfScheduled
 
 DEFAULT_PRIORITY = 10
 MAX_HELD = 16  # above any concurrency limit
+NO_CONTACTS = ()  # the contacts slowed by f(n)/n of an agent whose group holds none
 
 
 class Contact(SelfScheduled):
@@ -59,7 +60,9 @@ class Agent:
         self.staffed = False
         self.token = 0
         self.since = 0.0
-        self.contacts: list[Contact] = []  # held contacts slowed by f(n)/n
+        # held contacts slowed by f(n)/n; in a group that holds none (a phone team), one empty
+        # tuple for all its agents, never added to: a big center's agents take less memory
+        self.contacts: list[Contact] = [] if group.rated else NO_CONTACTS  # type: ignore[assignment]
         self.rated = 0  # counts re-ratings: a scheduled completion from an older one is void
         self.freed: Any = None  # a SimPy event while waiting to go on a break or log out
 
@@ -108,7 +111,8 @@ class GroupState:
     longest at that level. An entry is stale once the agent's token has moved on.
     """
 
-    __slots__ = ("buckets", "cap", "code", "index", "load", "name", "skills", "solo", "team")
+    __slots__ = ("buckets", "cap", "code", "index", "load", "name", "rated", "skills", "solo",
+                 "team")
 
     def __init__(self, index: int, name: str) -> None:
         self.index = index
@@ -116,6 +120,7 @@ class GroupState:
         self.name = name
         self.skills: list[Skill] = []
         self.cap = 1
+        self.rated = True  # whether it serves a channel slowed by f(n)/n (`build_state`)
         self.buckets: list[deque[tuple[int, Agent]]] = []
         self.load = LoadLog()
         #: (channel, proficiency) when the group serves one channel, one contact at a time at
@@ -214,6 +219,7 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
             group.skills.append((channel, limit, skill.proficiency, rank))
             channel.routes.append((rank, group, limit, skill.proficiency))
         group.cap = max(limit for _, limit, _, _ in group.skills)
+        group.rated = any(channel.nonlinear for channel, _, _, _ in group.skills)
         group.buckets = [deque() for _ in range(group.cap)]
         if len(group.skills) == 1 and group.cap == 1 and not group.skills[0][0].nonlinear:
             group.solo = (group.skills[0][0], group.skills[0][2])
