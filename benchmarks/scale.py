@@ -10,6 +10,20 @@
   as chat with up to 3 at once on the default efficiency curve. Target: chat within 1.3x of
   phone per contact.
 
+What grew, and what was done (December 2026):
+
+- With agents, a fixed cost per agent-shift: every one was a `ShiftWork` that logged in and
+  scheduled its logout, which a one-day run stops before, and a stacked agent-shift's
+  logout was a numpy scalar, so each of its waits did numpy arithmetic. Now a wait the run
+  stops before is not scheduled, an agent-shift with nothing to wait for only logs in, the
+  logouts are floats and a phone team's agents share one empty list of rated contacts.
+  What is left grows with the agents' memory: the agent an arrival takes is the one idle
+  longest, out of cache, and the more so on a loaded machine.
+- With concurrency, the generic steps (a search over pools, `start`, `rerate`, `place`,
+  and a `Rerated` event per contact). A chat team (one group serving one channel, several
+  at once) now has its own steps (`sim/teams.py`): an arrival to an agent holding nothing
+  is taken inline, and the contact is the event of its own completion.
+
 Figures are CPU seconds of this process (`time.process_time`), the best of --repeat runs of
 3 replications each, the cases taking turns; the load average is printed.
 
