@@ -16,7 +16,7 @@ What grew, and what was done (December 2026):
   scheduled its logout, which a one-day run stops before, and a stacked agent-shift's
   logout was a numpy scalar, so each of its waits did numpy arithmetic. Now a wait the run
   stops before is not scheduled, an agent-shift with nothing to wait for only logs in, the
-  logouts are floats and a phone team's agents share one empty list of rated contacts.
+  logouts are floats and a phone team's agents share one empty tuple of rated contacts.
   What is left grows with the agents' memory: the agent an arrival takes is the one idle
   longest, out of cache, and the more so on a loaded machine.
 - With concurrency, the generic steps (a search over pools, `start`, `rerate`, `place`,
