@@ -15,6 +15,7 @@ from omnistaff.sim.scheduling import SelfScheduled
 
 DEFAULT_PRIORITY = 10
 MAX_HELD = 16  # above any concurrency limit
+CROWDED = 256  # see `Team.drop_stale`
 NO_CONTACTS = ()  # the contacts slowed by f(n)/n of an agent whose group holds none
 
 
@@ -134,9 +135,9 @@ class Team:
     """A chat team: a group serving one channel, several contacts at once slowed by f(n)/n.
     What the team's steps (`teams`) read, gathered in one place."""
 
-    __slots__ = ("acw", "alone_rate", "buckets", "channel_code", "code", "freed_last",
-                 "freed_other", "holding_one", "idle", "proficiency", "queues", "took_first",
-                 "took_more")
+    __slots__ = ("acw", "alone_rate", "buckets", "channel_code", "code", "crowded",
+                 "freed_last", "freed_other", "holding_one", "idle", "proficiency", "queues",
+                 "took_first", "took_more")
 
     def __init__(self, group: GroupState, channel: ChannelState, proficiency: float) -> None:
         self.proficiency = proficiency
@@ -149,6 +150,20 @@ class Team:
         load = group.load
         self.took_first, self.took_more = load.took_first, load.took_more
         self.freed_last, self.freed_other = load.freed_last, load.freed_other
+        self.crowded = CROWDED  # entries in `holding_one` that call for `drop_stale`
+
+    def drop_stale(self) -> None:
+        """Drop the stale entries of the buckets of agents holding some. An agent holding one
+        goes back to the idle bucket when it is done, and its entry in `holding_one` stays,
+        stale, until that bucket is looked at: only when nobody is idle. Dropped here
+        instead, the entries left in the same order (the same choices), the bucket stays
+        about the size of the team and its entries are freed while in cache. Called when the
+        bucket has doubled since: a constant cost an entry."""
+        for bucket in self.buckets[1:]:
+            fresh = [entry for entry in bucket if entry[0] == entry[1].token]
+            bucket.clear()
+            bucket.extend(fresh)
+        self.crowded = 2 * len(self.holding_one) + CROWDED
 
 
 class LoadLog:

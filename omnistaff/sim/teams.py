@@ -77,7 +77,10 @@ class Teams(Ledger):
             contact.callbacks = self.alone_callbacks
             heappush(self.queue, (now + work / rate, NORMAL, next(self.eid), contact))
             agent.since = now
-            team.holding_one.append((token, agent))
+            holding_one = team.holding_one
+            holding_one.append((token, agent))
+            if len(holding_one) > team.crowded:
+                team.drop_stale()
             return
         for bucket in team.buckets[1:]:  # agents holding some already
             while bucket:
