@@ -10,6 +10,23 @@
   as chat with up to 3 at once on the default efficiency curve. Target: chat within 1.3x of
   phone per contact.
 
+What grew, and what was done (December 2026):
+
+- With agents, a fixed cost per agent-shift: every one was a `ShiftWork` that logged in and
+  scheduled its logout, which a one-day run stops before, and a stacked agent-shift's
+  logout was a numpy scalar, so each of its waits did numpy arithmetic. Now a wait the run
+  stops before is not scheduled, an agent-shift with nothing to wait for only logs in, the
+  logouts are floats and a phone team's agents share one empty tuple of rated contacts.
+  What is left grows with the agents' memory: the agent an arrival takes is the one idle
+  longest, out of cache, and the more so on a loaded machine.
+- With concurrency, the generic steps (a search over pools, `start`, `rerate`, `place`,
+  and a `Rerated` event per contact). A chat team (one group serving one channel, several
+  at once) now has its own steps (`sim/teams.py`): an arrival to an agent holding nothing
+  is taken inline, and the contact is the event of its own completion. What also grew: the
+  bucket of agents holding one kept a stale entry for every contact of the day (an agent
+  done goes back to the idle bucket, and that bucket is looked at only when nobody is
+  idle), 30,000 live tuples by the end; the team now drops them once the bucket doubles.
+
 Figures are CPU seconds of this process (`time.process_time`), the best of --repeat runs of
 3 replications each, the cases taking turns; the load average is printed.
 

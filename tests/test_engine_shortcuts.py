@@ -1,8 +1,9 @@
 """The engine's shortcuts give what the long way gives, contact for contact: arrivals taken
 without the event queue when each is the next event anyway (`processes.ArrivalStream`), a
 one-channel group's next contact taken inline (`GroupState.solo`), a one-group channel's
-arrival taken by its pool's head (`ChannelState.single`); and a run leaves its
-agents to reference counting, not to the cyclic collector (`run._unlink`)."""
+arrival taken by its pool's head (`ChannelState.single`), a chat team's steps inline
+(`teams`); and a run leaves its agents to reference counting, not to the cyclic collector
+(`run._unlink`)."""
 
 from __future__ import annotations
 
@@ -97,3 +98,56 @@ def test_a_run_leaves_no_agent_to_the_cyclic_collector() -> None:
         gc.garbage.clear()
     assert gc.isenabled()
     assert kinds["Agent"] == 0 and kinds["ShiftWork"] == 0
+
+
+def team_cases() -> list[Scenario]:
+    """Chat teams: busy enough that agents hold two and three at once and contacts wait and
+    abandon; with breaks; escalating; deferred; beside another group on the channel."""
+    bundled = [load_scenario(bundled_scenarios()[name])
+               for name in ("cost_per_channel", "omni_vs_single")]
+    chat = live(300, 160, threshold=60, patience=240, concurrency={"max": 3})
+    busy = scenario({"chat": chat}, {"c": {"skills": ["chat"]}},
+                    {"per_interval": {"c": [10, 14, 8, 12] * 12}})
+    lunch = [{"after": "3h", "duration": "30min"}]
+    shifts = scenario({"chat": chat}, {"c": {"skills": ["chat"], "shrinkage": 0.1}},
+                      {"shifts": [{"group": "c", "start": "00:00", "length": "8h",
+                                   "count": 12, "breaks": lunch},
+                                  {"group": "c", "start": "08:00", "length": "8h",
+                                   "count": 14, "breaks": lunch},
+                                  {"group": "c", "start": "16:00", "length": "8h",
+                                   "count": 12}]})
+    escalating = scenario(
+        {"chat": live(300, 120, patience=240, concurrency={"max": 2},
+                      escalation=[{"to": "phone", "share": 0.2}]),
+         "phone": live(200, 40, patience=180)},
+        {"c": {"skills": ["chat"]}, "p": {"skills": ["phone"]}},
+        {"per_interval": {"c": [12] * 48, "p": [6] * 48}})
+    email = scenario({"email": deferred(600, 80, expiry=7200, concurrency={"max": 4})},
+                     {"e": {"skills": ["email"]}}, {"per_interval": {"e": [6] * 48}})
+    shared = scenario({"chat": chat},
+                      {"c": {"skills": [{"channel": "chat", "proficiency": 1.25}]},
+                       "m": {"skills": [{"channel": "chat", "proficiency": 0.8,
+                                         "concurrency": 2}]}},
+                      {"per_interval": {"c": [8] * 48, "m": [4] * 48}})
+    return [*bundled, busy, shifts, escalating, email, shared]
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_chat_teams_route_as_the_generic_steps_do(index: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`GroupState.team` and `ChannelState.team` (`teams`), against the generic steps."""
+    scen = team_cases()[index]
+    teams = []
+
+    def without_teams(scenario: Scenario) -> Any:
+        channels, groups = built(scenario)
+        teams.extend(g.name for g in groups if g.team is not None)
+        for state in (*channels, *groups):
+            state.team = None
+        return channels, groups
+
+    built = engine.build_state
+    shortcut = frames_csv(scen, 5)
+    monkeypatch.setattr(engine, "build_state", without_teams)
+    assert frames_csv(scen, 5) == shortcut
+    assert teams  # each case has a chat team

@@ -16,37 +16,21 @@ import numpy as np
 import simpy
 
 from omnistaff.scenarios.scenario import Scenario
-from omnistaff.sim.ledger import Ledger
 from omnistaff.sim.records import (
     ABANDONED,
-    ANSWERED,
     BALKED,
     BLOCKED,
     EXPIRED,
     Escalation,
 )
-from omnistaff.sim.scheduling import NORMAL, SelfScheduled
+from omnistaff.sim.scheduling import NORMAL
 from omnistaff.sim.state import Agent, ChannelState, Contact, GroupState, build_state
+from omnistaff.sim.teams import ANSWERED_CODE, Rerated, Teams
 
 INF = math.inf
-#: The outcome as the records hold it: a record is numbers filed as float64 (`Ledger`),
-#: which a list of floats converts to quicker than one of mixed ints and floats.
-ANSWERED_CODE = float(ANSWERED)
 
 
-class Rerated(SelfScheduled):
-    """The completion one re-rating of an agent's contacts schedules for the first of them
-    to finish: void if the agent was re-rated again since (`rated` moved on)."""
-
-    __slots__ = ("callbacks", "contact", "rated")
-
-    def __init__(self, contact: Contact, rated: int, callbacks: list) -> None:
-        self.contact = contact
-        self.rated = rated
-        self.callbacks = callbacks
-
-
-class Model(Ledger):
+class Model(Teams):
     """One run's state and behaviour; SimPy processes in `processes` drive it."""
 
     def __init__(self, scenario: Scenario, env: simpy.Environment) -> None:
@@ -57,6 +41,8 @@ class Model(Ledger):
         self.queue, self.eid = env._queue, env._eid
         self.finished = [self.finish]  # every fixed-rate contact's callbacks (never mutated)
         self.rated_callbacks = [self._finished_rated]  # every `Rerated`'s, likewise
+        self.team_callbacks = [self.finished_team]  # a chat team's (`teams`), likewise
+        self.alone_callbacks = [self.finished_alone]  # a contact it took alone, likewise
         self.channels, self.groups = build_state(scenario)
         self.group_index = {g.name: g.index for g in self.groups}
         self.balking = [scenario.channels[c.name].balking for c in self.channels]
@@ -96,6 +82,9 @@ class Model(Ledger):
                     heappush(self.queue, (now + work, NORMAL, next(self.eid), contact))
                     return
             self.wait_or_leave(contact, balk_draw)
+            return
+        if channel.team is not None and self.standing:
+            self.arrive_team(contact, balk_draw)
             return
         # `find_agent`, inline on the hot path
         agent: Agent | None = None
@@ -240,8 +229,11 @@ class Model(Ledger):
     def take_next(self, agent: Agent, now: float) -> None:
         """`release` of an accepting agent under the standing rule, with `pull` and `place`
         inline (the step after most contacts): the same choices, fewer calls."""
-        agent.token += 1
         group = agent.group
+        if group.team is not None:
+            self.take_next_team(agent, now)
+            return
+        agent.token += 1
         if group.solo is not None:  # one channel, one at a time: its head, `start` inline
             channel, proficiency = group.solo
             for queue in channel.queues:

@@ -118,7 +118,9 @@ class ArrivalStream:
         self.running = False  # set by `run` as the clock starts: taking arrivals early
         # is for the events' run only, not while the replication is being set up
         if feeder.direct[channel.index]:  # straight to routing: fewer columns a row
-            self.route = feeder.model.arrive
+            model = feeder.model  # a chat team's arrivals go to its steps (`teams`) directly
+            team = channel.team is not None and model.standing
+            self.route = model.arrive_team if team else model.arrive
             rows: Iterator[tuple] = zip(times, draws.work, draws.patience, draws.priority,
                                         draws.escalate, draws.balk, strict=True)
             last: tuple = (math.inf, 0.0, 0.0, 0, -1, 0.0)

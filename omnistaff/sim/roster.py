@@ -67,8 +67,11 @@ def _runs(group: str, counts: np.ndarray, scenario: Scenario) -> list[Planned]:
         on = np.concatenate(([0], (level_counts > level).astype(int), [0]))
         edges = np.flatnonzero(np.diff(on))
         for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            # plain floats: a numpy scalar's arithmetic, at every wait of the agent-shift,
+            # costs several times a float's (the same numbers either way)
             login = float(index[start]) * horizon.interval_seconds
-            runs.append((group, login, login + (stop - start) * horizon.interval_seconds, ()))
+            length = float(stop - start) * horizon.interval_seconds
+            runs.append((group, login, login + length, ()))
     return runs
 
 

@@ -24,7 +24,7 @@ from heapq import heappop
 import simpy
 from simpy.events import NORMAL, URGENT
 
-__all__ = ["NORMAL", "URGENT", "SelfScheduled", "reusable_event", "run_until"]
+__all__ = ["NORMAL", "URGENT", "SelfScheduled", "reusable_event", "run_until", "stop_time"]
 
 
 class SelfScheduled(simpy.Event):
@@ -45,6 +45,13 @@ def reusable_event(env: simpy.Environment) -> simpy.Event:
     event = simpy.Event(env)
     event._ok, event._value = True, None
     return event
+
+
+def stop_time(env: simpy.Environment, at: float) -> float:
+    """When `run_until(env, at)`, called at the current time, stops: the time its stop is
+    scheduled at (`env.schedule` adds the delay to now). An event of NORMAL priority due then
+    or later is never processed (the stop is URGENT)."""
+    return env.now + (at - env.now)
 
 
 def run_until(env: simpy.Environment, at: float, calendar: list | None = None) -> None:

@@ -23,7 +23,7 @@ import simpy
 
 from omnistaff.sim.engine import Model
 from omnistaff.sim.roster import AgentShift
-from omnistaff.sim.scheduling import NORMAL, URGENT, SelfScheduled, reusable_event
+from omnistaff.sim.scheduling import NORMAL, URGENT, SelfScheduled, reusable_event, stop_time
 from omnistaff.sim.state import Agent
 
 #: What an agent-shift reports at its end: (group, login, logout, actual logout, paid s).
@@ -34,12 +34,13 @@ class ShiftWork(SelfScheduled):
     """One agent-shift's working; its steps are callbacks of itself, rescheduled."""
 
     __slots__ = ("agent", "began", "calendar", "callbacks", "duration", "env", "model",
-                 "next_pause", "shift", "worked")
+                 "next_pause", "shift", "stop", "worked")
 
     def __init__(self, env: simpy.Environment, model: Model, shift: AgentShift,
-                 worked: list[Worked], calendar: list) -> None:
+                 worked: list[Worked], calendar: list, stop: float) -> None:
         self.env = env
         self.calendar = calendar
+        self.stop = stop  # when the run stops: a wait ending then or later never ends
         self.model = model
         self.shift = shift
         self.worked = worked
@@ -58,10 +59,15 @@ class ShiftWork(SelfScheduled):
 
     def _wait(self, delay: float, then: Callable[[Any], None]) -> None:
         """`yield env.timeout(delay)`: scheduled as a Timeout is (time, priority, order),
-        on the calendar `run_until` merges with the queue."""
+        on the calendar `run_until` merges with the queue. A wait the run stops before
+        (most logouts of a short run) is left out: it would never be processed, and what is
+        scheduled after it keeps its order."""
         env = self.env
+        when = env._now + delay
+        if when >= self.stop:
+            return
         self.callbacks = [then]
-        heappush(self.calendar, (env._now + delay, NORMAL, next(env._eid), self))
+        heappush(self.calendar, (when, NORMAL, next(env._eid), self))
 
     def _log_in(self, _: Any) -> None:
         model = self.model
@@ -127,14 +133,23 @@ def start_shifts(env: simpy.Environment, model: Model, roster: list[AgentShift],
                  worked: list[Worked]) -> list:
     """Every agent-shift not absent starts working at the current time, in roster order,
     as processes started here would (their `Initialize` events are URGENT, now). Returns
-    the calendar of their waits, for `run_until`."""
+    the calendar of their waits, for `run_until`.
+
+    An agent-shift on at the start, without pauses, that the run stops before it logs out
+    (every one of a short run staffed by interval) only logs in: it has nothing to wait
+    for, so it needs no `ShiftWork`."""
     calendar: list = []
-    runs = [ShiftWork(env, model, shift, worked, calendar)
-            for shift in roster if not shift.absent]
+    stop = stop_time(env, model.scenario.horizon.seconds)
+    groups = {group.name: group for group in model.groups}
+    present = [shift for shift in roster if not shift.absent]
 
     def begin_all(_: Any) -> None:
-        for run in runs:
-            run.begin()
+        now, log_in = env._now, model.log_in
+        for shift in present:
+            if shift.login <= now and shift.logout >= stop and not shift.pauses:
+                log_in(groups[shift.group])
+            else:
+                ShiftWork(env, model, shift, worked, calendar, stop).begin()
 
     starter = reusable_event(env)
     starter.callbacks = [begin_all]

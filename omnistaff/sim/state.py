@@ -15,6 +15,8 @@ from omnistaff.sim.scheduling import SelfScheduled
 
 DEFAULT_PRIORITY = 10
 MAX_HELD = 16  # above any concurrency limit
+CROWDED = 256  # see `Team.drop_stale`
+NO_CONTACTS = ()  # the contacts slowed by f(n)/n of an agent whose group holds none
 
 
 class Contact(SelfScheduled):
@@ -26,7 +28,7 @@ class Contact(SelfScheduled):
     """
 
     __slots__ = ("agent", "arrival", "callbacks", "channel", "deadline", "escalate", "order",
-                 "priority", "rate", "ready", "since", "work")
+                 "priority", "rate", "rated", "ready", "since", "work")
 
     def __init__(self, channel: ChannelState, arrival: float, work: float, patience: float,
                  priority: int, escalate: int) -> None:
@@ -39,8 +41,10 @@ class Contact(SelfScheduled):
         self.escalate = escalate
         self.agent: Agent | None = None
         # `since` (when `work` was last brought up to date) and `rate` (work done per second)
-        # are set when an agent takes the contact; `ready` (when it may overflow to later
-        # groups) by a routing policy that uses it (`policies`).
+        # are set when an agent takes the contact; `rated` (the agent's re-rating its own
+        # completion event holds) when a chat team's agent takes it alone (`teams`);
+        # `ready` (when it may overflow to later groups) by a routing policy that uses it
+        # (`policies`).
 
 
 class Agent:
@@ -57,7 +61,9 @@ class Agent:
         self.staffed = False
         self.token = 0
         self.since = 0.0
-        self.contacts: list[Contact] = []  # held contacts slowed by f(n)/n
+        # held contacts slowed by f(n)/n; in a group that holds none (a phone team), one empty
+        # tuple for all its agents, never added to: a big center's agents take less memory
+        self.contacts: list[Contact] = [] if group.rated else NO_CONTACTS  # type: ignore[assignment]
         self.rated = 0  # counts re-ratings: a scheduled completion from an older one is void
         self.freed: Any = None  # a SimPy event while waiting to go on a break or log out
 
@@ -67,12 +73,12 @@ class ChannelState:
 
     __slots__ = ("acw", "code", "curve_rates", "index", "live", "name", "nonlinear",
                  "order_class", "order_offset", "pools", "queue_of", "queues", "routes",
-                 "single", "threshold")
+                 "single", "team", "threshold")
 
     def __init__(self, index: int, name: str, scenario: Scenario) -> None:
         spec = scenario.channels[name]
         self.index = index
-        self.code = float(index)  # as the records hold it (see `engine.ANSWERED_CODE`)
+        self.code = float(index)  # as the records hold it (see `teams.ANSWERED_CODE`)
         self.name = name
         self.live = spec.mode == "live"
         self.threshold = spec.sla.threshold
@@ -92,6 +98,8 @@ class ChannelState:
         #: (bucket, proficiency) of the one pool, when one group serves the channel one
         #: contact at a time at a fixed rate: an arrival takes its head's agent, if free.
         self.single: tuple[deque[tuple[int, Agent]], float] | None = None
+        #: The chat team (`GroupState.team`) that serves the channel alone, if one does.
+        self.team: Team | None = None
 
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues)
@@ -104,7 +112,8 @@ class GroupState:
     longest at that level. An entry is stale once the agent's token has moved on.
     """
 
-    __slots__ = ("buckets", "cap", "code", "index", "load", "name", "skills", "solo")
+    __slots__ = ("buckets", "cap", "code", "index", "load", "name", "rated", "skills", "solo",
+                 "team")
 
     def __init__(self, index: int, name: str) -> None:
         self.index = index
@@ -112,11 +121,49 @@ class GroupState:
         self.name = name
         self.skills: list[Skill] = []
         self.cap = 1
+        self.rated = True  # whether it serves a channel slowed by f(n)/n (`build_state`)
         self.buckets: list[deque[tuple[int, Agent]]] = []
         self.load = LoadLog()
         #: (channel, proficiency) when the group serves one channel, one contact at a time at
         #: a fixed rate (a phone team): its agents' next contact is that channel's head.
         self.solo: tuple[ChannelState, float] | None = None
+        #: Set when the group serves one channel, several contacts at once slowed by f(n)/n.
+        self.team: Team | None = None
+
+
+class Team:
+    """A chat team: a group serving one channel, several contacts at once slowed by f(n)/n.
+    What the team's steps (`teams`) read, gathered in one place."""
+
+    __slots__ = ("acw", "alone_rate", "buckets", "channel_code", "code", "crowded",
+                 "freed_last", "freed_other", "holding_one", "idle", "proficiency", "queues",
+                 "took_first", "took_more")
+
+    def __init__(self, group: GroupState, channel: ChannelState, proficiency: float) -> None:
+        self.proficiency = proficiency
+        self.acw = channel.acw
+        self.alone_rate = channel.curve_rates[1]  # f(1) / 1
+        self.code, self.channel_code = group.code, channel.code
+        self.queues = channel.queues
+        self.buckets = group.buckets
+        self.idle, self.holding_one = group.buckets[0], group.buckets[1]  # its cap is above 1
+        load = group.load
+        self.took_first, self.took_more = load.took_first, load.took_more
+        self.freed_last, self.freed_other = load.freed_last, load.freed_other
+        self.crowded = CROWDED  # entries in `holding_one` that call for `drop_stale`
+
+    def drop_stale(self) -> None:
+        """Drop the stale entries of the buckets of agents holding some. An agent holding one
+        goes back to the idle bucket when it is done, and its entry in `holding_one` stays,
+        stale, until that bucket is looked at: only when nobody is idle. Dropped here
+        instead, the entries left in the same order (the same choices), the bucket stays
+        about the size of the team and its entries are freed while in cache. Called when the
+        bucket has doubled since: a constant cost an entry."""
+        for bucket in self.buckets[1:]:
+            fresh = [entry for entry in bucket if entry[0] == entry[1].token]
+            bucket.clear()
+            bucket.extend(fresh)
+        self.crowded = 2 * len(self.holding_one) + CROWDED
 
 
 class LoadLog:
@@ -187,9 +234,12 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
             group.skills.append((channel, limit, skill.proficiency, rank))
             channel.routes.append((rank, group, limit, skill.proficiency))
         group.cap = max(limit for _, limit, _, _ in group.skills)
+        group.rated = any(channel.nonlinear for channel, _, _, _ in group.skills)
         group.buckets = [deque() for _ in range(group.cap)]
         if len(group.skills) == 1 and group.cap == 1 and not group.skills[0][0].nonlinear:
             group.solo = (group.skills[0][0], group.skills[0][2])
+        if len(group.skills) == 1 and group.cap > 1 and group.skills[0][0].nonlinear:
+            group.team = Team(group, group.skills[0][0], group.skills[0][2])
     for channel in channels:
         channel.routes.sort(key=lambda route: route[0])  # by rank
         pools = [(rank * MAX_HELD + held, group.buckets[held], limit, proficiency)
@@ -197,4 +247,6 @@ def build_state(scenario: Scenario) -> tuple[list[ChannelState], list[GroupState
         channel.pools = sorted(pools, key=lambda pool: pool[0])  # by level; stable: routes
         if len(channel.pools) == 1 and channel.pools[0][2] == 1 and not channel.nonlinear:
             channel.single = (channel.pools[0][1], channel.pools[0][3])
+        if len(channel.routes) == 1 and channel.routes[0][1].team is not None:
+            channel.team = channel.routes[0][1].team
     return channels, groups
