@@ -23,9 +23,10 @@ could have moved its missed days from before them stand: taking more staff away 
 removal harder. But where one of those was not kept (refused or held back itself), the refusal
 may have been its doing: when the queue is empty, such refusals are tried again, one agent
 each, in batches with nothing before them (unless a schedule that already missed has at least
-the agents the try would leave: more staff never serves worse). Where staff can go, it goes faster: each time an option's removal is kept,
-its next try takes twice as many of its agents, and a refused try of several agents is tried
-again with one, so the pass is complete only where no single agent-shift can go.
+the agents the try would leave: more staff never serves worse). Where staff can go, it goes
+faster: each time an option's removal is kept, its next try takes twice as many of its agents,
+and a refused try of several agents is tried again with one, so the pass is complete only
+where no single agent-shift can go.
 """
 
 from __future__ import annotations
