@@ -52,9 +52,10 @@ def test_a_round_raises_the_groups_first_live_channel_by_its_excess_and_doubles_
                     {"per_interval": {"blend": [0] * HALF_HOURS, "mail": [0] * HALF_HOURS}})
     requirements = channel_requirements(scen)
     caps = pd.DataFrame({"group": ["blend", "mail", "blend"], "interval": [20, 22, 24],
-                         "load_occupancy": [0.92, 0.95, 0.79], "lower_bound": [0.85, 0.9, 0.7],
-                         "replications": 4, "staffed": [12.0, 3.0, 12.0],
-                         "max_occupancy": CAP, "over": [True, True, False]})
+                         "load_occupancy": [0.92, 0.95, 0.75], "lower_bound": [0.85, 0.9, 0.7],
+                         "upper_bound": [0.99, 1.0, 0.79], "replications": 4,
+                         "staffed": [12.0, 3.0, 12.0], "max_occupancy": CAP,
+                         "verdict": ["over", "over", "held"], "over": [True, True, False]})
     raised, more = raise_over_cap(scen, requirements, caps, {})
     assert raised == {"phone": 1, "email": 1}
     step = np.ceil(12 * (0.92 - CAP) / CAP)  # 1.8 agents more, rounded up

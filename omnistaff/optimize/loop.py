@@ -23,7 +23,7 @@ from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.lowering import brackets, per_interval, room_of
 from omnistaff.optimize.model import build_model
-from omnistaff.optimize.occupancy import over_cap, raise_over_cap
+from omnistaff.optimize.occupancy import over_cap, raise_over_cap, unclear_cap
 from omnistaff.optimize.outcome import Iteration, OptimizationResult, Phase
 from omnistaff.optimize.requirements import Requirements, channel_requirements
 from omnistaff.optimize.roster_out import tour_staffing
@@ -437,6 +437,7 @@ def _iteration(number: int, staffed: Scenario, report: SolveReport, evaluation: 
         target=channels["target"].to_dict(), met=channels["met"].astype(bool).to_dict(),
         attainment=evaluation.attainment, replications=evaluation.replications,
         raised=raised, seconds=seconds, over_cap=over_cap(evaluation.caps),
+        unclear_cap=unclear_cap(evaluation.caps),
     )
 
 

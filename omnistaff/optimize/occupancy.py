@@ -1,19 +1,26 @@
 """Occupancy caps judged in simulation, as SLAs are: a schedule holds a group's
-`max_occupancy` when no interval's simulated load occupancy is clearly over it, and a round
-raises staff where one is.
+`max_occupancy` when every judged interval's simulated load occupancy is clearly within it,
+and a round raises staff where one is not.
 
 Why in the judging as well as in the model: the schedule model bounds the *planned* load
 (`model._occupancy_cap`), but simulation routes differently from the plan's allocations (an
 idle omni-channel agent takes a call the plan gave to a specialist, live peaks come in
 bursts), so a plan within its cap can still run a group over it. Deferred work is paced by
-the router (`sim/pacing.py`); what is left over the cap is live work, and the remedy is
-more agents where it happens, as for a missed SLA.
+the router to the cap less a margin (`sim/pacing.py`); what is left over the cap is live
+work, and the remedy is more agents where it happens, as for a missed SLA.
 
 The measure is `load_occupancy` (each contact held counts 1 / its route's limit), the one
-the requirements and the model plan with. An interval is clearly over when the one-sided
-lower confidence bound of its mean over replications, Bonferroni-corrected over the group's
-judged intervals of the day, is above the cap; intervals with less than one agent on queue
-on average (agents finishing a contact past their shift's end) are not judged.
+the requirements and the model plan with. The rule mirrors the SLA's (`evaluate.py`), with
+the cap in place of the target and the sides turned: an interval is `held` when the
+one-sided upper confidence bound of its mean over replications is at or under the cap,
+`over` when the lower bound is above it, and `unclear` otherwise; unclear intervals call
+for more replications by the same sequential rule, and one still unclear at the cap on
+replications counts as not held (a schedule passes only on clear evidence). The bounds are
+at the judging's confidence, Bonferroni-corrected over the group's judged intervals of the
+day (`stats.bonferroni`, the guard the SLA's interval raises use): a pass then claims every
+interval of the day within the cap at once, and noise does not raise intervals at random.
+Intervals with less than one agent on queue on average (agents finishing a contact past
+their shift's end) are not judged.
 """
 
 from __future__ import annotations
@@ -24,19 +31,24 @@ import pandas as pd
 from omnistaff.optimize.requirements import Requirements
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.experiment import Replications
-from omnistaff.sim.stats import one_sided_half_widths
+from omnistaff.sim.stats import bonferroni, one_sided_half_widths
 
 #: Intervals with fewer agents on queue than this, on average, are not judged.
 LEAST_STAFFED = 1.0
+#: Share of a group-day's unclear intervals raised when none is over, on its bound or mean.
+UNCLEAR_SHARE = 0.25
+#: Slack on the comparisons with the cap.
+TOLERANCE = 1e-9
 
-COLUMNS = ["group", "interval", "load_occupancy", "lower_bound", "replications", "staffed",
-           "max_occupancy", "over"]
+COLUMNS = ["group", "interval", "load_occupancy", "lower_bound", "upper_bound",
+           "replications", "staffed", "max_occupancy", "verdict", "over"]
 
 
 def cap_verdicts(runs: Replications, scenario: Scenario, confidence: float) -> pd.DataFrame:
     """Per capped group and judged interval: mean load occupancy over the replications in
-    which it was staffed, its one-sided lower bound (Bonferroni over the group's judged
-    intervals of each day), replications, mean agents on queue, the cap, and `over`."""
+    which it was staffed, its one-sided lower and upper bounds (Bonferroni over the group's
+    judged intervals of each day), replications, mean agents on queue, the cap, the
+    `verdict` (`held`, `over` or `unclear`) and `over` (the verdict is `over`)."""
     caps = {n: g.max_occupancy for n, g in scenario.groups.items()
             if g.max_occupancy is not None}
     frames = [r.group_intervals for r in runs.results]
@@ -51,40 +63,74 @@ def cap_verdicts(runs: Replications, scenario: Scenario, confidence: float) -> p
     table["staffed"] = grouped["staffed"].mean().to_numpy()
     table = table[(table["staffed"] >= LEAST_STAFFED) & (table["replications"] >= 2)].copy()
     day = table["interval"] // scenario.horizon.intervals_per_day
-    tests = table.groupby([table["group"], day])["interval"].transform("count").clip(lower=1)
-    corrected = 1 - (1 - confidence) / tests.to_numpy(dtype=float)
+    tests = table.groupby([table["group"], day])["interval"].transform("count")
     half = one_sided_half_widths(table["sd"].fillna(0).to_numpy(),
-                                 table["replications"].to_numpy(dtype=float), corrected)
+                                 table["replications"].to_numpy(dtype=float),
+                                 bonferroni(confidence, tests.to_numpy(dtype=float)))
     table["lower_bound"] = table["load_occupancy"] - half
+    table["upper_bound"] = table["load_occupancy"] + half
     table["max_occupancy"] = table["group"].map(caps)
-    table["over"] = table["lower_bound"] > table["max_occupancy"] + 1e-9
+    ceiling = table["max_occupancy"] + TOLERANCE
+    table["verdict"] = np.where(table["upper_bound"] <= ceiling, "held",
+                                np.where(table["lower_bound"] > ceiling, "over", "unclear"))
+    table["over"] = table["verdict"] == "over"
     return table[COLUMNS].reset_index(drop=True)
 
 
 def caps_held(caps: pd.DataFrame) -> bool:
-    """Whether no judged interval of a capped group is clearly over its cap."""
-    return not bool(caps["over"].any()) if len(caps) else True
+    """Whether every judged interval of a capped group is clearly within its cap."""
+    return bool((caps["verdict"] == "held").all()) if len(caps) else True
 
 
 def over_cap(caps: pd.DataFrame) -> dict[str, int]:
     """Per group with some: its judged intervals clearly over its cap."""
+    return _count(caps, "over")
+
+
+def unclear_cap(caps: pd.DataFrame) -> dict[str, int]:
+    """Per group with some: its judged intervals neither clearly within nor clearly over
+    its cap (on the replications simulated)."""
+    return _count(caps, "unclear")
+
+
+def _count(caps: pd.DataFrame, verdict: str) -> dict[str, int]:
     if not len(caps):
         return {}
-    counts = caps.loc[caps["over"], "group"].value_counts()
+    counts = caps.loc[caps["verdict"] == verdict, "group"].value_counts()
     return {str(g): int(n) for g, n in counts.items()}
+
+
+def to_raise(caps: pd.DataFrame, intervals_per_day: int) -> pd.DataFrame:
+    """The judged intervals a round raises, per group and day with some not held: those
+    clearly over; where none is, the unclear ones whose mean is over the cap; else the
+    quarter of the unclear ones with the highest upper bounds (at least one), as a missed
+    SLA period raises its clear misses, else those below the target, else its worst
+    quarter."""
+    failing = caps[caps["verdict"] != "held"] if len(caps) else caps
+    if failing.empty:
+        return failing
+    chosen = []
+    day = failing["interval"] // intervals_per_day
+    for _, rows in failing.groupby([failing["group"], day], sort=True):
+        over = rows[rows["over"]]
+        above = rows[rows["load_occupancy"] > rows["max_occupancy"] + TOLERANCE]
+        count = max(1, int(np.ceil(len(rows) * UNCLEAR_SHARE)))
+        chosen.append(over if len(over) else above if len(above) else rows.nlargest(
+            count, "upper_bound"))
+    return pd.concat(chosen)
 
 
 def raise_over_cap(scenario: Scenario, requirements: Requirements, caps: pd.DataFrame,
                    raised: dict[str, int]) -> tuple[dict[str, int], Requirements]:
-    """Requirements with more agents where a group was clearly over its cap: for each such
-    interval, the group's most preferred live channel that needs agents there gets the
-    agents that would bring the group's load to its cap if it kept its load (at least one),
-    or, where that interval was raised before, as many as were raised there so far if more
-    (so a repeated miss doubles its raise: a group that others overflow to, or that is
-    tried first, takes on more load as it grows); a group serving no live channel there
-    gets that interval's deferred work due sooner. `raised` (intervals raised per channel)
-    with these counted in."""
-    over = caps[caps["over"]] if len(caps) else caps
+    """Requirements with more agents where a group's interval was not held (`to_raise`):
+    for each such interval, the group's most preferred live channel that needs agents there
+    gets the agents that would bring the group's mean load to its cap if it kept its load
+    (at least one), or, where that interval was raised before, as many as were raised there
+    so far if more (so a repeated miss doubles its raise: a group that others overflow to,
+    or that is tried first, takes on more load as it grows); a group serving no live
+    channel there gets that interval's deferred work due sooner. `raised` (intervals raised
+    per channel) with these counted in."""
+    over = to_raise(caps, scenario.horizon.intervals_per_day)
     if over.empty:
         return raised, requirements
     more: dict[str, dict[int, float]] = {}
