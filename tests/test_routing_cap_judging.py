@@ -98,7 +98,8 @@ def test_a_round_raises_clear_excesses_else_unclear_means_over_the_cap_else_the_
     """Per group and day, as a missed SLA period raises: on day 0 only the interval clearly
     over (not the unclear one beside it); on day 1 the unclear interval whose mean is over
     the cap; on day 2, where every unclear mean is under it, the quarter of them (two of
-    eight) with the highest upper bounds; held intervals never."""
+    eight) with the highest upper bounds; held intervals never. Judged on fewer than the
+    most replications (a clear miss stopped the judging), only the clear excess."""
     days = [0, 0, 0, 1, 1, 1] + [2] * 9
     intervals = [HALF_HOURS * d + i for i, d in enumerate(days)]
     mean = [0.9, 0.81, 0.5, 0.79, 0.82, 0.7,
@@ -113,6 +114,8 @@ def test_a_round_raises_clear_excesses_else_unclear_means_over_the_cap_else_the_
                          "verdict": verdict, "over": [v == "over" for v in verdict]})
     chosen = sorted(to_raise(caps, HALF_HOURS)["interval"])
     assert chosen == [intervals[0], intervals[4], intervals[6], intervals[8]]
+    early = to_raise(caps, HALF_HOURS, settled=False)  # judged before the most replications
+    assert early["interval"].tolist() == [intervals[0]]
 
 
 def test_a_round_raises_the_groups_first_live_channel_by_its_excess_and_doubles_a_repeat() -> None:

@@ -393,8 +393,10 @@ def _raise(scenario: Scenario, requirements: Requirements, evaluation: Evaluatio
     """Raise the requirement of the intervals to raise in every missed period, among those a
     raise can help: of a live channel, those it is open (contacts escalated to it after hours
     do not call for night shifts); of a deferred one, those some shift can reach within the
-    response window. Lower the late share of a deferred channel by its shortfall. The number
-    of intervals raised per channel changed."""
+    response window. Lower the late share of a deferred channel by its shortfall. Raise where
+    a capped group's interval is not held (`occupancy.raise_over_cap`; unclear ones only
+    when judged on the most replications). The number of intervals raised per channel
+    changed."""
     per_day = scenario.horizon.intervals_per_day
     present = data.presence()
     raised = {}
@@ -412,7 +414,8 @@ def _raise(scenario: Scenario, requirements: Requirements, evaluation: Evaluatio
             requirements = requirements.tightened(c, intervals)
         if requirements is not before:
             raised[c] = int(intervals.size)
-    return raise_over_cap(scenario, requirements, evaluation.caps, raised)
+    settled = evaluation.replications >= evaluation.judging.max_replications
+    return raise_over_cap(scenario, requirements, evaluation.caps, raised, settled)
 
 
 def _more_agents(requirements: Requirements, evaluation: Evaluation, channel: str,

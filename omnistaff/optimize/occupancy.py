@@ -100,13 +100,17 @@ def _count(caps: pd.DataFrame, verdict: str) -> dict[str, int]:
     return {str(g): int(n) for g, n in counts.items()}
 
 
-def to_raise(caps: pd.DataFrame, intervals_per_day: int) -> pd.DataFrame:
+def to_raise(caps: pd.DataFrame, intervals_per_day: int, settled: bool = True
+             ) -> pd.DataFrame:
     """The judged intervals a round raises, per group and day with some not held: those
     clearly over; where none is, the unclear ones whose mean is over the cap; else the
     quarter of the unclear ones with the highest upper bounds (at least one), as a missed
     SLA period raises its clear misses, else those below the target, else its worst
-    quarter."""
-    failing = caps[caps["verdict"] != "held"] if len(caps) else caps
+    quarter. Unclear intervals only when `settled` (judged on the most replications): a
+    judging stopped early by a clear miss elsewhere leaves them to more replications, as
+    the next round's judging gives them, since most are held then."""
+    judged = caps if settled or not len(caps) else caps[caps["over"]]
+    failing = judged[judged["verdict"] != "held"] if len(judged) else judged
     if failing.empty:
         return failing
     chosen = []
@@ -121,8 +125,10 @@ def to_raise(caps: pd.DataFrame, intervals_per_day: int) -> pd.DataFrame:
 
 
 def raise_over_cap(scenario: Scenario, requirements: Requirements, caps: pd.DataFrame,
-                   raised: dict[str, int]) -> tuple[dict[str, int], Requirements]:
-    """Requirements with more agents where a group's interval was not held (`to_raise`):
+                   raised: dict[str, int], settled: bool = True,
+                   ) -> tuple[dict[str, int], Requirements]:
+    """Requirements with more agents where a group's interval was not held (`to_raise`,
+    unclear ones only when `settled`):
     for each such interval, the group's most preferred live channel that needs agents there
     gets the agents that would bring the group's mean load to its cap if it kept its load
     (at least one), or, where that interval was raised before, as many as were raised there
@@ -130,7 +136,7 @@ def raise_over_cap(scenario: Scenario, requirements: Requirements, caps: pd.Data
     or that is tried first, takes on more load as it grows); a group serving no live
     channel there gets that interval's deferred work due sooner. `raised` (intervals raised
     per channel) with these counted in."""
-    over = to_raise(caps, scenario.horizon.intervals_per_day)
+    over = to_raise(caps, scenario.horizon.intervals_per_day, settled)
     if over.empty:
         return raised, requirements
     more: dict[str, dict[int, float]] = {}
