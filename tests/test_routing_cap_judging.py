@@ -144,6 +144,30 @@ def test_a_round_raises_the_groups_first_live_channel_by_its_excess_and_doubles_
     assert third.required["phone"][20] - again.required["phone"][20] == 2 * step
 
 
+def test_a_repeat_raises_the_groups_next_live_channel_before_doubling_the_first() -> None:
+    """An omni group over its cap in interval 20 twice: the first raise goes to phone (its
+    first live channel), the repeat to chat (the load may be chat's: more phone agents of
+    another group would not lighten it), and a third, with both raised, doubles on phone."""
+    scen = scenario({"phone": live(240, [60 * o for o in OPEN], threshold=60),
+                     "chat": live(300, [40 * o for o in OPEN], threshold=60)},
+                    {"phones": {"skills": ["phone"]},
+                     "omni": {"skills": ["phone", "chat"], "max_occupancy": CAP}},
+                    {"per_interval": {"phones": [0] * HALF_HOURS, "omni": [0] * HALF_HOURS}})
+    requirements = channel_requirements(scen)
+    caps = pd.DataFrame({"group": ["omni"], "interval": [20], "load_occupancy": [0.92],
+                         "lower_bound": [0.85], "upper_bound": [0.99], "replications": 40,
+                         "staffed": [12.0], "max_occupancy": CAP, "verdict": ["over"],
+                         "over": [True]})
+    step = np.ceil(12 * (0.92 - CAP) / CAP)
+    rounds = [requirements]
+    for _ in range(3):
+        rounds.append(raise_over_cap(scen, rounds[-1], caps, {})[1])
+    added = [{c: r.required[c][20] - requirements.required[c][20] for c in ("phone", "chat")}
+             for r in rounds[1:]]
+    assert added == [{"phone": step, "chat": 0}, {"phone": step, "chat": step},
+                     {"phone": 2 * step, "chat": step}]
+
+
 @pytest.mark.slow  # six rounds of the loop on one day (about 10 s of CPU)
 def test_the_loop_returns_a_schedule_that_holds_the_cap_in_simulation() -> None:
     """Phone tries the cheaper phone specialists first, so they run hotter than the plan's

@@ -131,11 +131,14 @@ def raise_over_cap(scenario: Scenario, requirements: Requirements, caps: pd.Data
     unclear ones only when `settled`):
     for each such interval, the group's most preferred live channel that needs agents there
     gets the agents that would bring the group's mean load to its cap if it kept its load
-    (at least one), or, where that interval was raised before, as many as were raised there
-    so far if more (so a repeated miss doubles its raise: a group that others overflow to,
-    or that is tried first, takes on more load as it grows); a group serving no live
-    channel there gets that interval's deferred work due sooner. `raised` (intervals raised
-    per channel) with these counted in."""
+    (at least one). Where that channel was raised there before, the next live channel in
+    the group's order not yet raised there is raised instead (the load may be another
+    channel's: raising phone adds phone specialists, not the omni agents busy with chat);
+    where every one was, the one raised least, by as many as were raised there so far if
+    more (so a repeated miss doubles its raise: a group that others overflow to, or that is
+    tried first, takes on more load as it grows). A group serving no live channel there
+    gets that interval's deferred work due sooner. `raised` (intervals raised per channel)
+    with these counted in."""
     over = to_raise(caps, scenario.horizon.intervals_per_day, settled)
     if over.empty:
         return raised, requirements
@@ -149,8 +152,7 @@ def raise_over_cap(scenario: Scenario, requirements: Requirements, caps: pd.Data
         live = [s.channel for s in group.skills if s.channel in requirements.required
                 and requirements.required[s.channel][t] > 0]
         if live:
-            c = live[0]
-            before = float(requirements.required[c][t] - requirements.erlang[c][t])
+            c, before = _least_raised(requirements, live, t)
             more.setdefault(c, {})
             more[c][t] = max(more[c].get(t, 0.0), agents, before)
             continue
@@ -168,3 +170,11 @@ def raise_over_cap(scenario: Scenario, requirements: Requirements, caps: pd.Data
         requirements = requirements.tightened(channel, intervals)
         raised[channel] = raised.get(channel, 0) + len(intervals)
     return raised, requirements
+
+
+def _least_raised(requirements: Requirements, live: list[str], t: int) -> tuple[str, float]:
+    """Of a group's live channels needing agents in interval t (in its order), the first
+    not raised there yet, else the one raised least; and how much it was raised there."""
+    raised = [float(requirements.required[c][t] - requirements.erlang[c][t]) for c in live]
+    i = int(np.argmin([r if r > 1e-9 else 0.0 for r in raised]))
+    return live[i], raised[i]
