@@ -8,7 +8,7 @@ unclear (its lower bound is below the target but its upper bound is not), or som
 a group with an occupancy cap is (`occupancy.py`: its upper bound over the cap, its lower
 bound not), and none is clearly missed or over, it simulates that many again, until all are
 clear or `max_replications` is reached. An unclear period counts as missed, and an unclear
-interval as over its cap: a schedule passes only on clear evidence.
+interval as not within its cap: a schedule passes only on clear evidence.
 Replications are numbered 0, 1, 2, ... from the scenario's seed, so two schedules judged alike
 share their random numbers (common random numbers).
 

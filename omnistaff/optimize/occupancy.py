@@ -50,9 +50,9 @@ COLUMNS = ["group", "interval", "load_occupancy", "lower_bound", "upper_bound",
 
 def cap_verdicts(runs: Replications, scenario: Scenario, confidence: float) -> pd.DataFrame:
     """Per capped group and judged interval: mean load occupancy over the replications in
-    which it was staffed, its one-sided lower and upper bounds (Bonferroni over the group's
-    judged intervals of each day), replications, mean agents on queue, the cap, the
-    `verdict` (`held`, `over` or `unclear`) and `over` (the verdict is `over`)."""
+    which it was staffed, its one-sided lower bound (Bonferroni over the group's judged
+    intervals of each day) and upper bound, replications, mean agents on queue, the cap,
+    the `verdict` (`held`, `over` or `unclear`) and `over` (the verdict is `over`)."""
     caps = {n: g.max_occupancy for n, g in scenario.groups.items()
             if g.max_occupancy is not None}
     frames = [r.group_intervals for r in runs.results]
