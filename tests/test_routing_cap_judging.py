@@ -6,6 +6,7 @@ so the schedule the loop returns holds the cap in simulation, on fresh replicati
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import HALF_HOURS, deferred, live, scenario
 
-from omnistaff.optimize import optimize
+from omnistaff.optimize import Iteration, SolveReport, optimize
 from omnistaff.optimize.evaluate import Judging, evaluate
 from omnistaff.optimize.occupancy import cap_verdicts, raise_over_cap, to_raise
 from omnistaff.optimize.requirements import channel_requirements
@@ -259,3 +260,16 @@ def test_pacing_under_the_cap_is_what_lets_a_blended_group_pass() -> None:
     assert under.replications < 40 and under.caps_held
     assert bool(at_cap.channels.loc["phone", "met"]) and bool(under.channels.loc["phone",
                                                                                 "met"])
+
+
+def test_a_round_with_intervals_only_unclear_is_not_met_and_says_so() -> None:
+    """Every SLA met and nothing clearly over, but intervals still unclear at the cap on
+    replications: the round is not met, and its line names the group and the count."""
+    solve = SolveReport("appsi_highs", "proven", True, 7936.0, 7936.0, 0.0, 1.0)
+    iteration = Iteration(3, 7936.0, "USD", {"phones": 100.0}, 20, solve, {"phone": 0.9},
+                          {"phone": 0.01}, {"phone": 0.85}, {"phone": 0.6}, {"phone": True},
+                          1.0, 8, unclear_cap={"phones": 3})
+    assert not iteration.all_met
+    assert "phones is not clearly within its occupancy cap in 3 intervals" in (
+        iteration.describe())
+    assert replace(iteration, unclear_cap={}).all_met

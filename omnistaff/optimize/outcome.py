@@ -133,8 +133,8 @@ class Iteration:
 def cap_notes(over: dict[str, int], unclear: dict[str, int], lead: str) -> str:
     """Per capped group with intervals clearly over its cap, or not clearly within it, how
     many, each note after `lead`."""
-    notes = [f"{g} over its occupancy cap in {n} intervals" for g, n in over.items()]
-    notes += [f"{g} not clearly within its occupancy cap in {n} intervals"
+    notes = [f"{g} is over its occupancy cap in {n} intervals" for g, n in over.items()]
+    notes += [f"{g} is not clearly within its occupancy cap in {n} intervals"
               for g, n in unclear.items()]
     return "".join(lead + note for note in notes)
 
