@@ -48,7 +48,8 @@ def test_a_backlog_is_worked_at_the_cap_not_at_full_occupancy() -> None:
     """Email arriving faster than four agents can work it: under the standing rule they are
     busy all day; capped at 80% the router paces it, and every interval's mean load over
     the replications is within the cap (tolerance: its 99% half-width), while the day as a
-    whole still runs close to the cap (pacing wastes little)."""
+    whole still runs close to the cap (pacing wastes little: the default margin of 3 points
+    and no more)."""
     email = {"email": deferred(300, 30, threshold=86400)}
     plain = scenario(email, {"g": {"skills": ["email"]}}, staffed({"g": 4}))
     capped = scenario(email, {"g": {"skills": ["email"], "max_occupancy": CAP}},
@@ -82,6 +83,39 @@ def test_live_work_first_and_deferred_work_up_to_the_cap() -> None:
     for b, a in zip(before, after, strict=True):
         assert a.loc["phone", "service_level"] >= b.loc["phone", "service_level"] - 0.01
         assert a.loc["email", "handled"] < b.loc["email", "handled"]
+
+
+@pytest.mark.parametrize("margin", [0.0, 0.03, 0.1])
+def test_deferred_work_is_paced_to_the_cap_less_the_margin(margin: float) -> None:
+    """The email backlog of four agents capped at 80%, paced `margin` under the cap: every
+    interval's mean load over the replications is within the cap less the margin
+    (tolerance: its 99% half-width), and the day runs within 5 points of that level."""
+    capped = scenario({"email": deferred(300, 30, threshold=86400)},
+                      {"g": {"skills": ["email"], "max_occupancy": CAP}}, staffed({"g": 4}),
+                      routing={"pacing_margin": margin})
+    load = loads(capped, "backlog")
+    mean = load.mean(axis=0)
+    half = t_half_widths(load.std(axis=0, ddof=1), np.full(load.shape[1], REPLICATIONS),
+                         0.99)
+    assert (mean <= CAP - margin + half + 1e-9).all(), np.max(mean - CAP + margin - half)
+    assert load.mean() > CAP - margin - 0.05, load.mean()
+
+
+def test_the_default_margin_paces_three_points_under_the_cap() -> None:
+    """Without a `pacing_margin`, deferred work is paced to the cap less 0.03: a paced
+    email-only day runs under 77% (the cap less the margin), not at the cap."""
+    capped = scenario({"email": deferred(300, 30, threshold=86400)},
+                      {"g": {"skills": ["email"], "max_occupancy": CAP}}, staffed({"g": 4}))
+    assert capped.routing.pacing_margin == pytest.approx(0.03)
+    load = loads(capped, "backlog")
+    assert CAP - 0.03 - 0.05 < load.mean() <= CAP - 0.03 + 1e-9, load.mean()
+
+
+def test_a_margin_that_leaves_a_group_no_deferred_work_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"pacing_margin: 0\.5 is not under the max_occupancy"):
+        scenario({"email": deferred(300, 30)}, {"g": {"skills": ["email"],
+                                                      "max_occupancy": 0.5}},
+                 staffed({"g": 4}), routing={"pacing_margin": 0.5})
 
 
 @pytest.mark.parametrize("cap", [None, 0.8])

@@ -4,9 +4,11 @@ over replications clears the target, and its abandonment's upper bound stays und
 ceiling.
 
 The judging rule is sequential. It simulates `replications` replications; while some period is
-unclear (its lower bound is below the target but its upper bound is not) and none is clearly
-missed, it simulates that many again, until every period is clear or `max_replications` is
-reached. An unclear period counts as missed: a schedule passes only on clear evidence.
+unclear (its lower bound is below the target but its upper bound is not), or some interval of
+a group with an occupancy cap is (`occupancy.py`: its upper bound over the cap, its lower
+bound not), and none is clearly missed or over, it simulates that many again, until all are
+clear or `max_replications` is reached. An unclear period counts as missed, and an unclear
+interval as not within its cap: a schedule passes only on clear evidence.
 Replications are numbered 0, 1, 2, ... from the scenario's seed, so two schedules judged alike
 share their random numbers (common random numbers).
 
@@ -29,7 +31,7 @@ from omnistaff.scenarios.scenario import Scenario
 from omnistaff.sim.experiment import Replications, run_tasks
 from omnistaff.sim.result import SimResult
 from omnistaff.sim.run import simulate
-from omnistaff.sim.stats import one_sided_half_widths, t_half_widths
+from omnistaff.sim.stats import bonferroni, one_sided_half_widths, t_half_widths
 
 Period = Literal["day", "horizon"]
 #: Share of a missed period's intervals raised when none is below its target.
@@ -66,8 +68,8 @@ class Evaluation:
     contacts, the target, and `miss` (clearly short after the Bonferroni correction).
     `groups`: per group, paid, staffed and busy hours and occupancy (means). `days`: per
     channel (rows) and day (columns), the mean service level. `caps`: per group with a
-    `max_occupancy` and judged interval, its load occupancy against the cap and whether it
-    is clearly `over` (`occupancy.cap_verdicts`).
+    `max_occupancy` and judged interval, its load occupancy and bounds against the cap and
+    its verdict, `held`, `over` or `unclear` (`occupancy.cap_verdicts`).
     """
 
     channels: pd.DataFrame
@@ -81,7 +83,7 @@ class Evaluation:
 
     @property
     def all_met(self) -> bool:
-        """Every SLA met, and no occupancy cap clearly exceeded."""
+        """Every SLA met, and every capped interval clearly within its cap."""
         return bool(self.channels["met"].all()) and self.caps_held
 
     @property
@@ -164,13 +166,19 @@ def evaluate(scenario: Scenario, judging: Judging | None = None,
     while True:
         runs = Replications(scenario, scenario.horizon.seed, results)
         periods = period_verdicts(runs, scenario, judging)
-        verdicts = set(periods["verdict"])
-        if "unclear" not in verdicts or "missed" in verdicts or (
-                len(results) >= judging.max_replications):
+        caps = cap_verdicts(runs, scenario, judging.confidence)
+        if not _undecided(periods, caps) or len(results) >= judging.max_replications:
             break
         more = min(judging.replications, judging.max_replications - len(results))
         results = results + _replicate(scenario, len(results), more, workers)
-    return _evaluation(runs, scenario, judging, periods)
+    return _evaluation(runs, scenario, judging, periods, caps)
+
+
+def _undecided(periods: pd.DataFrame, caps: pd.DataFrame) -> bool:
+    """Whether more replications may change the verdict: some SLA period or capped interval
+    is unclear and none is clearly missed or over (the schedule fails on that already)."""
+    verdicts = set(periods["verdict"]) | set(caps["verdict"])
+    return "unclear" in verdicts and not verdicts & {"missed", "over"}
 
 
 def _replicate(scenario: Scenario, first: int, count: int, workers: int) -> list[SimResult]:
@@ -188,7 +196,7 @@ def _judged(scenario: Scenario) -> list[str]:
 
 
 def _evaluation(runs: Replications, scenario: Scenario, judging: Judging,
-                periods: pd.DataFrame) -> Evaluation:
+                periods: pd.DataFrame, caps: pd.DataFrame) -> Evaluation:
     judged = _judged(scenario)
     channels = channel_attainment(runs, scenario).loc[judged]
     verdicts = periods.groupby("channel")
@@ -198,8 +206,7 @@ def _evaluation(runs: Replications, scenario: Scenario, judging: Judging,
     intervals = interval_attainment(runs, scenario, judging)
     days = day_attainment(runs, scenario).loc[judged]
     return Evaluation(channels, periods.reset_index(drop=True), intervals, group_hours(runs),
-                      days, judging, len(runs.results),
-                      cap_verdicts(runs, scenario, judging.confidence))
+                      days, judging, len(runs.results), caps)
 
 
 def period_verdicts(runs: Replications, scenario: Scenario, judging: Judging) -> pd.DataFrame:
@@ -321,8 +328,8 @@ def interval_attainment(runs: Replications, scenario: Scenario,
     table["period"] = table["interval"] // per_day if judging.period == "day" else 0
     tested = table.dropna(subset=["service_level"]).groupby(["channel", "period"])[
         "interval"].transform("count")
-    tests = tested.reindex(table.index).fillna(1).clip(lower=1)
-    corrected = 1 - (1 - judging.confidence) / tests.to_numpy()
+    tests = tested.reindex(table.index).fillna(1)
+    corrected = bonferroni(judging.confidence, tests.to_numpy())
     _, upper = one_sided(table["service_level"], table["sd"], table["replications"], corrected)
     table["miss"] = (table["replications"] >= 2) & (upper < table["target"] - 1e-9)
     return table.drop(columns=["sd", "period"]).sort_values(

@@ -23,7 +23,7 @@ from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.lowering import brackets, per_interval, room_of
 from omnistaff.optimize.model import build_model
-from omnistaff.optimize.occupancy import over_cap, raise_over_cap
+from omnistaff.optimize.occupancy import over_cap, raise_over_cap, unclear_cap
 from omnistaff.optimize.outcome import Iteration, OptimizationResult, Phase
 from omnistaff.optimize.requirements import Requirements, channel_requirements
 from omnistaff.optimize.roster_out import tour_staffing
@@ -393,8 +393,10 @@ def _raise(scenario: Scenario, requirements: Requirements, evaluation: Evaluatio
     """Raise the requirement of the intervals to raise in every missed period, among those a
     raise can help: of a live channel, those it is open (contacts escalated to it after hours
     do not call for night shifts); of a deferred one, those some shift can reach within the
-    response window. Lower the late share of a deferred channel by its shortfall. The number
-    of intervals raised per channel changed."""
+    response window. Lower the late share of a deferred channel by its shortfall. Raise where
+    a capped group's interval is not held (`occupancy.raise_over_cap`; unclear ones only
+    when judged on the most replications). The number of intervals raised per channel
+    changed."""
     per_day = scenario.horizon.intervals_per_day
     present = data.presence()
     raised = {}
@@ -412,7 +414,8 @@ def _raise(scenario: Scenario, requirements: Requirements, evaluation: Evaluatio
             requirements = requirements.tightened(c, intervals)
         if requirements is not before:
             raised[c] = int(intervals.size)
-    return raise_over_cap(scenario, requirements, evaluation.caps, raised)
+    settled = evaluation.replications >= evaluation.judging.max_replications
+    return raise_over_cap(scenario, requirements, evaluation.caps, raised, settled)
 
 
 def _more_agents(requirements: Requirements, evaluation: Evaluation, channel: str,
@@ -437,6 +440,7 @@ def _iteration(number: int, staffed: Scenario, report: SolveReport, evaluation: 
         target=channels["target"].to_dict(), met=channels["met"].astype(bool).to_dict(),
         attainment=evaluation.attainment, replications=evaluation.replications,
         raised=raised, seconds=seconds, over_cap=over_cap(evaluation.caps),
+        unclear_cap=unclear_cap(evaluation.caps),
     )
 
 

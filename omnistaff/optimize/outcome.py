@@ -9,7 +9,7 @@ from typing import Literal
 import pandas as pd
 
 from omnistaff.optimize.evaluate import Evaluation
-from omnistaff.optimize.occupancy import over_cap
+from omnistaff.optimize.occupancy import over_cap, unclear_cap
 from omnistaff.optimize.roster_out import RosterShift
 from omnistaff.optimize.schedule import agent_shifts, paid_hours
 from omnistaff.optimize.solve import SolveReport
@@ -27,8 +27,8 @@ class Iteration:
     per channel over the horizon (mean, 95% half-width) and its lowest period lower bound,
     whether each channel met its SLA in every period, `attainment` (the share of judged
     periods met), replications simulated, the intervals raised for the next round, and per
-    capped group the intervals clearly over its occupancy cap (`over_cap`, only groups with
-    some)."""
+    capped group the intervals clearly over its occupancy cap (`over_cap`) and those not
+    clearly within it nor over it (`unclear_cap`; both only groups with some)."""
 
     number: int
     cost: float
@@ -56,11 +56,12 @@ class Iteration:
     #: How many times the raise was raised again, from the last round's evaluation, because
     #: the last schedule already covered it.
     raise_repeats: int = 0
+    unclear_cap: dict[str, int] = field(default_factory=dict)
 
     @property
     def all_met(self) -> bool:
-        """Every SLA met, and no occupancy cap clearly exceeded."""
-        return all(self.met.values()) and not self.over_cap
+        """Every SLA met, and every capped interval clearly within its cap."""
+        return all(self.met.values()) and not self.over_cap and not self.unclear_cap
 
     def describe(self) -> str:
         """One line for a progress display."""
@@ -78,9 +79,9 @@ class Iteration:
                 f"SLA {levels} ({self.replications} replications){tail}")
 
     def cap_notes(self) -> str:
-        """A note for each capped group clearly over its cap, and in how many intervals."""
-        return "".join(f"; {g} over its occupancy cap in {n} intervals"
-                       for g, n in self.over_cap.items())
+        """A note for each capped group clearly over its cap, or not clearly within it, and
+        in how many intervals."""
+        return cap_notes(self.over_cap, self.unclear_cap, "; ")
 
     def same_note(self) -> str:
         """Of a round whose raise the last schedule already covered: how often it was raised
@@ -124,7 +125,18 @@ class Iteration:
             row[f"raised_{c}"] = self.raised.get(c, 0)
         for g, n in self.over_cap.items():
             row[f"over_cap_{g}"] = n
+        for g, n in self.unclear_cap.items():
+            row[f"unclear_cap_{g}"] = n
         return row
+
+
+def cap_notes(over: dict[str, int], unclear: dict[str, int], lead: str) -> str:
+    """Per capped group with intervals clearly over its cap, or not clearly within it, how
+    many, each note after `lead`."""
+    notes = [f"{g} is over its occupancy cap in {n} intervals" for g, n in over.items()]
+    notes += [f"{g} is not clearly within its occupancy cap in {n} intervals"
+              for g, n in unclear.items()]
+    return "".join(lead + note for note in notes)
 
 
 @dataclass(frozen=True)
@@ -197,13 +209,14 @@ class OptimizationResult:
                 f"{'every day' if judging.period == 'day' else 'over the horizon'}")
         money = f"{self.final.currency} {self.cost:,.0f}"
         solve = self.final.solve
-        over = over_cap(self.evaluation.caps)
+        caps = self.evaluation.caps
+        over, unclear = over_cap(caps), unclear_cap(caps)
         if not self.converged and not self.evaluation.channels["met"].all():
             missed = ", ".join(c for c, ok in self.evaluation.channels["met"].items() if not ok)
             head = f"Not every SLA met in simulation ({rule}): {missed} missed"
-        elif over:
-            head = f"Every SLA met in simulation ({rule}), but " + ", ".join(
-                f"{g} is over its occupancy cap in {n} intervals" for g, n in over.items())
+        elif over or unclear:
+            head = f"Every SLA met in simulation ({rule}), but " + cap_notes(
+                over, unclear, ", ")[2:]
         else:
             head = f"Every SLA met in simulation ({rule})"
             if len(self.evaluation.caps):

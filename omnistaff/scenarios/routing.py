@@ -105,6 +105,10 @@ class Redial(Frozen):
                                 "distribution or a duration).")
 
 
+#: Default of `pacing_margin`: deferred work is paced to 3 points under a group's cap.
+PACING_MARGIN = 0.03
+
+
 class RoutingPolicy(Frozen):
     """Policies beyond the standing rule: the fields `Routing` adds."""
 
@@ -122,6 +126,12 @@ class RoutingPolicy(Frozen):
         "(preemptive-resume priority: unified queues that let a call interrupt an email "
         "in progress). The interrupted contact's record, and so its cost, stays with the "
         "group that first took it.")
+    pacing_margin: float = Field(
+        default=PACING_MARGIN, ge=0, lt=1, description="How far under its `max_occupancy` "
+        "a capped group paces deferred work: its agents take email or social work only "
+        "while the interval's load stays within the cap minus this margin (live work is "
+        "never held back), so that live bursts leave the interval within the cap and its "
+        "upper confidence bound can clear it in the optimizer's judging (docs/routing.md).")
     channels: dict[str, ChannelRouting] = Field(
         default_factory=dict, max_length=MAX_LIST,
         description="Per channel routing: group order, overflow after a delay, reserved "

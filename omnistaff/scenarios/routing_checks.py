@@ -34,6 +34,7 @@ def routing_problems(scenario: Scenario) -> list[Problem]:
                 problems.append((f"{path}.{field}", f"group '{group}' has no skill for "
                                  f"'{cname}'; add it to the group's skills or name another "
                                  "group"))
+    problems += _pacing_problems(scenario)
     for cname, channel in scenario.channels.items():
         concurrency = channel.concurrency
         problems += [(f"channels.{cname}.concurrency.by_period.{field}", message)
@@ -52,3 +53,15 @@ def routing_problems(scenario: Scenario) -> list[Problem]:
             problems.append((path, f"channel '{callback.to}' is live; call-backs wait as "
                              "deferred work: name a deferred channel"))
     return problems
+
+
+def _pacing_problems(scenario: Scenario) -> list[Problem]:
+    """A pacing margin that leaves a capped group with deferred skills no deferred work."""
+    margin = scenario.routing.pacing_margin
+    return [("routing.pacing_margin", f"{margin:g} is not under the max_occupancy "
+             f"{group.max_occupancy:g} of group '{name}', so the group would take no deferred "
+             "work; use a smaller margin or a higher cap")
+            for name, group in scenario.groups.items()
+            if group.max_occupancy is not None and margin >= group.max_occupancy
+            and any(scenario.channels[s.channel].mode == "deferred" for s in group.skills
+                    if s.channel in scenario.channels)]

@@ -75,8 +75,9 @@ class AgentGroup(Frozen):
         "one of two chats is half an agent): requirements keep the agents on queue for the "
         "channels it serves at least the load divided by it (pyworkforce's max_occupancy), "
         "the schedule model holds the group to it, the router takes deferred work only "
-        "within it, and the optimizer raises staff where simulation shows an interval "
-        "clearly over it; simulation reports `load_occupancy` against it (docs/routing.md)."
+        "within it less `routing.pacing_margin`, and the optimizer accepts a schedule only "
+        "when every interval's upper confidence bound in simulation is within it; "
+        "simulation reports `load_occupancy` against it (docs/routing.md)."
     )
     max_headcount: int | None = Field(
         default=None, ge=0, le=MAX_AGENTS, description="Most agents of this group on shift at "

@@ -1,5 +1,6 @@
 """Occupancy pacing: a group with a `max_occupancy` takes deferred work only while its
-occupancy in the interval stays within the cap.
+occupancy in the interval stays within the cap less `routing.pacing_margin` (3 points by
+default).
 
 Why the router and not only the plan: deferred work waits in a backlog, and the standing rule
 hands it to any free skilled agent, so while a backlog lasts its agents are busy whatever the
@@ -19,15 +20,21 @@ or before a break is out of both the load and the agents (overtime, not the inte
 occupancy). It is the measure the requirements plan with (offered load over agents, in
 reference agents at full concurrency), so plan and simulation count alike.
 
+Why a margin under the cap: the optimizer judges an interval within its cap only when the
+upper confidence bound of its load over replications is (`optimize/occupancy.py`); paced to
+the cap itself, a group working a backlog sits at the cap and live bursts take it over, so
+its bound seldom clears (thirty blended agents: 31 of 48 half-hours still unclear after 40
+replications, none with a margin of 3 points; docs/routing.md).
+
 The rule: at time s in interval [a, b), a free agent of the group may take a deferred contact
 when the interval's load so far, plus the load now and the new contact's weight held to b,
-is within the cap of the staffed time so far plus the staffed agents now held to b. It
-assumes work in hand lasts to the interval's end, and keeps room for live work to come back
-to its level (the larger of its mean load in the last interval and in this one so far, where
-that is above the live load now), so it errs on the side of the cap: live work arriving
-never waits for the cap, so deferred work must leave it room. Where
-the rule refuses, a wake-up is set for the moment it would next allow (or the next
-interval), when idle agents look again.
+is within the paced level (the cap less the margin) of the staffed time so far plus the
+staffed agents now held to b. It assumes work in hand lasts to the interval's end, and keeps
+room for live work to come back to its level (the larger of its mean load in the last
+interval and in this one so far, where that is above the live load now), so it errs on the
+side of the cap: live work arriving never waits for the cap, so deferred work must leave it
+room. Where the rule refuses, a wake-up is set for the moment it would next allow (or the
+next interval), when idle agents look again.
 """
 
 from __future__ import annotations
@@ -56,7 +63,9 @@ class Pacing:
         self.interval = float(scenario.horizon.interval_seconds)
         self.intervals = scenario.horizon.intervals
         caps = [scenario.groups[g.name].max_occupancy for g in groups]
-        self.cap = [c if c is not None else math.inf for c in caps]
+        margin = scenario.routing.pacing_margin
+        #: the level deferred work is paced to: the cap less the scenario's pacing margin
+        self.pace = [max(c - margin, 0.0) if c is not None else math.inf for c in caps]
         self.capped = [c is not None for c in caps]
         self.any = any(self.capped)
         n = len(groups)
@@ -96,7 +105,7 @@ class Pacing:
         expected = max(before / self.interval,
                        live_so_far / elapsed if elapsed > 0 else 0.0)
         room = max(expected - self.live[g], 0.0)
-        excess = so_far_load + (self.load[g] + room + 1.0 / limit) * left - self.cap[g] * (
+        excess = so_far_load + (self.load[g] + room + 1.0 / limit) * left - self.pace[g] * (
             so_far_staffed + self.staffed[g] * left)
         if excess <= SLACK:
             return True

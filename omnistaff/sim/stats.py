@@ -42,6 +42,12 @@ def one_sided_half_widths(sd: np.ndarray | float, n: np.ndarray | float,
     return np.nan_to_num(half, nan=0.0)
 
 
+def bonferroni(confidence: float, tests: np.ndarray | float) -> np.ndarray:
+    """The confidence each of `tests` tests is held to so that together they hold at
+    `confidence` (Bonferroni: the error shared equally; at least one test)."""
+    return 1 - (1 - confidence) / np.maximum(np.asarray(tests, dtype=float), 1.0)
+
+
 def mean_half_width(values: np.ndarray, level: float = LEVEL) -> float:
     """Half-width of the t interval of the mean of `values`."""
     data = np.asarray(values, dtype=float)

@@ -68,11 +68,14 @@ def optimize_command(
                       f"{met}; {iteration.replications} replications{verdict}")
 
     settings = scenario.optimizer
+    unclear = "a day or a capped interval" if any(
+        g.max_occupancy is not None for g in scenario.groups.values()) else "a day"
     console.print(f"Optimizing {len(shift_options(scenario)):,} shift options over "
                   f"{scenario.horizon.intervals:,} intervals; each round simulates "
                   f"{round_replications(scenario)} replications (up to "
-                  f"{max(settings.max_replications, round_replications(scenario))} where a day "
-                  f"is unclear), at most {max_iterations or settings.max_iterations} round(s)"
+                  f"{max(settings.max_replications, round_replications(scenario))} where "
+                  f"{unclear} is unclear), at most {max_iterations or settings.max_iterations}"
+                  f" round(s)"
                   f"{_after_rounds(settings)}.")
     try:
         result = optimize(scenario, max_iterations=max_iterations, solver=solver,
