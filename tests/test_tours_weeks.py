@@ -20,7 +20,7 @@ from omnistaff.optimize.roster_check import roster_violations
 from omnistaff.optimize.roster_out import build_roster
 from omnistaff.optimize.runner import run
 from omnistaff.optimize.solve import load_schedule
-from omnistaff.optimize.tour_weeks import repeating_week, rotation_schedule
+from omnistaff.optimize.tour_weeks import repeat_week, repeating_week, rotation_schedule
 from omnistaff.scenarios import Scenario, scenario_from_dict
 
 
@@ -136,6 +136,33 @@ def test_the_weeks_circulation_every_week_is_the_rotations_and_its_bound_is_the_
     # The rotation's weeks averaged are the week's circulation, and the week's circulation
     # held every week is the rotation's: the two LP bounds agree.
     assert 2 * lp_objective(week) == pytest.approx(lp_objective(data), rel=1e-7)
+
+
+def violations(model: pyo.ConcreteModel, tolerance: float = 1e-6) -> list[str]:
+    """The rows of a model its loaded values break (by more than `tolerance`, relative)."""
+    broken = []
+    for row in model.component_data_objects(pyo.Constraint, active=True):
+        value, scale = pyo.value(row.body), tolerance * max(1.0, abs(pyo.value(row.body)))
+        if (row.has_lb() and value < pyo.value(row.lower) - scale) or (
+                row.has_ub() and value > pyo.value(row.upper) + scale):
+            broken.append(row.name)
+    return broken
+
+
+@pytest.mark.parametrize("contract", [{}, WEEKENDS], ids=["held", "weekends"])
+def test_the_weeks_solution_repeated_meets_every_row_of_the_rotation(contract: dict) -> None:
+    data, _, week_model, schedule, model = week_repeated(center(3, **contract))
+    found = tuple(round(v.value or 0) for v in (*week_model.agents.values(),
+                                                 *week_model.rota.values()))
+    assert load_schedule(week_model, found).feasible
+    assert repeat_week(model, week_model, schedule)
+    assert violations(model) == []
+    assert pyo.value(model.cost) == pytest.approx(3 * pyo.value(week_model.cost), rel=1e-9)
+    # The check can fail: one interval's level of the week off by an agent breaks rows.
+    level = week_model.staffed[data.groups[0], 20]
+    level.set_value(level.value + 1)
+    repeat_week(model, week_model, schedule)
+    assert violations(model) != []
 
 
 @pytest.mark.parametrize("scenario", [

@@ -48,7 +48,7 @@ from omnistaff.optimize.tour_search import (
     restricted_gap,
     whole_lines,
 )
-from omnistaff.optimize.tour_weeks import repeating_week, rotation_schedule
+from omnistaff.optimize.tour_weeks import repeat_week, repeating_week, rotation_schedule
 from omnistaff.optimize.tours import people_of, people_start
 
 Agents = tuple[int, ...]
@@ -161,8 +161,9 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
     parts = [] if model.elastic else independent_parts(data)
     week = None if model.elastic or start is not None or settings.strategy != "restricted" \
         else repeating_week(data)
+    repeated: Repeated | None = None
     if week is not None:
-        search = _by_week(data, week, settings, began)
+        search, repeated = _by_week(data, week, settings, began)
         unproven = search.best is not None and search.gap() > settings.mip_gap and settings.prove
         unheld = search.best is None and search.bound > -math.inf
         if not search.timed_out and (unproven or unheld):
@@ -175,7 +176,9 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
         search = _apart(data, parts, settings, began, start)
     else:
         search = _strategy(model, settings, began, start)
-    if search.best is not None:
+    if repeated is not None and search.best == repeated.schedule:
+        _load_repeated(model, repeated, settings.solver)
+    elif search.best is not None:
         load_schedule(model, search.best, settings.solver)
     return replace(_report(settings, search, began), cpu_seconds=time.process_time() - cpu)
 
@@ -259,25 +262,46 @@ def _mip(data: ScheduleData, settings: SolveSettings, search: Search, keep: list
     return search
 
 
+@dataclass(frozen=True)
+class Repeated:
+    """A rotation's schedule found on its week: the week's model and schedule, and the
+    rotation's."""
+
+    week_model: pyo.ConcreteModel
+    week: Agents
+    schedule: Agents
+
+
 def _by_week(data: ScheduleData, week: ScheduleData, settings: SolveSettings,
-             began: float) -> Search:
+             began: float) -> tuple[Search, Repeated | None]:
     """A rotation of identical weeks searched on its week (`tour_weeks`): the week's schedule,
     its people on the same moves every week, and the weeks times the week's LP bound. The
     week's own MIP bounds count whole people per move, which an average of the rotation's
     weeks need not have, so they are not carried over and the week's proving MIP is not
     run."""
     weeks = data.tours.weeks if data.tours is not None else 1
-    found = _strategy(build_model(week), replace(settings, prove=False), began)
+    week_model = build_model(week)
+    found = _strategy(week_model, replace(settings, prove=False), began)
     if found.relaxation is None:
         return replace(Search(bound=float("-inf")), status=found.status,
-                       timed_out=found.timed_out)
+                       timed_out=found.timed_out), None
     search = replace(Search(bound=_rounded(weeks * found.relaxation, data.objective_step())),
                      status=found.status, timed_out=found.timed_out)
     if found.best is None:
-        return search
+        return search, None
     best = rotation_schedule(data, week, found.best)
     return replace(search.offered(best, _objective(data, best)),
-                   searched=tuple(found.searched))
+                   searched=tuple(found.searched)), Repeated(week_model, found.best, best)
+
+
+def _load_repeated(model: pyo.ConcreteModel, repeated: Repeated, solver: str) -> None:
+    """Load a rotation's schedule found on its week: the week's fill-in LP (levels,
+    allocations, backlog) repeated every week (`tour_weeks.repeat_week`), a week's LP instead
+    of the rotation's; the rotation's own fill-in LP where the week's has no solution or the
+    model has a variable the repetition does not know."""
+    filled = load_schedule(repeated.week_model, repeated.week, solver)
+    if not (filled.feasible and repeat_week(model, repeated.week_model, repeated.schedule)):
+        load_schedule(model, repeated.schedule, solver)
 
 
 def _apart(data: ScheduleData, parts: list[Part], settings: SolveSettings,

@@ -37,6 +37,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pyomo.environ as pyo
+
 from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.levels import shift_levels
 from omnistaff.optimize.tours import Rules, TourData
@@ -154,3 +156,39 @@ def rotation_schedule(data: ScheduleData, week: ScheduleData,
     rota = [people.get((line, tours.rules[tours.lines[line].contract].moves[move]), 0)
             for line, _, move in tours.rota]
     return tuple(agents[:options]) + tuple(rota)
+
+
+#: Variables of a schedule model indexed by interval last (the week's at the interval modulo
+#: the week's length), and those indexed by day last (the week's at the day modulo 7).
+BY_INTERVAL = ("staffed", "resting", "allocated", "backlog", "late", "late_waiting",
+               "coverage_gap", "staff_gap", "late_work", "headcount_gap")
+BY_DAY = ("takes",)
+
+
+def repeat_week(model: pyo.ConcreteModel, week_model: pyo.ConcreteModel,
+                schedule: tuple[int, ...]) -> bool:
+    """Load a rotation's `schedule` (from `rotation_schedule`) into its model with every other
+    variable at the value of the solved week model's at the same time of the week: the week's
+    solution every week, which meets every row of the rotation as the week's meets the
+    week's (the rows are the same every week and both horizons wrap). False, with nothing
+    loaded, when the model has a variable this does not know how to repeat."""
+    known = {"agents", "rota", *BY_INTERVAL, *BY_DAY, "budget_gap", "part_time_gap"}
+    if any(v.local_name not in known for v in model.component_objects(pyo.Var)):
+        return False
+    length = week_model.schedule_data.intervals
+    counts = list(schedule)
+    fixed = [*model.agents.values(), *(model.rota.values() if hasattr(model, "rota") else ())]
+    for var, count in zip(fixed, counts, strict=True):
+        var.set_value(count)
+    for name, period in [*((n, length) for n in BY_INTERVAL), *((n, 7) for n in BY_DAY)]:
+        if not hasattr(model, name):
+            continue
+        source = getattr(week_model, name)
+        for index, var in getattr(model, name).items():
+            if not var.fixed:
+                var.set_value(source[(*index[:-1], index[-1] % period)].value)
+    weeks = model.schedule_data.intervals // length
+    for name in ("budget_gap", "part_time_gap"):  # a limit over the horizon: the weeks'
+        if not getattr(model, name).fixed:
+            getattr(model, name).set_value(weeks * (getattr(week_model, name).value or 0.0))
+    return True
