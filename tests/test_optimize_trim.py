@@ -78,9 +78,30 @@ def test_a_removal_must_pass_on_fresh_replications_too() -> None:
     assert agents == (2, 2, 2) and report.complete
     assert evaluation.all_met and verify(agents).all_met
     assert report.refused_afresh >= 1 and "refused" in report.describe("USD")
-    # Only schedules the judging replications passed went to the fresh ones, and each
-    # simulation of either counts.
+    # Each simulation of either sample counts.
     assert report.evaluations > len(fresh) - 1 >= report.refused_afresh
+
+
+def test_the_sample_that_refuses_more_is_simulated_first() -> None:
+    # The fresh replications refuse every removal: after the first refusal they go first, so
+    # each later refusal costs one simulation, and the judging ones are not run for it.
+    start = (3, 2, 4)
+    judged: list[Agents] = []
+    fresh: list[Agents] = []
+
+    def judge(agents: Agents) -> Evaluation:
+        judged.append(agents)
+        return verdicts(agents, (3, 2))
+
+    def verify(agents: Agents) -> Evaluation:
+        fresh.append(agents)
+        return verdicts(agents, (5, 4))  # nothing can go
+
+    agents, _, report = trim(data(), start, verdicts(start, (3, 2)), judge, 50, verify=verify)
+    assert agents == start and report.complete and report.removed == 0
+    assert report.refused_afresh == len(fresh) >= 2
+    assert len(judged) == 1  # only the first try, before the fresh ones had refused any
+    assert report.evaluations == len(judged) + len(fresh)
 
 
 def test_a_large_surplus_goes_in_growing_steps_down_to_the_same_lean_schedule() -> None:

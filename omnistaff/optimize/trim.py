@@ -4,7 +4,9 @@ none can go without a miss (the pass is complete) or the simulations allowed run
 
 Candidates are tried dearest first. A removal is kept only where the schedule without it meets
 every SLA on the judging replications and then also on fresh ones (another seed, `TwoSamples`):
-removals chosen on one set of replications alone fit its noise. So every schedule the trim keeps
+removals chosen on one set of replications alone fit its noise. Whichever sample has refused
+more tries so far is simulated first: near the edge it is mostly the fresh one that refuses,
+and a try it refuses then costs one simulation instead of two. So every schedule the trim keeps
 passed on both, and the trim ends where no single agent-shift can go without a miss on one of
 them.
 
@@ -46,8 +48,8 @@ Reach = set[tuple[int, int]]
 @dataclass(frozen=True)
 class TrimReport:
     """What the trim did: agent-shifts removed, the cost before and after, simulations run,
-    whether every remaining candidate was tried and refused (`complete`), tries refused on the
-    fresh replications alone, and the shift options left untried when it stopped."""
+    whether every remaining candidate was tried and refused (`complete`), tries the fresh
+    replications refused, and the shift options left untried when it stopped."""
 
     removed: int
     cost_before: float
@@ -63,8 +65,8 @@ class TrimReport:
                   "taking any one away misses an SLA") if self.complete else (
             f"stopped after {self.evaluations} simulations, at its budget, before trying every "
             f"agent-shift{left}")
-        back = (f"; {self.refused_afresh} tries that passed on the judging replications missed "
-                "on fresh ones and were refused" if self.refused_afresh else "")
+        back = (f"; {self.refused_afresh} tries missed on fresh replications and were refused"
+                if self.refused_afresh else "")
         return (f"trim removed {self.removed} agent-shifts ({currency} "
                 f"{self.cost_before - self.cost_after:,.0f}); {ending}{back}")
 
@@ -91,30 +93,41 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
 
 class TwoSamples:
     """A judge that passes a schedule only where it meets every SLA on the judging replications
-    and then on fresh ones (`verify`, when given): what it returns is the judging evaluation
-    when both pass, else the evaluation that missed (its missed periods say which removals to
-    blame). It counts the simulations run and the schedules refused on the fresh ones alone."""
+    and on fresh ones (`verify`, when given): what it returns is the judging evaluation when
+    both pass, else the evaluation that missed (its missed periods say which removals to
+    blame). The sample that has refused more tries so far is simulated first (the judging
+    one on a tie), so where the fresh replications are the tighter, a try they refuse costs
+    one simulation, not two; a schedule is passed only by both either way. It counts the
+    simulations run and the tries the fresh replications refused."""
 
     def __init__(self, judge: Judge, verify: Judge | None = None) -> None:
         self.judge, self.verify = judge, verify
-        self.simulations = self.refused_afresh = 0
+        self.simulations = self.refused_afresh = self.refused_judging = 0
 
     def room(self, most: int) -> bool:
-        """Whether another try (one simulation, and the fresh one it may need) fits in
+        """Whether another try (one simulation, and the other sample's it may need) fits in
         `most` simulations."""
         return self.simulations + (1 if self.verify is None else 2) <= most
 
     def __call__(self, agents: Agents) -> Evaluation:
-        judged = self.judge(agents)
+        if self.verify is None:
+            self.simulations += 1
+            return self.judge(agents)
+        fresh_first = self.refused_afresh > self.refused_judging
+        first, second = (self.verify, self.judge) if fresh_first else (self.judge, self.verify)
+        one = first(agents)
         self.simulations += 1
-        if self.verify is None or not judged.all_met:
-            return judged
-        fresh = self.verify(agents)
-        self.simulations += 1
-        if fresh.all_met:
-            return judged
-        self.refused_afresh += 1
-        return fresh
+        if one.all_met:
+            other = second(agents)
+            self.simulations += 1
+            if other.all_met:
+                return other if fresh_first else one
+            one, fresh_first = other, not fresh_first
+        if fresh_first:
+            self.refused_afresh += 1
+        else:
+            self.refused_judging += 1
+        return one
 
 
 @dataclass
