@@ -82,7 +82,7 @@ def test_a_removal_must_pass_on_fresh_replications_too() -> None:
     assert report.evaluations > len(fresh) - 1 >= report.refused_afresh
 
 
-def test_the_sample_that_refuses_more_is_simulated_first() -> None:
+def test_the_sample_that_refused_last_is_simulated_first() -> None:
     # The fresh replications refuse every removal: after the first refusal they go first, so
     # each later refusal costs one simulation, and the judging ones are not run for it.
     start = (3, 2, 4)

@@ -4,9 +4,9 @@ none can go without a miss (the pass is complete) or the simulations allowed run
 
 Candidates are tried dearest first. A removal is kept only where the schedule without it meets
 every SLA on the judging replications and then also on fresh ones (another seed, `TwoSamples`):
-removals chosen on one set of replications alone fit its noise. Whichever sample has refused
-more tries so far is simulated first: near the edge it is mostly the fresh one that refuses,
-and a try it refuses then costs one simulation instead of two. So every schedule the trim keeps
+removals chosen on one set of replications alone fit its noise. Whichever sample refused the
+last refused try is simulated first: near the edge the fresh one refuses in long runs, and a
+try it refuses then costs one simulation instead of two. So every schedule the trim keeps
 passed on both, and the trim ends where no single agent-shift can go without a miss on one of
 them.
 
@@ -95,14 +95,15 @@ class TwoSamples:
     """A judge that passes a schedule only where it meets every SLA on the judging replications
     and on fresh ones (`verify`, when given): what it returns is the judging evaluation when
     both pass, else the evaluation that missed (its missed periods say which removals to
-    blame). The sample that has refused more tries so far is simulated first (the judging
-    one on a tie), so where the fresh replications are the tighter, a try they refuse costs
-    one simulation, not two; a schedule is passed only by both either way. It counts the
-    simulations run and the tries the fresh replications refused."""
+    blame). The sample that refused the last refused try is simulated first (the judging
+    one until a try is refused), so where the fresh replications are the tighter, a try they
+    refuse costs one simulation, not two; a schedule is passed only by both either way. It
+    counts the simulations run and the tries the fresh replications refused."""
 
     def __init__(self, judge: Judge, verify: Judge | None = None) -> None:
         self.judge, self.verify = judge, verify
-        self.simulations = self.refused_afresh = self.refused_judging = 0
+        self.simulations = self.refused_afresh = 0
+        self.fresh_first = False  # the fresh replications refused the last refused try
 
     def room(self, most: int) -> bool:
         """Whether another try (one simulation, and the other sample's it may need) fits in
@@ -113,7 +114,7 @@ class TwoSamples:
         if self.verify is None:
             self.simulations += 1
             return self.judge(agents)
-        fresh_first = self.refused_afresh > self.refused_judging
+        fresh_first = self.fresh_first
         first, second = (self.verify, self.judge) if fresh_first else (self.judge, self.verify)
         one = first(agents)
         self.simulations += 1
@@ -123,10 +124,8 @@ class TwoSamples:
             if other.all_met:
                 return other if fresh_first else one
             one, fresh_first = other, not fresh_first
-        if fresh_first:
-            self.refused_afresh += 1
-        else:
-            self.refused_judging += 1
+        self.fresh_first = fresh_first
+        self.refused_afresh += fresh_first
         return one
 
 
