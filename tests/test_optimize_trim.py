@@ -255,3 +255,42 @@ def test_a_refusal_beside_an_earlier_removal_that_was_refused_is_tried_again() -
     for s in range(len(agents)):  # by hand: no single agent-shift of what is left can go
         if agents[s] > 0:
             assert not carry(tuple(a - (i == s) for i, a in enumerate(agents))).all_met
+
+
+def cap_verdicts(agents: Agents, need: tuple[int, int]) -> Evaluation:
+    """Every SLA met; the team is clearly within its occupancy cap on Monday with at least
+    need[0] agents and on Tuesday with need[1] (else unclear at the cap)."""
+    easy = verdicts(agents, (0, 0))
+    worked = (agents[0] + agents[1], agents[2])
+    per_day = data().intervals_per_day
+    caps = pd.DataFrame({"group": "team", "interval": [10, per_day + 10],
+                         "verdict": ["held" if w >= n else "unclear"
+                                     for w, n in zip(worked, need, strict=True)]})
+    return replace(easy, caps=caps)
+
+
+def test_a_miss_at_an_occupancy_cap_refuses_the_removals_of_its_day() -> None:
+    judged: list[Agents] = []
+
+    def judge(agents: Agents) -> Evaluation:
+        judged.append(agents)
+        return cap_verdicts(agents, (3, 2))
+
+    start = (3, 2, 4)
+    agents, evaluation, report = trim(data(), start, cap_verdicts(start, (3, 2)), judge, 50)
+    # the same lean schedule as where the SLAs set the floor, and no try judged twice
+    assert agents == (1, 2, 2) and evaluation.all_met and report.complete
+    assert len(set(judged)) == len(judged) == report.evaluations < 10
+
+
+def test_a_miss_that_names_no_period_refuses_its_whole_batch_once() -> None:
+    judged: list[Agents] = []
+
+    def judge(agents: Agents) -> Evaluation:  # short of the SLA over the horizon, no day named
+        judged.append(agents)
+        missing = verdicts(agents, (0, 0))
+        return replace(missing, channels=pd.DataFrame({"met": [False]}, index=["phone"]))
+
+    start = (3, 2, 4)
+    agents, _, report = trim(data(), start, verdicts(start, (0, 0)), judge, 50)
+    assert agents == start and report.complete and len(set(judged)) == len(judged) <= 3

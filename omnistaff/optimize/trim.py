@@ -218,8 +218,9 @@ def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation, share: float
     that came before it in time: the candidates that may have (`_Reach.before`) are narrowed,
     the first ones held, until one alone is left and refused. The `share` held is the share of
     narrowed batches that passed so far: half at first, fewer where most candidates turn out
-    to tip the period over (then one at a time)."""
-    failed = reach.missed(judged)
+    to tip the period over (then one at a time). A miss that names no period refuses the
+    whole batch, so that no batch is ever judged twice."""
+    failed = reach.missed(judged) or set().union(*map(reach.of, batch))
     refused = {s: reach.of(s) & failed for s in batch if reach.of(s) & failed}
     rest = [s for s in batch if s not in refused]
     unexplained = failed - set().union(*refused.values())
@@ -299,9 +300,16 @@ class _Reach:
         return any(p == part and first <= d for p, d in periods)
 
     def missed(self, judged: Evaluation) -> Reach:
+        """The periods a judged schedule missed: its SLAs' missed periods, and the periods
+        (of the group's part) of the intervals in which a capped group was not clearly within
+        its cap."""
         rows = judged.periods[judged.periods["verdict"] != "met"]
-        return {(self.parts.get(c, 0), int(p)) for c, p in zip(rows["channel"], rows["period"],
-                                                                strict=True)}
+        caps = judged.caps[judged.caps["verdict"] != "held"]
+        per_day = self.data.intervals_per_day
+        return ({(self.parts.get(c, 0), int(p))
+                 for c, p in zip(rows["channel"], rows["period"], strict=True)}
+                | {(self.group_part.get(g, 0), int(t) // per_day if self.by_day else 0)
+                   for g, t in zip(caps["group"], caps["interval"], strict=True)})
 
 
 def _batch(reach: _Reach, queue: list[int], alone: set[int] = frozenset()) -> list[int]:
