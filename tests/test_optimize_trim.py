@@ -3,6 +3,7 @@ lean schedule is known by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -34,13 +35,21 @@ def verdicts(agents: Agents, need: tuple[int, int]) -> Evaluation:
                       Judging(), 10)
 
 
+class Recorded:
+    """A judge by a rule, keeping every schedule it judged."""
+
+    def __init__(self, rule: Callable[[Agents], Evaluation]) -> None:
+        self.rule = rule
+        self.judged: list[Agents] = []
+
+    def __call__(self, agents: Agents) -> Evaluation:
+        self.judged.append(agents)
+        return self.rule(agents)
+
+
 def test_the_trim_takes_away_the_surplus_dearest_first() -> None:
-    judged: list[Agents] = []
-
-    def judge(agents: Agents) -> Evaluation:
-        judged.append(agents)
-        return verdicts(agents, (3, 2))
-
+    judge = Recorded(lambda agents: verdicts(agents, (3, 2)))
+    judged = judge.judged
     start = (3, 2, 4)
     agents, evaluation, report = trim(data(), start, verdicts(start, (3, 2)), judge, 50)
     assert agents == (1, 2, 2)  # Monday's dearer shift goes first; the cheap ones stay
@@ -105,12 +114,8 @@ def test_the_sample_that_refused_last_is_simulated_first() -> None:
 
 
 def test_a_large_surplus_goes_in_growing_steps_down_to_the_same_lean_schedule() -> None:
-    judged: list[Agents] = []
-
-    def judge(agents: Agents) -> Evaluation:
-        judged.append(agents)
-        return verdicts(agents, (3, 2))
-
+    judge = Recorded(lambda agents: verdicts(agents, (3, 2)))
+    judged = judge.judged
     start = (40, 2, 35)
     agents, evaluation, report = trim(data(), start, verdicts(start, (3, 2)), judge, 200)
     assert agents == (1, 2, 2) and evaluation.all_met and report.complete
@@ -214,11 +219,8 @@ def test_a_miss_on_a_day_no_candidate_works_is_traced_to_the_removals_before_it(
     # simulations: before, every candidate of a batch that missed so was judged alone from
     # then on, and the pass took 24 simulations.
     start = (4, 4) * 5
-    judged: list[Agents] = []
-
-    def judge(agents: Agents) -> Evaluation:
-        judged.append(agents)
-        return backlog_verdicts(agents, 3, 16)
+    judge = Recorded(lambda agents: backlog_verdicts(agents, 3, 16))
+    judged = judge.judged
 
     agents, evaluation, report = trim(week_data(), start, judge(start), judge, 17,
                                       verify=judge)
@@ -270,11 +272,8 @@ def cap_verdicts(agents: Agents, need: tuple[int, int]) -> Evaluation:
 
 
 def test_a_miss_at_an_occupancy_cap_refuses_the_removals_of_its_day() -> None:
-    judged: list[Agents] = []
-
-    def judge(agents: Agents) -> Evaluation:
-        judged.append(agents)
-        return cap_verdicts(agents, (3, 2))
+    judge = Recorded(lambda agents: cap_verdicts(agents, (3, 2)))
+    judged = judge.judged
 
     start = (3, 2, 4)
     agents, evaluation, report = trim(data(), start, cap_verdicts(start, (3, 2)), judge, 50)
@@ -284,12 +283,10 @@ def test_a_miss_at_an_occupancy_cap_refuses_the_removals_of_its_day() -> None:
 
 
 def test_a_miss_that_names_no_period_refuses_its_whole_batch_once() -> None:
-    judged: list[Agents] = []
-
-    def judge(agents: Agents) -> Evaluation:  # short of the SLA over the horizon, no day named
-        judged.append(agents)
-        missing = verdicts(agents, (0, 0))
-        return replace(missing, channels=pd.DataFrame({"met": [False]}, index=["phone"]))
+    # short of the SLA over the horizon, no day named
+    judge = Recorded(lambda agents: replace(verdicts(agents, (0, 0)), channels=pd.DataFrame(
+        {"met": [False]}, index=["phone"])))
+    judged = judge.judged
 
     start = (3, 2, 4)
     agents, _, report = trim(data(), start, verdicts(start, (0, 0)), judge, 50)
