@@ -8,7 +8,12 @@ removals chosen on one set of replications alone fit its noise. Whichever sample
 last refused try is simulated first: near the edge the fresh one refuses in long runs, and a
 try it refuses then costs one simulation instead of two. So every schedule the trim keeps
 passed on both, and the trim ends where no single agent-shift can go without a miss on one of
-them.
+them. The schedule it starts from passed the judging replications and is judged on the fresh
+ones first: a period it misses there already (a day at the edge of its target, which the
+fresh sample tips over) would refuse every try, since fewer staff never serves better. Such a
+period is *excused* on the fresh sample (a try passes there when it misses nothing else), and
+the candidates that could move it (`_Reach.before`) are kept out of the trim: no removal makes
+a day worse that the fresh sample already finds short.
 
 One simulation judges several removals (a batch) when their verdicts cannot be confused:
 per-day judging, candidates on days no other candidate's shift touches; and where the center
@@ -58,6 +63,10 @@ class TrimReport:
     complete: bool
     refused_afresh: int = 0
     untried: int = 0
+    #: Periods the starting schedule itself missed on the fresh replications, e.g. "chat on
+    #: day 2", and the shift options kept for them (those that could move them).
+    missed_afresh: tuple[str, ...] = ()
+    kept_for_them: int = 0
 
     def describe(self, currency: str) -> str:
         left = f" ({self.untried} shift options untried)" if self.untried else ""
@@ -67,8 +76,11 @@ class TrimReport:
             f"agent-shift{left}")
         back = (f"; {self.refused_afresh} tries missed on fresh replications and were refused"
                 if self.refused_afresh else "")
+        start = (f"; on fresh replications the schedule itself missed "
+                 f"{', '.join(self.missed_afresh)}, so the {self.kept_for_them} shift options "
+                 "that could move it were kept" if self.missed_afresh else "")
         return (f"trim removed {self.removed} agent-shifts ({currency} "
-                f"{self.cost_before - self.cost_after:,.0f}); {ending}{back}")
+                f"{self.cost_before - self.cost_after:,.0f}); {ending}{back}{start}")
 
 
 def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judge,
@@ -82,28 +94,62 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
     part. `max_evaluations` bounds the simulations, fresh ones included."""
     floor = floor or [0] * len(agents)
     reach = _Reach(data, evaluation.period, parts or {})
-    judges = TwoSamples(judge, verify)
+    judges = TwoSamples(judge, verify, reach)
+    missed_afresh, kept = judges.excuse(agents, max_evaluations), 0
+    if judges.excused:
+        held = {s for s, a in enumerate(agents) if a > floor[s]
+                and reach.before(s, judges.excused)}
+        floor, kept = [agents[s] if s in held else f for s, f in enumerate(floor)], len(held)
     current, best, untried = _removed(data, agents, evaluation, judges, max_evaluations,
                                       floor, reach)
     report = TrimReport(_shifts(data, agents) - _shifts(data, current), _cost(data, agents),
                         _cost(data, current), judges.simulations, not untried,
-                        judges.refused_afresh, len(untried))
+                        judges.refused_afresh, len(untried), missed_afresh, kept)
     return current, best, report
 
 
 class TwoSamples:
     """A judge that passes a schedule only where it meets every SLA on the judging replications
-    and on fresh ones (`verify`, when given): what it returns is the judging evaluation when
-    both pass, else the evaluation that missed (its missed periods say which removals to
-    blame). The sample that refused the last refused try is simulated first (the judging
-    one until a try is refused), so where the fresh replications are the tighter, a try they
-    refuse costs one simulation, not two; a schedule is passed only by both either way. It
-    counts the simulations run and the tries the fresh replications refused."""
+    and on fresh ones (`verify`, when given), but for the periods `excuse` found the starting
+    schedule to miss on the fresh ones: what it returns is the judging evaluation when both
+    pass, else the evaluation that missed (its missed periods, less the excused, say which
+    removals to blame). The sample that refused the last refused try is simulated first (the
+    judging one until a try is refused), so where the fresh replications are the tighter, a
+    try they refuse costs one simulation, not two; a schedule is passed only by both either
+    way. It counts the simulations run and the tries the fresh replications refused."""
 
-    def __init__(self, judge: Judge, verify: Judge | None = None) -> None:
-        self.judge, self.verify = judge, verify
+    def __init__(self, judge: Judge, verify: Judge | None = None,
+                 reach: _Reach | None = None) -> None:
+        self.judge, self.verify, self.reach = judge, verify, reach
         self.simulations = self.refused_afresh = 0
         self.fresh_first = False  # the fresh replications refused the last refused try
+        self.excused: Reach = set()
+
+    def excuse(self, start: Agents, most: int) -> tuple[str, ...]:
+        """Judge the starting schedule on the fresh replications (one simulation, where there
+        is room for it and a try) and excuse the periods it misses there; their names."""
+        if self.verify is None or self.reach is None or not self.room(most - 1):
+            return ()
+        fresh = self.verify(start)
+        self.simulations += 1
+        if fresh.all_met:
+            return ()
+        self.excused = self.reach.missed(fresh) or self.reach.everywhere()
+        rows = fresh.periods[fresh.periods["verdict"] != "met"]
+        named = [f"{c} on day {int(p) + 1}" if fresh.period == "day" else c
+                 for c, p in zip(rows["channel"], rows["period"], strict=True)]
+        over = sorted(set(fresh.caps.loc[fresh.caps["verdict"] != "held", "group"]))
+        return (*named, *(f"{g}'s occupancy cap" for g in over)) or ("an SLA",)
+
+    def passes(self, evaluation: Evaluation, fresh: bool) -> bool:
+        """Whether a sample's evaluation passes: every SLA met, or on the fresh sample every
+        miss excused."""
+        if evaluation.all_met:
+            return True
+        if not fresh or not self.excused or self.reach is None:
+            return False
+        missed = self.reach.missed(evaluation)
+        return bool(missed) and missed <= self.excused
 
     def room(self, most: int) -> bool:
         """Whether another try (one simulation, and the other sample's it may need) fits in
@@ -118,10 +164,10 @@ class TwoSamples:
         first, second = (self.verify, self.judge) if fresh_first else (self.judge, self.verify)
         one = first(agents)
         self.simulations += 1
-        if one.all_met:
+        if self.passes(one, fresh_first):
             other = second(agents)
             self.simulations += 1
-            if other.all_met:
+            if self.passes(other, not fresh_first):
                 return other if fresh_first else one
             one, fresh_first = other, not fresh_first
         self.fresh_first = fresh_first
@@ -180,7 +226,8 @@ def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: 
                                           *(s for s in batch if current[s] > floor[s])])
             continue
         missed.append(schedule)
-        blamed, held, narrowing = _verdicts(reach, batch, judged, traced[0] / traced[1])
+        blamed, held, narrowing = _verdicts(reach, batch, judged, traced[0] / traced[1],
+                                            judge.excused)
         for s, periods in blamed.items():
             refusals[s] = _Refusal({t: schedule[t] for t in batch
                                     if t != s and reach.before(t, periods)})
@@ -210,17 +257,17 @@ def _stale(data: ScheduleData, refusals: dict[int, _Refusal], current: Agents,
         and not dominated(s)])
 
 
-def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation, share: float
-              ) -> tuple[dict[int, Reach], list[int], bool]:
+def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation, share: float,
+              excused: Reach = frozenset()) -> tuple[dict[int, Reach], list[int], bool]:
     """A batch that missed somewhere: the candidates refused (those reaching a missed period),
     each with the missed periods it is blamed for, those held for the next batch, and whether
     that batch is the held ones alone. A missed period no candidate reaches was moved by one
     that came before it in time: the candidates that may have (`_Reach.before`) are narrowed,
     the first ones held, until one alone is left and refused. The `share` held is the share of
     narrowed batches that passed so far: half at first, fewer where most candidates turn out
-    to tip the period over (then one at a time). A miss that names no period refuses the
-    whole batch, so that no batch is ever judged twice."""
-    failed = reach.missed(judged) or set().union(*map(reach.of, batch))
+    to tip the period over (then one at a time). Excused periods blame nothing; a miss that
+    names no other period refuses the whole batch, so that no batch is ever judged twice."""
+    failed = (reach.missed(judged) - excused) or set().union(*map(reach.of, batch))
     refused = {s: reach.of(s) & failed for s in batch if reach.of(s) & failed}
     rest = [s for s in batch if s not in refused]
     unexplained = failed - set().union(*refused.values())
@@ -298,6 +345,12 @@ class _Reach:
         part = self.group_part.get(self.data.options[option].group, 0)
         first = min(self.data.days_touched(option), default=0) if self.by_day else 0
         return any(p == part and first <= d for p, d in periods)
+
+    def everywhere(self) -> Reach:
+        """Every period of every part."""
+        days = self.data.intervals // self.data.intervals_per_day if self.by_day else 1
+        parts = {*self.parts.values(), *self.group_part.values()}
+        return {(p, d) for p in parts for d in range(days)}
 
     def missed(self, judged: Evaluation) -> Reach:
         """The periods a judged schedule missed: its SLAs' missed periods, and the periods
