@@ -306,3 +306,12 @@ def test_a_day_the_start_misses_on_fresh_replications_keeps_its_staff_and_blocks
     assert report.missed_afresh == ("phone on day 1",) and report.kept_for_them == 2
     assert verify.judged[0] == start  # judged on the fresh replications first
     assert "the schedule itself missed phone on day 1" in report.describe("USD")
+
+
+def test_a_cap_the_start_misses_on_fresh_replications_is_named_with_its_day() -> None:
+    start = (3, 2, 4)
+    agents, _, report = trim(data(), start, cap_verdicts(start, (3, 2)),
+                             lambda a: cap_verdicts(a, (3, 2)), 50,
+                             verify=lambda a: cap_verdicts(a, (6, 2)))
+    assert report.missed_afresh == ("team's occupancy cap on day 1",)
+    assert agents == (3, 2, 2)  # Monday's agents kept, Tuesday trimmed to the cap's two

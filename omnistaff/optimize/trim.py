@@ -138,8 +138,12 @@ class TwoSamples:
         rows = fresh.periods[fresh.periods["verdict"] != "met"]
         named = [f"{c} on day {int(p) + 1}" if fresh.period == "day" else c
                  for c, p in zip(rows["channel"], rows["period"], strict=True)]
-        over = sorted(set(fresh.caps.loc[fresh.caps["verdict"] != "held", "group"]))
-        return (*named, *(f"{g}'s occupancy cap" for g in over)) or ("an SLA",)
+        caps = fresh.caps[fresh.caps["verdict"] != "held"]
+        per_day = self.reach.data.intervals_per_day
+        over = sorted({(g, int(t) // per_day) for g, t in zip(caps["group"], caps["interval"],
+                                                             strict=True)})
+        return (*named, *(f"{g}'s occupancy cap on day {d + 1}" for g, d in over)
+                ) or ("an SLA",)
 
     def passes(self, evaluation: Evaluation, fresh: bool) -> bool:
         """Whether a sample's evaluation passes: every SLA met, or on the fresh sample every
