@@ -312,6 +312,8 @@ def test_a_cap_the_start_misses_on_fresh_replications_is_named_with_its_day() ->
     start = (3, 2, 4)
     agents, _, report = trim(data(), start, cap_verdicts(start, (3, 2)),
                              lambda a: cap_verdicts(a, (3, 2)), 50,
-                             verify=lambda a: cap_verdicts(a, (6, 2)))
-    assert report.missed_afresh == ("team's occupancy cap on day 1",)
-    assert agents == (3, 2, 2)  # Monday's agents kept, Tuesday trimmed to the cap's two
+                             verify=lambda a: cap_verdicts(a, (3, 5)))
+    assert report.missed_afresh == ("team's occupancy cap on day 2",)
+    # Tuesday's agents kept; Monday, before it, trimmed to the cap's three
+    assert agents == (1, 2, 4) and report.kept_for_them == 1
+    assert "every other remaining agent-shift was tried" in report.describe("USD")

@@ -12,8 +12,11 @@ them. The schedule it starts from passed the judging replications and is judged 
 ones first: a period it misses there already (a day at the edge of its target, which the
 fresh sample tips over) would refuse every try, since fewer staff never serves better. Such a
 period is *excused* on the fresh sample (a try passes there when it misses nothing else), and
-the candidates that could move it (`_Reach.before`) are kept out of the trim: no removal makes
-a day worse that the fresh sample already finds short.
+the candidates whose shifts touch it (`_Reach.of`) are kept out of the trim: no removal on a day
+the fresh sample already finds short. (Not those before it too, as a backlog could carry a
+removal's effect there: in a center of one part, such as omni-channel agents on every channel,
+a miss on Friday would keep the whole week; every try is still judged on that day by the
+judging replications.)
 
 One simulation judges several removals (a batch) when their verdicts cannot be confused:
 per-day judging, candidates on days no other candidate's shift touches; and where the center
@@ -70,15 +73,16 @@ class TrimReport:
 
     def describe(self, currency: str) -> str:
         left = f" ({self.untried} shift options untried)" if self.untried else ""
-        ending = (f"every remaining agent-shift was tried in {self.evaluations} simulations: "
-                  "taking any one away misses an SLA") if self.complete else (
+        other = " other" if self.kept_for_them else ""
+        ending = (f"every{other} remaining agent-shift was tried in {self.evaluations} "
+                  "simulations: taking any one away misses an SLA") if self.complete else (
             f"stopped after {self.evaluations} simulations, at its budget, before trying every "
             f"agent-shift{left}")
         back = (f"; {self.refused_afresh} tries missed on fresh replications and were refused"
                 if self.refused_afresh else "")
         start = (f"; on fresh replications the schedule itself missed "
                  f"{', '.join(self.missed_afresh)}, so the {self.kept_for_them} shift options "
-                 "that could move it were kept" if self.missed_afresh else "")
+                 "working those days were kept" if self.missed_afresh else "")
         return (f"trim removed {self.removed} agent-shifts ({currency} "
                 f"{self.cost_before - self.cost_after:,.0f}); {ending}{back}{start}")
 
@@ -97,8 +101,7 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
     judges = TwoSamples(judge, verify, reach)
     missed_afresh, kept = judges.excuse(agents, max_evaluations), 0
     if judges.excused:
-        held = {s for s, a in enumerate(agents) if a > floor[s]
-                and reach.before(s, judges.excused)}
+        held = {s for s, a in enumerate(agents) if a > floor[s] and reach.of(s) & judges.excused}
         floor, kept = [agents[s] if s in held else f for s, f in enumerate(floor)], len(held)
     current, best, untried = _removed(data, agents, evaluation, judges, max_evaluations,
                                       floor, reach)
