@@ -184,8 +184,10 @@ class OptimizerSettings(Frozen):
         "kept only if it costs less and simulation shows every SLA still met. 0: none."
     )
     trim: bool = Field(
-        default=True, description="Once every SLA holds, take agent-shifts away one at a "
-        "time, dearest first, while every SLA still holds in simulation (same replications)."
+        default=True, description="Once every SLA holds, take agent-shifts away, dearest "
+        "first, while every SLA still holds in simulation: on the same replications and on "
+        "`max_replications` fresh ones (another seed); a day the schedule already misses on "
+        "the fresh ones keeps its shifts (docs/optimizer.md)."
     )
     trim_evaluations: int = Field(
         default=200, ge=1, le=2000, description="Most simulations the trim may run (each "
