@@ -67,7 +67,7 @@ class TrimReport:
     refused_afresh: int = 0
     untried: int = 0
     #: Periods the starting schedule itself missed on the fresh replications, e.g. "chat on
-    #: day 2", and the shift options kept for them (those that could move them).
+    #: day 2", and the shift options kept for them (those working those days).
     missed_afresh: tuple[str, ...] = ()
     kept_for_them: int = 0
 
