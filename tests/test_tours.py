@@ -8,9 +8,11 @@ import itertools
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from omnistaff.optimize import SolveSettings, build_model, schedule_data, solve
+from omnistaff.optimize.evaluate import Evaluation, Judging
 from omnistaff.optimize.loop import _agents
 from omnistaff.optimize.requirements import Requirements
 from omnistaff.optimize.roster_check import roster_violations
@@ -330,14 +332,8 @@ def test_too_few_people_is_explained() -> None:
         optimize(scenario_from_dict(spec), max_iterations=1)
 
 
-def test_the_trim_takes_whole_people_away() -> None:
-    # A stand-in simulation that meets every SLA while at least 4 people work: from the 5 of
-    # flat demand 3, the trim takes one person away with their five agent-shifts, and the
-    # plan left is still a roster that keeps every rule.
-    from types import SimpleNamespace
-
-    from omnistaff.optimize.tour_trim import trim_people
-
+def _people_plan() -> tuple[object, tuple[int, ...]]:
+    """The five people of flat demand 3 at one interval a day, and their data."""
     scenario = days_off_scenario()
     count = scenario.horizon.intervals
     required = np.zeros(count)
@@ -347,14 +343,54 @@ def test_the_trim_takes_whole_people_away() -> None:
     data = schedule_data(scenario, requirements)
     model = build_model(data)
     solve(model, SolveSettings(mip_gap=1e-6))
-    plan = _agents(model)
+    return data, _agents(model)
 
-    def judge(schedule: tuple[int, ...]) -> SimpleNamespace:
-        return SimpleNamespace(all_met=sum(schedule[len(data.options):]) >= 4)
+
+def _people_verdicts(data: object, schedule: tuple[int, ...], missed: tuple[int, ...] = ()
+                     ) -> Evaluation:
+    """A stand-in simulation: every day met while at least 4 people work, but `missed`."""
+    enough = sum(schedule[len(data.options):]) >= 4
+    met = [enough and d not in missed for d in range(7)]
+    periods = pd.DataFrame({"channel": "phone", "period": range(7),
+                            "verdict": ["met" if m else "missed" for m in met]})
+    channels = pd.DataFrame({"met": [all(met)]}, index=["phone"])
+    return Evaluation(channels, periods, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                      Judging(), 10)
+
+
+def test_the_trim_takes_whole_people_away() -> None:
+    # From the 5 of flat demand 3, the trim takes one person away with their five
+    # agent-shifts, and the plan left is still a roster that keeps every rule.
+    from omnistaff.optimize.tour_trim import trim_people
+
+    data, plan = _people_plan()
+
+    def judge(schedule: tuple[int, ...]) -> Evaluation:
+        return _people_verdicts(data, schedule)
 
     trimmed, _, report = trim_people(data, plan, judge(plan), judge, 20,
                                      [0] * len(data.options), judge)
     assert sum(trimmed[len(data.options):]) == 4 and report.removed == 5
     assert report.complete and report.cost_before - report.cost_after == pytest.approx(400)
     roster = build_roster(data, trimmed)
-    assert len({s.agent for s in roster}) == 4 and roster_violations(scenario, roster) == []
+    assert len({s.agent for s in roster}) == 4
+    assert roster_violations(days_off_scenario(), roster) == []
+
+
+def test_a_day_the_plan_misses_afresh_keeps_the_people_working_it() -> None:
+    # The fresh replications find Monday short whatever the plan: it is excused there, the
+    # people working Monday are kept, and one of those off on Monday goes.
+    from omnistaff.optimize.tour_trim import trim_people
+
+    data, plan = _people_plan()
+    people = plan[len(data.options):]
+    working = [r for r, p in enumerate(people) if p > 0 and data.tours.works(r, 0)]
+    assert 0 < len(working) < 5  # the plan has people off on Monday (else nothing to show)
+    trimmed, evaluation, report = trim_people(
+        data, plan, _people_verdicts(data, plan), lambda s: _people_verdicts(data, s), 20,
+        [0] * len(data.options), lambda s: _people_verdicts(data, s, missed=(0,)))
+    assert report.missed_afresh == ("phone on day 1",) and report.kept_for_them == len(working)
+    assert f"the {len(working)} tours working those days were kept" in report.describe("USD")
+    assert all(trimmed[len(data.options) + r] == people[r] for r in working)
+    assert sum(trimmed[len(data.options):]) == 4 and report.removed == 5 and report.complete
+    assert evaluation.all_met

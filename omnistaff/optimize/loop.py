@@ -282,13 +282,22 @@ def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
 
 
 def _holds_afresh(scenario: Scenario, done: _Round, plan: Plan) -> bool:
-    """Whether a round's schedule also meets every SLA on fresh replications (another seed),
-    as many as judged it: a trial chosen on one set of replications fits its noise, as the
-    trim's removals do."""
-    fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
+    """Whether a round's schedule also meets every SLA on fresh replications (`_fresh`): a
+    trial chosen on one set of replications fits its noise, as the trim's removals do."""
+    fresh, rule = _fresh(scenario, done, plan)
     shifts = shifts_of(done.model.schedule_data, done.agents)
-    rule = plan.judging.fixed(done.evaluation.replications)
     return evaluate(staffed_by(fresh, shifts), rule, plan.workers).all_met
+
+
+def _fresh(scenario: Scenario, done: _Round, plan: Plan) -> tuple[Scenario, Judging]:
+    """The fresh replications a lowering trial and the trims judge on: another seed, and as
+    many replications as the judging may run (`max_replications`, at least the round's): a
+    low-volume channel's day can have rare bad replications (a social backlog that builds),
+    which two samples of 10 both missed where 40 showed them (the specialists' social on
+    Wednesday in `omni_vs_single`)."""
+    fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
+    replications = max(done.evaluation.replications, plan.judging.max_replications)
+    return fresh, plan.judging.fixed(replications)
 
 
 def _held(data: ScheduleData, agents: Agents, groups: frozenset[str]) -> ScheduleData:
@@ -343,16 +352,16 @@ def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan, note: TrimNote
     """The last round's plan in people trimmed, person by person (`tour_trim.py`)."""
     data: ScheduleData = done.model.schedule_data
     rule = plan.judging.fixed(done.evaluation.replications)
-    fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
+    fresh, fresh_rule = _fresh(scenario, done, plan)
 
-    def judge(agents: Agents, on: Scenario = scenario) -> Evaluation:
+    def judge(agents: Agents, on: Scenario = scenario, by: Judging = rule) -> Evaluation:
         note(agents, on is not scenario)
-        return evaluate(staffed_by(on, tour_staffing(on, data, agents)[0]), rule, plan.workers)
+        return evaluate(staffed_by(on, tour_staffing(on, data, agents)[0]), by, plan.workers)
 
     floor = done.kept or [0] * len(data.options)
     agents, evaluation, report = trim_people(data, done.agents, done.evaluation, judge,
                                              plan.trim_evaluations, floor,
-                                             lambda agents: judge(agents, fresh))
+                                             lambda agents: judge(agents, fresh, fresh_rule))
     if report.removed == 0:
         return done.model, evaluation, report, done.agents
     model = build_model(replace(data, kept=done.kept), elastic=True)
@@ -362,14 +371,11 @@ def _trimmed_people(scenario: Scenario, done: _Round, plan: Plan, note: TrimNote
 
 def _trimmed(scenario: Scenario, done: _Round, plan: Plan, note: TrimNote
              ) -> tuple[pyo.ConcreteModel, Evaluation, TrimReport, Agents]:
-    """The last round's schedule trimmed, judged on the replications that judged it and on as
-    many fresh ones as the judging may run (`max_replications`): a low-volume channel's day can
-    have rare bad replications (a social backlog that builds), which two samples of 10 both
-    missed where 40 showed them (the specialists' social on Wednesday in `omni_vs_single`)."""
+    """The last round's schedule trimmed, judged on the replications that judged it and on
+    fresh ones (`_fresh`)."""
     data: ScheduleData = done.model.schedule_data
     rule = plan.judging.fixed(done.evaluation.replications)
-    fresh = with_overrides(scenario, {"horizon.seed": scenario.horizon.seed + FRESH_SEED})
-    fresh_rule = plan.judging.fixed(max(rule.replications, plan.judging.max_replications))
+    fresh, fresh_rule = _fresh(scenario, done, plan)
 
     def judge(agents: Agents, on: Scenario = scenario, by: Judging = rule) -> Evaluation:
         note(agents, on is not scenario)

@@ -1,6 +1,7 @@
 """The trim of a plan in people: once every SLA holds in simulation, whole people are taken
 away, dearest first, while every SLA still holds on the same replications and on fresh ones
-(`trim.TwoSamples`).
+(`trim.TwoSamples`). As there, the plan it starts from is judged on the fresh replications
+first; a day it misses there is excused on them, and the people working that day are kept.
 
 A person is taken away with their agent-shifts: on each of their working days, one agent of
 their shift (the break placement with the most agents). On a horizon of one week a person
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from omnistaff.optimize.data import ScheduleData
 from omnistaff.optimize.evaluate import Evaluation
 from omnistaff.optimize.roster_out import build_roster
-from omnistaff.optimize.trim import TrimReport, TwoSamples
+from omnistaff.optimize.trim import Reach, RemovalReach, TrimReport, TwoSamples
 
 Schedule = tuple[int, ...]
 Judge = Callable[[Schedule], Evaluation]
@@ -31,9 +32,13 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
     if tours is None or tours.weeks != 1:
         cost = _cost(data, schedule)
         return schedule, evaluation, TrimReport(0, cost, cost, 0, False)
-    judges = TwoSamples(judge, verify)
+    reach = RemovalReach(data, evaluation.period, {})
+    judges = TwoSamples(judge, verify, reach)
+    missed_afresh = judges.excuse(schedule, max_evaluations)
     current, best = schedule, evaluation
     queue = _dearest_first(data, current)
+    kept = [r for r in queue if _days(data, r, reach) & judges.excused]
+    queue = [r for r in queue if r not in kept]
     while queue and judges.room(max_evaluations):
         rota = queue.pop(0)
         fewer = _without(data, current, rota, floor)
@@ -46,8 +51,19 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
                 queue = _dearest_first(data, current, [*queue, rota])
     report = TrimReport(_shifts(data, schedule) - _shifts(data, current),
                         _cost(data, schedule), _cost(data, current), judges.simulations, not queue,
-                        judges.refused_afresh)
+                        judges.refused_afresh, 0, missed_afresh, len(kept), "tours")
     return current, best, report
+
+
+def _days(data: ScheduleData, rota: int, reach: RemovalReach) -> Reach:
+    """The periods a person of a rota variable works: those of their shift's options on
+    each of their working days."""
+    tours = data.tours
+    assert tours is not None
+    keys = set(tours.lines[tours.rota[rota][0]].shift_keys())
+    weekdays = {tours.weekdays[d] for d in range(7) if tours.works(rota, d)}
+    return set().union(*(reach.of(s) for s, o in enumerate(data.options)
+                         if o.weekday in weekdays and (o.group, o.start, o.length) in keys))
 
 
 def _dearest_first(data: ScheduleData, schedule: Schedule,

@@ -12,8 +12,8 @@ them. The schedule it starts from passed the judging replications and is judged 
 ones first: a period it misses there already (a day at the edge of its target, which the
 fresh sample tips over) would refuse every try, since fewer staff never serves better. Such a
 period is *excused* on the fresh sample (a try passes there when it misses nothing else), and
-the candidates whose shifts touch it (`_Reach.of`) are kept out of the trim: no removal on a day
-the fresh sample already finds short. (Not those before it too, as a backlog could carry a
+the candidates whose shifts touch it (`RemovalReach.of`) are kept out of the trim: no removal
+on a day the fresh sample already finds short. (Not those before it too, as a backlog could carry a
 removal's effect there: in a center of one part, such as omni-channel agents on every channel,
 a miss on Friday would keep the whole week; every try is still judged on that day by the
 judging replications.)
@@ -70,6 +70,8 @@ class TrimReport:
     #: day 2", and the shift options kept for them (those working those days).
     missed_afresh: tuple[str, ...] = ()
     kept_for_them: int = 0
+    #: What `kept_for_them` counts: agent-shift options, or (the people trim) tours.
+    kept_unit: str = "shift options"
 
     def describe(self, currency: str) -> str:
         left = f" ({self.untried} shift options untried)" if self.untried else ""
@@ -81,7 +83,7 @@ class TrimReport:
         back = (f"; {self.refused_afresh} tries missed on fresh replications and were refused"
                 if self.refused_afresh else "")
         start = (f"; on fresh replications the schedule itself missed "
-                 f"{', '.join(self.missed_afresh)}, so the {self.kept_for_them} shift options "
+                 f"{', '.join(self.missed_afresh)}, so the {self.kept_for_them} {self.kept_unit} "
                  "working those days were kept" if self.missed_afresh else "")
         return (f"trim removed {self.removed} agent-shifts ({currency} "
                 f"{self.cost_before - self.cost_after:,.0f}); {ending}{back}{start}")
@@ -97,7 +99,7 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
     numbers each channel's part of the center (`center_parts`); without it the center is one
     part. `max_evaluations` bounds the simulations, fresh ones included."""
     floor = floor or [0] * len(agents)
-    reach = _Reach(data, evaluation.period, parts or {})
+    reach = RemovalReach(data, evaluation.period, parts or {})
     judges = TwoSamples(judge, verify, reach)
     missed_afresh, kept = judges.excuse(agents, max_evaluations), 0
     if judges.excused:
@@ -122,7 +124,7 @@ class TwoSamples:
     way. It counts the simulations run and the tries the fresh replications refused."""
 
     def __init__(self, judge: Judge, verify: Judge | None = None,
-                 reach: _Reach | None = None) -> None:
+                 reach: RemovalReach | None = None) -> None:
         self.judge, self.verify, self.reach = judge, verify, reach
         self.simulations = self.refused_afresh = 0
         self.fresh_first = False  # the fresh replications refused the last refused try
@@ -185,14 +187,14 @@ class TwoSamples:
 @dataclass
 class _Refusal:
     """A candidate refused, and what it was judged beside: the agents each other removal of
-    its batch that could move its missed periods from before them (`_Reach.before`) had in
+    its batch that could move its missed periods from before them (`RemovalReach.before`) had in
     the schedule that missed."""
 
     beside: dict[int, int]
 
 
 def _removed(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: TwoSamples,
-             max_evaluations: int, floor: list[int], reach: _Reach
+             max_evaluations: int, floor: list[int], reach: RemovalReach
              ) -> tuple[Agents, Evaluation, list[int]]:
     """The schedule left after the removals, its evaluation, and the candidates not yet tried
     and refused when the simulations ran out (none: the pass is complete)."""
@@ -264,12 +266,12 @@ def _stale(data: ScheduleData, refusals: dict[int, _Refusal], current: Agents,
         and not dominated(s)])
 
 
-def _verdicts(reach: _Reach, batch: list[int], judged: Evaluation, share: float,
+def _verdicts(reach: RemovalReach, batch: list[int], judged: Evaluation, share: float,
               excused: Reach = frozenset()) -> tuple[dict[int, Reach], list[int], bool]:
     """A batch that missed somewhere: the candidates refused (those reaching a missed period),
     each with the missed periods it is blamed for, those held for the next batch, and whether
     that batch is the held ones alone. A missed period no candidate reaches was moved by one
-    that came before it in time: the candidates that may have (`_Reach.before`) are narrowed,
+    that came before it in time: the candidates that may have (`RemovalReach.before`) are narrowed,
     the first ones held, until one alone is left and refused. The `share` held is the share of
     narrowed batches that passed so far: half at first, fewer where most candidates turn out
     to tip the period over (then one at a time). Excused periods blame nothing; a miss that
@@ -333,7 +335,7 @@ def center_parts(skills: Iterable[tuple[str, str]], escalations: Iterable[tuple[
     return {c: roots.index(root(c)) for c in channels}
 
 
-class _Reach:
+class RemovalReach:
     """Which verdicts a candidate's removal moves: its group's part of the center on each day
     its shifts touch (per-day judging), or over the horizon (period 0)."""
 
@@ -372,7 +374,7 @@ class _Reach:
                    for g, t in zip(caps["group"], caps["interval"], strict=True)})
 
 
-def _batch(reach: _Reach, queue: list[int], alone: set[int] = frozenset()) -> list[int]:
+def _batch(reach: RemovalReach, queue: list[int], alone: set[int] = frozenset()) -> list[int]:
     """The first candidate and, in queue order, each later one whose reach meets none already
     taken; a candidate tried again (`alone`) shares its batch with no removal that could move
     its periods from before them."""

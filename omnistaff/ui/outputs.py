@@ -128,7 +128,7 @@ def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
             "summary": trim.describe(final.currency),
             "refused_on_fresh_replications": trim.refused_afresh,
             "start_missed_on_fresh_replications": list(trim.missed_afresh),
-            "shift_options_kept_for_them": trim.kept_for_them},
+            f"{trim.kept_unit.replace(' ', '_')}_kept_for_them": trim.kept_for_them},
         "judging": {"confidence": judging.confidence, "period": judging.period,
                     "replications": result.evaluation.replications,
                     "first_batch": judging.replications,
