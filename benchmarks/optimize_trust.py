@@ -10,6 +10,11 @@ judging and out of sample (another seed, four times the replications: mean and l
 lower bound).
 
     .venv/bin/python benchmarks/optimize_trust.py [--scale] [--only NAME] [--workers 2]
+                                                  [--keep DIR]
+
+Where a channel is not met out of sample, each period short is printed with its verdict:
+`unclear` (the target lies between the period's bounds) or `missed` (its upper bound is below
+the target).
 
 Each case runs in a child process, so its peak memory and CPU time are its own (with its
 simulation workers'); CPU seconds are what holds on a busy machine, wall seconds are not.
@@ -37,6 +42,7 @@ from omnistaff.optimize import (
 from omnistaff.scenarios import Scenario, bundled_scenarios, load_scenario, with_overrides
 from omnistaff.scenarios.variants import apply_variant
 from omnistaff.sim.experiment import shutdown_pools
+from omnistaff.ui.outputs import optimized_yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -79,7 +85,8 @@ def naive_cost(scenario: Scenario) -> float | None:
     return report.objective
 
 
-def run_case(make: Any, args: tuple, workers: int) -> dict[str, Any]:
+def run_case(make: Any, args: tuple, workers: int, keep: Path | None = None
+             ) -> dict[str, Any]:
     scenario = make(*args)
     began = time.perf_counter()
     result = optimize(scenario, workers=workers, progress=lambda i: print(
@@ -96,6 +103,13 @@ def run_case(make: Any, args: tuple, workers: int) -> dict[str, Any]:
         out = check.channels.loc[c]
         channels[c] = (row["target"], row["lower_bound"], out["service_level"],
                        out["lower_bound"], bool(out["met"]))
+    short = check.periods[check.periods["verdict"] != "met"]
+    out_short = [(c, int(p), v, m, lo, hi) for c, p, v, m, lo, hi in zip(
+        short["channel"], short["period"], short["verdict"], short["service_level"],
+        short["lower_bound"], short["upper_bound"], strict=True)]
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        (keep / "optimized.yaml").write_text(optimized_yaml(result))
     return {
         "rounds": len(result.iterations), "headline": result.headline(),
         "before": last.cost, "after": result.cost,
@@ -105,6 +119,7 @@ def run_case(make: Any, args: tuple, workers: int) -> dict[str, Any]:
         "first bound": first.solve.bound, "naive": naive_cost(scenario),
         "seconds": seconds, "replications": result.evaluation.replications,
         "out replications": check.replications, "channels": channels,
+        "out short": out_short,
         "timed out": any(i.solve.timed_out for i in result.iterations),
         "round solves": [(i.solve.gap, i.solve.seconds, i.solve.cpu_seconds,
                           i.seconds.get("simulate", 0.0)) for i in result.iterations],
@@ -112,9 +127,9 @@ def run_case(make: Any, args: tuple, workers: int) -> dict[str, Any]:
     }
 
 
-def _child(queue: Any, make: Any, args: tuple, workers: int) -> None:
+def _child(queue: Any, make: Any, args: tuple, workers: int, keep: Path | None) -> None:
     try:
-        figures = run_case(make, args, workers)
+        figures = run_case(make, args, workers, keep)
     except Exception as exc:  # report a failed case instead of stopping the benchmark
         figures = {"error": f"{type(exc).__name__}: {exc}"}
     shutdown_pools()  # the kept workers exit, so their CPU is counted among the children's
@@ -151,6 +166,10 @@ def show(name: str, f: dict[str, Any]) -> None:
     for c, (target, lower, mean, out_lower, met) in f["channels"].items():
         print(f"   {c:<14}{target:>8.1%}{lower:>10.1%}{mean:>10.1%}{out_lower:>14.1%}"
               f"{'yes' if met else 'no':>9}")
+    for c, period, verdict, mean, lower, upper in f["out short"]:
+        where = f"day {period + 1}" if f["judging"].endswith("day") else "the horizon"
+        print(f"   out of sample, {c} on {where}: {verdict} (mean {mean:.1%}, bounds "
+              f"{lower:.1%} to {upper:.1%})")
 
 
 def main() -> None:
@@ -158,13 +177,17 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true", help="also the three scale cases")
     parser.add_argument("--only", help="run only the cases whose name contains this")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="write each case's optimized scenario "
+                        "(optimized.yaml) under this folder, to re-check it by hand")
     args = parser.parse_args()
     context = multiprocessing.get_context("spawn")
     for name, (make, make_args) in cases(args.scale).items():
         if args.only and args.only not in name:
             continue
         queue = context.Queue()
-        child = context.Process(target=_child, args=(queue, make, make_args, args.workers))
+        keep = None if args.keep is None else args.keep / name.replace(" ", "_")
+        child = context.Process(target=_child, args=(queue, make, make_args, args.workers,
+                                                     keep))
         child.start()
         figures = queue.get()
         child.join()
