@@ -28,6 +28,20 @@ def test_each_period_bisects_its_own_bracket() -> None:
     assert np.allclose(bracket.failing["phone"], [0.4, 0.6])
 
 
+def test_a_period_the_fresh_replications_find_short_moves_its_failing_end() -> None:
+    # Met on the judging replications but not on fresh ones: the trial is not kept, and the
+    # next does not size that period the same way again (it was, in a 28-day run).
+    bracket = brackets({"phone": 0.8}, periods=2)
+    tried = bracket.trial()
+    assert tried is not None
+    after = bracket.judged(tried, judged({"phone": ["met", "met"]}),
+                           judged({"phone": ["met", "missed"]}))
+    assert np.allclose(after.passing["phone"], [0.6, 0.8])
+    assert np.allclose(after.failing["phone"], [0.4, 0.6])
+    again = after.trial()
+    assert again is not None and not np.isclose(again["phone"][1], tried["phone"][1])
+
+
 def test_the_brackets_settle_within_a_few_trials() -> None:
     bracket = brackets({"phone": 0.8}, periods=1)
     # a period that passes at 0.65 and above: the passing end closes in on it from above

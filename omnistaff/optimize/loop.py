@@ -261,13 +261,16 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
         trial = _round(scenario, requirements, plan, len(iterations) + 1, None, best, "lower",
                        held)
         cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost
-        missed_afresh = cheaper and not _holds_afresh(scenario, trial, plan)
+        afresh = _afresh(scenario, trial, plan) if cheaper else None
+        missed_afresh = afresh is not None and not afresh.all_met
         trial = replace(trial, iteration=replace(trial.iteration, kept=cheaper and not
                                                  missed_afresh, missed_afresh=missed_afresh))
         iterations.append(trial.iteration)
         if progress is not None:
             progress(trial.iteration)
-        bracket = bracket.judged(sizing, trial.evaluation)
+        # A period the fresh replications find short moves its failing end up too, so the
+        # next trial does not size it the same way again.
+        bracket = bracket.judged(sizing, trial.evaluation, *([afresh] if afresh else []))
         best = trial if trial.iteration.kept else best
     return best
 
@@ -281,12 +284,13 @@ def _from(data: ScheduleData, previous: Agents) -> ScheduleData:
     return replace(data, kept=[max(a, k) for a, k in zip(previous, kept, strict=True)])
 
 
-def _holds_afresh(scenario: Scenario, done: _Round, plan: Plan) -> bool:
-    """Whether a round's schedule also meets every SLA on fresh replications (`_fresh`): a
-    trial chosen on one set of replications fits its noise, as the trim's removals do."""
+def _afresh(scenario: Scenario, done: _Round, plan: Plan) -> Evaluation:
+    """A round's schedule judged on fresh replications (`_fresh`): a trial chosen on one set
+    of replications fits its noise, as the trim's removals do, so it is kept only where it
+    meets every SLA on these too."""
     fresh, rule = _fresh(scenario, done, plan)
     shifts = shifts_of(done.model.schedule_data, done.agents)
-    return evaluate(staffed_by(fresh, shifts), rule, plan.workers).all_met
+    return evaluate(staffed_by(fresh, shifts), rule, plan.workers)
 
 
 def _fresh(scenario: Scenario, done: _Round, plan: Plan) -> tuple[Scenario, Judging]:

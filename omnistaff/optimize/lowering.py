@@ -52,15 +52,17 @@ class Brackets:
         return {c: np.where(probe[c], (self.passing[c] + self.failing[c]) / 2, self.passing[c])
                 for c in self.passing}
 
-    def judged(self, tried: dict[str, np.ndarray], evaluation: Evaluation) -> Brackets:
+    def judged(self, tried: dict[str, np.ndarray], *evaluations: Evaluation) -> Brackets:
         """The brackets after a trial sized for `tried`: each period tried below its passing
-        end moves that end down where it was met, its failing end up where it was not (and
-        then sits the next trial out)."""
+        end moves that end down where it was met (in every evaluation given: the judging
+        replications' and, where they were run, the fresh ones'), its failing end up where it
+        was not (and then sits the next trial out)."""
         passing, failing, resting = dict(self.passing), dict(self.failing), {}
-        periods = evaluation.periods.set_index(["channel", "period"])["verdict"]
+        verdicts = [e.periods.set_index(["channel", "period"])["verdict"] for e in evaluations]
         for c, sizing in tried.items():
             moved = sizing < self.passing[c] - 1e-12
-            met = np.array([periods.get((c, p), "met") == "met" for p in range(len(sizing))])
+            met = np.array([all(v.get((c, p), "met") == "met" for v in verdicts)
+                            for p in range(len(sizing))])
             passing[c] = np.where(moved & met, sizing, self.passing[c])
             failing[c] = np.where(moved & ~met, sizing, self.failing[c])
             resting[c] = moved & ~met
