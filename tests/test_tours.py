@@ -391,6 +391,7 @@ def test_a_day_the_plan_misses_afresh_keeps_the_people_working_it() -> None:
         [0] * len(data.options), lambda s: _people_verdicts(data, s, missed=(0,)))
     assert report.missed_afresh == ("phone on day 1",) and report.kept_for_them == len(working)
     assert f"the {len(working)} tours working those days were kept" in report.describe("USD")
+    assert "every other remaining person was tried" in report.describe("USD")
     assert all(trimmed[len(data.options) + r] == people[r] for r in working)
     assert sum(trimmed[len(data.options):]) == 4 and report.removed == 5 and report.complete
     assert evaluation.all_met

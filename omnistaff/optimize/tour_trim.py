@@ -31,7 +31,7 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
     tours = data.tours
     if tours is None or tours.weeks != 1:
         cost = _cost(data, schedule)
-        return schedule, evaluation, TrimReport(0, cost, cost, 0, False)
+        return schedule, evaluation, TrimReport(0, cost, cost, 0, False, kept_unit="tours")
     reach = RemovalReach(data, evaluation.period, {})
     judges = TwoSamples(judge, verify, reach)
     missed_afresh = judges.excuse(schedule, max_evaluations)

@@ -76,10 +76,11 @@ class TrimReport:
     def describe(self, currency: str) -> str:
         left = f" ({self.untried} shift options untried)" if self.untried else ""
         other = " other" if self.kept_for_them else ""
-        ending = (f"every{other} remaining agent-shift was tried in {self.evaluations} "
+        unit = "person" if self.kept_unit == "tours" else "agent-shift"  # the people trim's
+        ending = (f"every{other} remaining {unit} was tried in {self.evaluations} "
                   "simulations: taking any one away misses an SLA") if self.complete else (
             f"stopped after {self.evaluations} simulations, at its budget, before trying every "
-            f"agent-shift{left}")
+            f"{unit}{left}")
         back = (f"; {self.refused_afresh} tries missed on fresh replications and were refused"
                 if self.refused_afresh else "")
         start = (f"; on fresh replications the schedule itself missed "
