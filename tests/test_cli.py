@@ -104,3 +104,13 @@ def test_same_seed_same_results_on_one_or_two_workers() -> None:
     pooled = run_replications(scenario, 3, seed=5, workers=2)
     pd.testing.assert_frame_equal(serial.channel_intervals(), pooled.channel_intervals())
     pd.testing.assert_frame_equal(serial.group_table(), pooled.group_table())
+
+
+def test_the_opening_line_promises_lowering_trials_only_to_agent_shift_plans() -> None:
+    from omnistaff.scenarios.templates import OptimizerSettings
+    from omnistaff.ui.cli_optimize import _after_rounds
+
+    settings = OptimizerSettings()
+    assert _after_rounds(settings) == (
+        f", then up to {settings.lowerings} lowering trial(s) and the trim")
+    assert _after_rounds(settings, people=True) == ", then the trim of people"

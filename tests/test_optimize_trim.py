@@ -317,3 +317,17 @@ def test_a_cap_the_start_misses_on_fresh_replications_is_named_with_its_day() ->
     # Tuesday's agents kept; Monday, before it, trimmed to the cap's three
     assert agents == (1, 2, 4) and report.kept_for_them == 1
     assert "every other remaining agent-shift was tried" in report.describe("USD")
+
+
+def test_the_trim_line_names_one_day_or_several() -> None:
+    from omnistaff.optimize.trim import TrimReport
+
+    def line(*missed: str) -> str:
+        return TrimReport(3, 100.0, 70.0, 9, True, missed_afresh=missed,
+                          kept_for_them=4).describe("USD")
+
+    assert "the 4 shift options working that day were kept" in line("phone on day 2",
+                                                                     "chat on day 2")
+    assert "the 4 shift options working those days were kept" in line("phone on day 2",
+                                                                      "chat on day 3")
+    assert line("phone on day 2").startswith("trim removed 3 agent-shifts (USD 30)")

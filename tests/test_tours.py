@@ -390,7 +390,12 @@ def test_a_day_the_plan_misses_afresh_keeps_the_people_working_it() -> None:
         data, plan, _people_verdicts(data, plan), lambda s: _people_verdicts(data, s), 20,
         [0] * len(data.options), lambda s: _people_verdicts(data, s, missed=(0,)))
     assert report.missed_afresh == ("phone on day 1",) and report.kept_for_them == len(working)
-    assert f"the {len(working)} tours working those days were kept" in report.describe("USD")
+    assert f"the {len(working)} tours working that day were kept" in report.describe("USD")
+    removed = sum(people) - sum(trimmed[len(data.options):])
+    assert report.people_removed == removed > 0
+    assert report.describe("USD").startswith(
+        f"trim removed {removed} {'person' if removed == 1 else 'people'}, "
+        f"{report.removed} agent-shifts")
     assert "every other remaining person was tried" in report.describe("USD")
     assert all(trimmed[len(data.options) + r] == people[r] for r in working)
     assert sum(trimmed[len(data.options):]) == 4 and report.removed == 5 and report.complete

@@ -147,3 +147,21 @@ def _shifts(frame: pd.DataFrame) -> list:
     return [RosterShift(r.agent, r.group, r.contract, r.template, int(r.day), seconds(r.start),
                         (seconds(r.end) - seconds(r.start)) % 86400, (), r.next_cycle_agent)
             for r in frame.itertuples()]
+
+
+def test_the_progress_of_a_people_plan_counts_no_lowering_trials() -> None:
+    from omnistaff.scenarios import bundled_scenarios, load_scenario
+    from omnistaff.scenarios.variants import apply_variant
+    from omnistaff.ui.app.optimize_progress import OptimizeProgress
+
+    base = load_scenario(bundled_scenarios()["omni_vs_single"])
+    people = apply_variant(base, "people_specialists")
+    said: list[tuple[int, int, str]] = []
+    watch = OptimizeProgress(people, lambda done, total, note: said.append((done, total, note)))
+    assert watch.total == people.optimizer.max_iterations
+    assert OptimizeProgress(base, None).total == (base.optimizer.max_iterations
+                                                  + base.optimizer.lowerings)
+    watch.note("round 1: solving the schedule model, then simulating it")
+    assert len(said) == 1  # the round's start was said when the run began
+    watch.note("trim: simulation 1 of at most 300, trying a schedule at USD 45,420")
+    assert said[-1][2].startswith("phase: the trim: simulation 1 of at most 300")

@@ -131,6 +131,9 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None,
     iterations: list[Iteration] = []
     last: _Round | None = None
     while requirements is not None:
+        if notes is not None:  # a round's solve can take minutes before it reports
+            notes(f"round {len(iterations) + 1}: solving the schedule model, then simulating "
+                  "it")
         done = _round(scenario, requirements, plan, len(iterations) + 1, last)
         iterations.append(done.iteration)
         if progress is not None:

@@ -27,11 +27,13 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
                 max_evaluations: int, floor: list[int], verify: Judge | None = None
                 ) -> tuple[Schedule, Evaluation, TrimReport]:
     """The plan with every person the SLAs can spare taken away (never an agent-shift below
-    `floor`), its evaluation and what the trim did (`removed` counts agent-shifts)."""
+    `floor`), its evaluation and what the trim did (`removed` counts agent-shifts, `people_removed`
+    people)."""
     tours = data.tours
     if tours is None or tours.weeks != 1:
         cost = _cost(data, schedule)
-        return schedule, evaluation, TrimReport(0, cost, cost, 0, False, kept_unit="tours")
+        return schedule, evaluation, TrimReport(0, cost, cost, 0, False, kept_unit="tours",
+                                                people_removed=0)
     reach = RemovalReach(data, evaluation.period, {})
     judges = TwoSamples(judge, verify, reach)
     missed_afresh = judges.excuse(schedule, max_evaluations)
@@ -49,9 +51,11 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
             current, best = fewer, judged
             if current[len(data.options) + rota] > 0:
                 queue = _dearest_first(data, current, [*queue, rota])
+    people = len(data.options)
     report = TrimReport(_shifts(data, schedule) - _shifts(data, current),
                         _cost(data, schedule), _cost(data, current), judges.simulations, not queue,
-                        judges.refused_afresh, 0, missed_afresh, len(kept), "tours")
+                        judges.refused_afresh, 0, missed_afresh, len(kept), "tours",
+                        sum(schedule[people:]) - sum(current[people:]))
     return current, best, report
 
 

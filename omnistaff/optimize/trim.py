@@ -72,21 +72,27 @@ class TrimReport:
     kept_for_them: int = 0
     #: What `kept_for_them` counts: agent-shift options, or (the people trim) tours.
     kept_unit: str = "shift options"
+    #: People taken away (the people trim; None for agent-shift schedules).
+    people_removed: int | None = None
 
     def describe(self, currency: str) -> str:
         left = f" ({self.untried} shift options untried)" if self.untried else ""
         other = " other" if self.kept_for_them else ""
         unit = "person" if self.kept_unit == "tours" else "agent-shift"  # the people trim's
+        people = "" if self.people_removed is None else \
+            f"{self.people_removed} {'person' if self.people_removed == 1 else 'people'}, "
         ending = (f"every{other} remaining {unit} was tried in {self.evaluations} "
                   "simulations: taking any one away misses an SLA") if self.complete else (
             f"stopped after {self.evaluations} simulations, at its budget, before trying every "
             f"{unit}{left}")
         back = (f"; {self.refused_afresh} tries missed on fresh replications and were refused"
                 if self.refused_afresh else "")
+        days = {name.rsplit(" on ", 1)[-1] for name in self.missed_afresh}
         start = (f"; on fresh replications the schedule itself missed "
                  f"{', '.join(self.missed_afresh)}, so the {self.kept_for_them} {self.kept_unit} "
-                 "working those days were kept" if self.missed_afresh else "")
-        return (f"trim removed {self.removed} agent-shifts ({currency} "
+                 f"working {'that day' if len(days) == 1 else 'those days'} were kept"
+                 if self.missed_afresh else "")
+        return (f"trim removed {people}{self.removed} agent-shifts ({currency} "
                 f"{self.cost_before - self.cost_after:,.0f}); {ending}{back}{start}")
 
 

@@ -181,7 +181,8 @@ class OptimizerSettings(Frozen):
         default=4, ge=0, le=20, description="Once every SLA holds, most trials that size the "
         "live channels' intervals for a lower service level on the periods met (bisection "
         "between the target and half of it, per channel and period); a trial's schedule is "
-        "kept only if it costs less and simulation shows every SLA still met. 0: none."
+        "kept only if it costs less and simulation shows every SLA still met. 0: none. A plan "
+        "of people on contracts has none: its rounds are followed by the trim of people."
     )
     trim: bool = Field(
         default=True, description="Once every SLA holds, take agent-shifts away, dearest "

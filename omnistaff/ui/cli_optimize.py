@@ -76,7 +76,7 @@ def optimize_command(
                   f"{max(settings.max_replications, round_replications(scenario))} where "
                   f"{unclear} is unclear), at most {max_iterations or settings.max_iterations}"
                   f" round(s)"
-                  f"{_after_rounds(settings)}.")
+                  f"{_after_rounds(settings, people=bool(scenario.contracts))}.")
     try:
         result = optimize(scenario, max_iterations=max_iterations, solver=solver,
                           time_limit=time_limit, workers=workers, progress=report,
@@ -97,9 +97,11 @@ def optimize_command(
                   f"{folder / 'optimized-scenario.yaml'}`.")
 
 
-def _after_rounds(settings: OptimizerSettings) -> str:
-    """What follows the rounds once every SLA holds: lowering trials and the trim, if on."""
-    steps = [f"up to {settings.lowerings} lowering trial(s)"] if settings.lowerings else []
-    steps += ["the trim"] if settings.trim else []
+def _after_rounds(settings: OptimizerSettings, people: bool = False) -> str:
+    """What follows the rounds once every SLA holds: lowering trials (not for a plan of
+    `people` on contracts) and the trim, if on."""
+    steps = [f"up to {settings.lowerings} lowering trial(s)"] \
+        if settings.lowerings and not people else []
+    steps += ["the trim of people" if people else "the trim"] if settings.trim else []
     return ", then " + " and ".join(steps) if steps else ""
 

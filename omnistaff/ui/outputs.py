@@ -122,7 +122,9 @@ def optimization_summary(result: OptimizationResult) -> dict[str, Any]:
                                           if i.phase == "raise"), final.cost),
                      "cost_after": final.cost},
         "trim": None if trim is None else {
-            "removed_agent_shifts": trim.removed, "cost_before": trim.cost_before,
+            "removed_agent_shifts": trim.removed,
+            **({} if trim.people_removed is None else {"removed_people": trim.people_removed}),
+            "cost_before": trim.cost_before,
             "cost_after": trim.cost_after, "simulations": trim.evaluations,
             "complete": trim.complete, "untried_shift_options": trim.untried,
             "summary": trim.describe(final.currency),

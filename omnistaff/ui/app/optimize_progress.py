@@ -45,7 +45,9 @@ class OptimizeProgress:
 
     def __init__(self, scenario: Scenario, report: Report | None) -> None:
         settings = scenario.optimizer
-        self.rounds, self.lowerings = settings.max_iterations, settings.lowerings
+        # A plan of people on contracts has no lowering trials (its trim takes people away).
+        self.rounds = settings.max_iterations
+        self.lowerings = 0 if scenario.contracts else settings.lowerings
         self.trim = settings.trim
         self.report = report
         self.began = time.monotonic()
@@ -89,5 +91,6 @@ class OptimizeProgress:
         self._say(phase)
 
     def note(self, line: str) -> None:
-        """The loop's `notes` (the trim's simulations)."""
-        self._say(f"phase: the trim: {line.removeprefix('trim: ')}")
+        """The loop's `notes`: the trim's simulations (a round's start is said already)."""
+        if line.startswith("trim: "):
+            self._say(f"phase: the trim: {line.removeprefix('trim: ')}")
