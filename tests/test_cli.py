@@ -106,11 +106,20 @@ def test_same_seed_same_results_on_one_or_two_workers() -> None:
     pd.testing.assert_frame_equal(serial.group_table(), pooled.group_table())
 
 
-def test_the_opening_line_promises_lowering_trials_only_to_agent_shift_plans() -> None:
-    from omnistaff.scenarios.templates import OptimizerSettings
+def test_the_opening_line_promises_lowering_trials_only_where_they_can_run() -> None:
+    from omnistaff.optimize import lowering_trials
+    from omnistaff.scenarios import bundled_scenarios
+    from omnistaff.scenarios.variants import apply_variant
     from omnistaff.ui.cli_optimize import _after_rounds
 
-    settings = OptimizerSettings()
-    assert _after_rounds(settings) == (
-        f", then up to {settings.lowerings} lowering trial(s) and the trim")
-    assert _after_rounds(settings, people=True) == ", then the trim of people"
+    def line(name: str, variant: str | None = None) -> str:
+        scenario = load_scenario(bundled_scenarios()[name])
+        scenario = apply_variant(scenario, variant) if variant else scenario
+        return _after_rounds(scenario.optimizer, lowering_trials(scenario),
+                             bool(scenario.contracts))
+
+    trials = load_scenario(bundled_scenarios()["small_multichannel"]).optimizer.lowerings
+    assert line("small_multichannel") == f", then up to {trials} lowering trial(s) and the trim"
+    # A plan of people is trimmed in people; weekend_social schedules no live channel to lower.
+    assert line("omni_vs_single", "people_specialists") == ", then the trim of people"
+    assert line("weekend_social", "no_weekend_social") == ", then the trim"

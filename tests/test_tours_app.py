@@ -149,7 +149,7 @@ def _shifts(frame: pd.DataFrame) -> list:
             for r in frame.itertuples()]
 
 
-def test_the_progress_of_a_people_plan_counts_no_lowering_trials() -> None:
+def test_the_progress_counts_lowering_trials_only_where_they_can_run() -> None:
     from omnistaff.scenarios import bundled_scenarios, load_scenario
     from omnistaff.scenarios.variants import apply_variant
     from omnistaff.ui.app.optimize_progress import OptimizeProgress
@@ -161,6 +161,9 @@ def test_the_progress_of_a_people_plan_counts_no_lowering_trials() -> None:
     assert watch.total == people.optimizer.max_iterations
     assert OptimizeProgress(base, None).total == (base.optimizer.max_iterations
                                                   + base.optimizer.lowerings)
+    weekend = apply_variant(load_scenario(bundled_scenarios()["weekend_social"]),
+                            "no_weekend_social")  # no live channel scheduled
+    assert OptimizeProgress(weekend, None).total == weekend.optimizer.max_iterations
     watch.note("round 1: solving the schedule model, then simulating it")
     assert len(said) == 1  # the round's start was said when the run began
     watch.note("trim: simulation 1 of at most 300, trying a schedule at USD 45,420")

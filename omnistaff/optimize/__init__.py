@@ -8,6 +8,7 @@ from omnistaff.optimize.evaluate import Evaluation, Judging, evaluate
 from omnistaff.optimize.frames import coverage_frame, schedule_frame
 from omnistaff.optimize.loop import (
     Plan,
+    lowering_trials,
     optimize,
     plan_of,
     round_replications,
@@ -37,6 +38,7 @@ __all__ = [
     "coverage_frame",
     "evaluate",
     "infeasibility_reasons",
+    "lowering_trials",
     "optimize",
     "plan_of",
     "round_replications",

@@ -83,6 +83,16 @@ class Plan:
     lowerings: int = 0
 
 
+def lowering_trials(scenario: Scenario) -> int:
+    """The most lowering trials the loop runs once every SLA holds: `optimizer.lowerings` for
+    a plan of agent-shifts that schedules a live channel, else none (a trial sizes live
+    channels lower; a plan of people on contracts goes to the trim of people instead)."""
+    settings = scenario.optimizer
+    live = [c for c in settings.channels or scenario.channels
+            if scenario.channels[c].mode == "live"]
+    return settings.lowerings if live and not scenario.contracts else 0
+
+
 def plan_of(scenario: Scenario, *, max_iterations: int | None = None,
             solver: str | None = None, time_limit: float | None = None,
             mip_gap: float | None = None, replications: int | None = None,

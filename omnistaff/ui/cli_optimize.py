@@ -41,7 +41,12 @@ def optimize_command(
     workers: WorkersOpt = DEFAULT_WORKERS,
 ) -> None:
     """The cheapest shift schedule found meeting every channel's SLA in simulation."""
-    from omnistaff.optimize import ScheduleInfeasible, optimize, round_replications
+    from omnistaff.optimize import (
+        ScheduleInfeasible,
+        lowering_trials,
+        optimize,
+        round_replications,
+    )
     from omnistaff.optimize.shifts import shift_options
     from omnistaff.scenarios.templates import known_solver
     from omnistaff.ui.outputs import write_optimization
@@ -67,7 +72,7 @@ def optimize_command(
                       f"{iteration.agent_shifts} agent-shifts, {iteration.solve.headline()}; "
                       f"{met}; {iteration.replications} replications{verdict}")
 
-    settings = scenario.optimizer
+    settings, trials = scenario.optimizer, lowering_trials(scenario)
     unclear = "a day or a capped interval" if any(
         g.max_occupancy is not None for g in scenario.groups.values()) else "a day"
     console.print(f"Optimizing {len(shift_options(scenario)):,} shift options over "
@@ -76,7 +81,7 @@ def optimize_command(
                   f"{max(settings.max_replications, round_replications(scenario))} where "
                   f"{unclear} is unclear), at most {max_iterations or settings.max_iterations}"
                   f" round(s)"
-                  f"{_after_rounds(settings, people=bool(scenario.contracts))}.")
+                  f"{_after_rounds(settings, trials, bool(scenario.contracts))}.")
     try:
         result = optimize(scenario, max_iterations=max_iterations, solver=solver,
                           time_limit=time_limit, workers=workers, progress=report,
@@ -97,11 +102,10 @@ def optimize_command(
                   f"{folder / 'optimized-scenario.yaml'}`.")
 
 
-def _after_rounds(settings: OptimizerSettings, people: bool = False) -> str:
-    """What follows the rounds once every SLA holds: lowering trials (not for a plan of
-    `people` on contracts) and the trim, if on."""
-    steps = [f"up to {settings.lowerings} lowering trial(s)"] \
-        if settings.lowerings and not people else []
+def _after_rounds(settings: OptimizerSettings, trials: int, people: bool = False) -> str:
+    """What follows the rounds once every SLA holds: up to `trials` lowering trials
+    (`lowering_trials`) and the trim (of `people` on contracts), if on."""
+    steps = [f"up to {trials} lowering trial(s)"] if trials else []
     steps += ["the trim of people" if people else "the trim"] if settings.trim else []
     return ", then " + " and ".join(steps) if steps else ""
 

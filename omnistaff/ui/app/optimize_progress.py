@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from omnistaff.optimize import Iteration
+from omnistaff.optimize import Iteration, lowering_trials
 from omnistaff.scenarios import Scenario
 from omnistaff.ui.catalogue import amount, duration
 
@@ -45,9 +45,7 @@ class OptimizeProgress:
 
     def __init__(self, scenario: Scenario, report: Report | None) -> None:
         settings = scenario.optimizer
-        # A plan of people on contracts has no lowering trials (its trim takes people away).
-        self.rounds = settings.max_iterations
-        self.lowerings = 0 if scenario.contracts else settings.lowerings
+        self.rounds, self.lowerings = settings.max_iterations, lowering_trials(scenario)
         self.trim = settings.trim
         self.report = report
         self.began = time.monotonic()
