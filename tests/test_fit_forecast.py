@@ -112,3 +112,15 @@ def test_interval_report_agrees_with_the_contact_log_it_sums(known_log: Path,
     assert from_report.handle.mean == pytest.approx(from_log.handle.mean, rel=1e-6)
     assert from_report.handle.cv_ci[0] <= from_log.handle.cv <= from_report.handle.cv_ci[1]
     assert from_report.patience.mean == pytest.approx(from_log.patience.mean, rel=0.02)
+
+
+def test_a_channel_the_seasonal_naive_forecast_beats_gets_a_note() -> None:
+    from omnistaff.fit.forecast import Backtest
+    from omnistaff.fit.summary import backtest_notes
+
+    days = pd.DataFrame(columns=["date", "actual", "forecast", "naive"])
+    tests = [Backtest("phone", days, 0.065, 0.071, 0.073, 0.079),
+             Backtest("chat", days, 0.150, 0.142, 0.077, 0.074)]
+    notes = backtest_notes(tests, "ETS(M,Ad,M)")
+    assert len(notes) == 1 and notes[0].startswith("chat: on the backtest the seasonal-naive")
+    assert "WAPE 0.074 against 0.142" in notes[0]

@@ -109,6 +109,15 @@ def forecast_table(forecasts: dict[str, DailyForecast]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def backtest_notes(tests: list[Backtest], model: str) -> list[str]:
+    """A note per channel on which the seasonal-naive forecast beat the model in the backtest
+    (by WAPE, as the table's `better` column): the scenario still forecasts it by the model."""
+    return [f"{t.channel}: on the backtest the seasonal-naive forecast (last week repeated) beat "
+            f"{model} (WAPE {t.naive_wape:.3f} against {t.wape:.3f}); the scenario still uses "
+            f"{model}: compare the two in the page's backtest figure before relying on it"
+            for t in tests if not t.wape < t.naive_wape]
+
+
 def backtest_table(tests: list[Backtest]) -> pd.DataFrame:
     return pd.DataFrame([{"channel": t.channel, "days": len(t.days), "mape": t.mape,
                           "wape": t.wape, "naive_mape": t.naive_mape,

@@ -26,6 +26,7 @@ from omnistaff.fit.readers import column_names
 from omnistaff.fit.report import write_fit_report
 from omnistaff.fit.summary import (
     arrivals_table,
+    backtest_notes,
     backtest_table,
     forecast_table,
     handle_table,
@@ -79,7 +80,7 @@ def _run(log: Path, out: Path, mapping: LogMapping, interval: int, kind: str,
         fail(f"{log.name}: {exc}")
     except ScenarioError as exc:
         fail(f"the fitted scenario does not validate: {exc}")
-    notes = [*fitted.notes, *notes]
+    notes = [*fitted.notes, *notes, *backtest_notes(tests, MODEL)]
     _print_fit(fitted)
     if forecasts:
         console.print(_table(forecast_table(forecasts), f"Forecast, {MODEL} on daily totals "
