@@ -197,3 +197,17 @@ def test_a_solve_the_safety_net_stopped_says_so_instead_of_blaming_the_node_limi
     limited = SolveReport("appsi_highs", "maxIterations", False, None, None, None, 30.0)
     with pytest.raises(ScheduleInfeasible, match=r"raise optimizer\.max_nodes"):
         _no_schedule(None, limited, settings)  # type: ignore[arg-type]
+
+
+def test_the_headline_names_a_period_the_fresh_replications_did_not_confirm(
+        run: tuple[OptimizationResult, list[Iteration]]) -> None:
+    from dataclasses import replace
+
+    result, _ = run
+    assert result.converged and result.trim is not None
+    assert "fresh replications" not in replace(
+        result, trim=replace(result.trim, missed_afresh=())).headline()
+    doubted = replace(result, trim=replace(result.trim, missed_afresh=("chat on day 2",)))
+    assert doubted.headline().startswith("Every SLA met in simulation")
+    assert doubted.headline().endswith(
+        "; fresh replications (another seed) did not clearly confirm chat on day 2.")

@@ -305,7 +305,7 @@ def test_a_day_the_start_misses_on_fresh_replications_keeps_its_staff_and_blocks
     assert agents == (3, 2, 2) and evaluation.all_met and report.complete
     assert report.missed_afresh == ("phone on day 1",) and report.kept_for_them == 2
     assert verify.judged[0] == start  # judged on the fresh replications first
-    assert "the schedule itself missed phone on day 1" in report.describe("USD")
+    assert "the schedule itself did not clearly meet phone on day 1" in report.describe("USD")
 
 
 def test_a_cap_the_start_misses_on_fresh_replications_is_named_with_its_day() -> None:

@@ -222,6 +222,9 @@ class OptimizationResult:
             if len(self.evaluation.caps):
                 head += " within every occupancy cap"
         gap = solve.headline()
+        fresh = self.trim.missed_afresh if self.trim is not None and self.converged else ()
+        afresh = (f"; fresh replications (another seed) did not clearly confirm "
+                  f"{', '.join(fresh)}" if fresh else "")
         if not solve.proven:
-            return f"{gap[0].upper()}{gap[1:]}. {head}, at {money}."
-        return f"{head}, at {money}; last round {gap}."
+            return f"{gap[0].upper()}{gap[1:]}. {head}, at {money}{afresh}."
+        return f"{head}, at {money}; last round {gap}{afresh}."

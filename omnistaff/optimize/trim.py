@@ -66,8 +66,9 @@ class TrimReport:
     complete: bool
     refused_afresh: int = 0
     untried: int = 0
-    #: Periods the starting schedule itself missed on the fresh replications, e.g. "chat on
-    #: day 2", and the shift options kept for them (those working those days).
+    #: Periods the starting schedule itself did not clearly meet (missed, or unclear at the
+    #: most replications) on the fresh replications, e.g. "chat on day 2", and the shift
+    #: options kept for them (those working those days).
     missed_afresh: tuple[str, ...] = ()
     kept_for_them: int = 0
     #: What `kept_for_them` counts: agent-shift options, or (the people trim) tours.
@@ -88,7 +89,7 @@ class TrimReport:
         back = (f"; {self.refused_afresh} tries missed on fresh replications and were refused"
                 if self.refused_afresh else "")
         days = {name.rsplit(" on ", 1)[-1] for name in self.missed_afresh}
-        start = (f"; on fresh replications the schedule itself missed "
+        start = (f"; on fresh replications the schedule itself did not clearly meet "
                  f"{', '.join(self.missed_afresh)}, so the {self.kept_for_them} {self.kept_unit} "
                  f"working {'that day' if len(days) == 1 else 'those days'} were kept"
                  if self.missed_afresh else "")
