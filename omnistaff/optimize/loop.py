@@ -111,7 +111,7 @@ def plan_of(scenario: Scenario, *, max_iterations: int | None = None,
                         period=settings.sla_period),
         workers=workers,
         trim_evaluations=settings.trim_evaluations if settings.trim else 0,
-        lowerings=settings.lowerings,
+        lowerings=lowering_trials(scenario),
     )
 
 
@@ -142,8 +142,7 @@ def run_plan(scenario: Scenario, plan: Plan, progress: Progress | None = None,
     last: _Round | None = None
     while requirements is not None:
         if notes is not None:  # a round's solve can take minutes before it reports
-            notes(f"round {len(iterations) + 1}: solving the schedule model, then simulating "
-                  "it")
+            notes(f"round {len(iterations) + 1}: solving the schedule model, then simulating it")
         done = _round(scenario, requirements, plan, len(iterations) + 1, last)
         iterations.append(done.iteration)
         if progress is not None:

@@ -51,11 +51,11 @@ def trim_people(data: ScheduleData, schedule: Schedule, evaluation: Evaluation, 
             current, best = fewer, judged
             if current[len(data.options) + rota] > 0:
                 queue = _dearest_first(data, current, [*queue, rota])
-    people = len(data.options)
+    tours_from = len(data.options)  # a schedule's agents per option, then its people per tour
     report = TrimReport(_shifts(data, schedule) - _shifts(data, current),
                         _cost(data, schedule), _cost(data, current), judges.simulations, not queue,
                         judges.refused_afresh, 0, missed_afresh, len(kept), "tours",
-                        sum(schedule[people:]) - sum(current[people:]))
+                        sum(schedule[tours_from:]) - sum(current[tours_from:]))
     return current, best, report
 
 
