@@ -101,18 +101,37 @@ def test_the_trim_leaves_no_agent_shift_to_spare(
     assert {f"{c} on day {int(p) + 1}" for c, p in zip(missed["channel"], missed["period"],
                                                        strict=True)} <= set(
         result.trim.missed_afresh)
+    # A day the start already did not clearly meet afresh keeps the shifts working it (the
+    # trim excuses it there and tries none of them); every other agent-shift is refused.
+    excused = {(c, int(p)) for c, p in zip(missed["channel"], missed["period"], strict=True)}
+    kept_days = {scenario.horizon.weekday(p) for _, p in excused}
+    week = [scenario.horizon.weekday(d) for d in range(7)]
+
+    def touches(shift: dict, day: str) -> set[str]:
+        """The weekdays a shift worked on `day` runs in."""
+        hours, minutes = map(int, shift["start"].split(":")[:2])
+        spill = (hours * 3600 + minutes * 60 + shift["length"] - 1) // 86400
+        return {week[(week.index(day) + k) % 7] for k in range(int(spill) + 1)}
+
     shifts = [s.model_dump(mode="json") for s in result.scenario.staffing.shifts]
+    tried = 0
     for k, shift in enumerate(shifts):
         fewer = [dict(s) for s in shifts]
         fewer[k] = {**shift, "count": shift["count"] - 1}
-        for day in shift["days"]:  # one agent fewer on one of its days
+        for day in (d for d in shift["days"] if not touches(shift, d) & kept_days):
             alone = [*fewer[:k], {**shift, "days": [d for d in shift["days"] if d != day]},
                      {**fewer[k], "days": [day]}, *fewer[k + 1:]]
             alone = [s for s in alone if s["count"] > 0 and s["days"]]
+            tried += 1
             # the removal misses on the judging replications or, failing that, on fresh ones
-            judged = evaluate(with_schedule(scenario, alone), rule).all_met \
-                and evaluate(with_schedule(fresh, alone), rule).all_met
-            assert not judged, f"shift {shift} on {day} could go"
+            # somewhere but on the excused days
+            if not evaluate(with_schedule(scenario, alone), rule).all_met:
+                continue
+            again = evaluate(with_schedule(fresh, alone), judging.fixed(most))
+            short = again.periods[again.periods["verdict"] != "met"]
+            assert {(c, int(p)) for c, p in zip(short["channel"], short["period"], strict=True)
+                    } - excused, f"shift {shift} on {day} could go"
+    assert tried > 0
 
 
 def test_lowering_keeps_only_cheaper_schedules_that_meet_every_sla(

@@ -147,3 +147,61 @@ def test_parts_are_in_horizon_order_and_a_day_with_nothing_is_left_out() -> None
     tuesday = parting.restricted_part(data, found[1])
     assert tuesday.required == {} and [o.weekday for o in tuesday.options] == ["tue"]
     assert parting.restricted_part(data, found[0]).required == data.required
+
+
+def two_teams(phone_agents: float = 40.0) -> ScheduleData:
+    """A phone team needing `phone_agents` from 8 to 20 on Monday (4- and 8-hour shifts), and a
+    mail team with half an agent-hour of email arriving at 9, answered within 4 hours, on a
+    3-hour shift: two parts of the center that share no channel. Cost = paid hours."""
+    phone = [shift("mon", 8, 4), shift("mon", 12, 8), shift("mon", 8, 8)]
+    mail = [ShiftOption("mail", "t", "mon", int(9 * HOUR), 3 * HOUR, ())]
+    data = days_data(phone, hours(8, 20, phone_agents, days=1), days=1,
+                     work=[0.5 if t == 9 else 0.0 for t in range(24)])
+    options = [*phone, *mail]
+    skills = [("team", "phone"), ("mail", "email")]
+    return replace(data, groups=["team", "mail"], skills=skills,
+                   efficiency=dict.fromkeys(skills, 1.0), availability={"team": 1.0, "mail": 1.0},
+                   options=options, cost=[o.paid_seconds / HOUR for o in options],
+                   occurrences=[1] * len(options),
+                   levels=shift_levels(options, HOUR, 24, data.weekday_days))
+
+
+def test_teams_that_share_no_channel_are_parts_of_their_own() -> None:
+    data = two_teams()
+    found = independent_parts(data)
+    # The mail team's deferred email keeps its part whole; the phone team's day is its own.
+    assert sorted(part.options for part in found) == [[0, 1, 2], [3]]
+    mail = next(part for part in found if part.options == [3])
+    assert mail.groups == {"mail"} and mail.channels == {"email"}
+    alone = parting.restricted_part(data, mail)
+    assert alone.groups == ["mail"] and alone.live == [] and alone.deferred == ["email"]
+    assert alone.required == {} and set(alone.work) == {("email", 9)}
+    assert alone.skills == [("mail", "email")]
+    # A budget over the whole center ties the teams together.
+    assert len(independent_parts(replace(data, budget=1000.0))) == 1
+
+
+def test_parts_of_the_center_prove_what_the_whole_model_cannot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Phone: 40 agents 8-20, 480 hours whether whole or not. Email: the LP pays a sixth of the
+    # 3-hour shift (0.5), a schedule the whole shift (3). The whole model's bound is its LP's
+    # raised to the next whole hour (481, every cost a whole number of hours): 483 is 0.41%
+    # above it. The mail team's own shifts cost 3 hours each, so its bound is 3, and the
+    # parts' bounds add up to the schedule's cost.
+    data = two_teams()
+    settings = SolveSettings(mip_gap=0.002, widenings=0, prove=False)
+    report = solve(build_model(data), settings)
+    assert report.proven and report.objective == pytest.approx(483)
+    assert report.bound == pytest.approx(483)
+    monkeypatch.setattr(solving, "independent_parts", whole)
+    together = solve(build_model(data), settings)
+    assert together.objective == pytest.approx(483) and together.bound == pytest.approx(481)
+    assert not together.proven
+
+
+def test_a_part_is_asked_for_what_the_others_leave_of_the_whole_gap() -> None:
+    # The whole may be 1/99 of its bound 990 above it: 10; the others use 4, so the part
+    # (bound 90) may be 6 above: 6 / 96 of its objective.
+    assert solving.part_gap(0.01, 990.0, 4.0, 90.0) == pytest.approx(6 / 96)
+    # Nothing left: the gap asked itself.
+    assert solving.part_gap(0.01, 990.0, 12.0, 90.0) == 0.01

@@ -19,9 +19,10 @@ Each MIP after the first starts from the best schedule so far (a MIP start), so 
 stopped by its node limit returns that schedule or a cheaper one. The `direct` strategy is one
 MIP over every option, for comparison.
 
-Where the horizon falls into independent parts (days no shift spans, nothing carried or
-limited across them, `parts.py`), each part goes through the strategy on its own model, and
-the schedules and bounds are added up.
+Where the model falls into independent parts (parts of the center that share no channel, and
+within one, days no shift spans with nothing carried or limited across them: `parts.py`), each
+part goes through steps 1 and 2 on its own model, then steps 3 and 4 only while the whole is
+wider than the gap, part by part (`_apart`); the schedules and bounds are added up.
 
 The clock (`time_limit`) is only a safety net: a solve that hits it stops where it is and says
 so (`SolveReport.timed_out`), since its schedule then depends on the machine. The gap reported
@@ -158,7 +159,6 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
     check_solver(settings.solver)
     began, cpu = time.perf_counter(), time.process_time()
     data: ScheduleData = model.schedule_data
-    parts = [] if model.elastic else independent_parts(data)
     week = None if model.elastic or start is not None or settings.strategy != "restricted" \
         else repeating_week(data)
     repeated: Repeated | None = None
@@ -170,12 +170,10 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
             # Still unproven, or no whole schedule of the week (the week's LP has a solution,
             # so the rotation's may too): the strategy on the rotation itself, from the week's
             # schedule if there is one.
-            whole = _strategy(model, settings, began, search.best)
+            whole = _search(model, settings, began, search.best)
             search = replace(whole, bound=max(whole.bound, search.bound))
-    elif len(parts) > 1:
-        search = _apart(data, parts, settings, began, start)
     else:
-        search = _strategy(model, settings, began, start)
+        search = _search(model, settings, began, start)
     if repeated is not None and search.best == repeated.schedule:
         _load_repeated(model, repeated, settings.solver)
     elif search.best is not None:
@@ -183,16 +181,50 @@ def solve(model: pyo.ConcreteModel, settings: SolveSettings | None = None,
     return replace(_report(settings, search, began), cpu_seconds=time.process_time() - cpu)
 
 
+def _search(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
+            start: Agents | None = None) -> Search:
+    """The strategy on each independent part of the model (`parts.py`). Days of the horizon
+    are searched apart from the first step; parts of the center (teams sharing no channel)
+    only where steps 1 and 2 on the whole model leave it wider than the gap, each from its
+    share of the whole's schedule, instead of the whole's steps 3 and 4: a center its first
+    MIP solves within the gap keeps that schedule."""
+    data: ScheduleData = model.schedule_data
+    parts = [] if model.elastic or settings.strategy != "restricted" \
+        else independent_parts(data)
+    if len(parts) < 2:
+        return _strategy(model, settings, began, start)
+    if all(part.groups is None for part in parts):
+        return _apart(data, parts, settings, began, start)
+    begun = Search(bound=float("-inf")).offered(start, _objective(data, start))
+    relaxation = run(model, settings.solver, _left(settings, began), relaxed=True)
+    whole = _restrict(model, settings, began, begun, relaxation)
+    if whole.best is None or whole.gap() <= settings.mip_gap or whole.timed_out:
+        return _onward(model, settings, began, whole, relaxation)
+    apart = _apart(data, parts, settings, began, whole.best)
+    if apart.best is None or apart.objective is None:
+        return whole
+    return replace(apart, bound=max(apart.bound, min(whole.bound, apart.objective)))
+
+
 def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
               start: Agents | None = None) -> Search:
     """The steps of the module docstring, in order, on one model (from `start`, if given)."""
     data: ScheduleData = model.schedule_data
-    elastic = model.elastic
-    step = 0.0 if elastic else data.objective_step()
     begun = Search(bound=float("-inf")).offered(start, _objective(data, start))
     if settings.strategy == "direct":
-        return _mip(data, settings, begun, list(model.OPTIONS), True, began, elastic)
+        return _mip(data, settings, begun, list(model.OPTIONS), True, began, model.elastic)
     relaxation = run(model, settings.solver, _left(settings, began), relaxed=True)
+    search = _restrict(model, settings, began, begun, relaxation)
+    return _onward(model, settings, began, search, relaxation)
+
+
+def _restrict(model: pyo.ConcreteModel, settings: SolveSettings, began: float, begun: Search,
+              relaxation: Outcome) -> Search:
+    """Steps 1 and 2 from the LP relaxation solved and loaded in the model: the bound, then
+    the restricted MIP (or, where it finds nothing, one over every option)."""
+    data: ScheduleData = model.schedule_data
+    elastic = model.elastic
+    step = 0.0 if elastic else data.objective_step()
     if not relaxation.feasible or relaxation.objective is None:
         return replace(begun, status=relaxation.status, timed_out=relaxation.timed_out)
     search = replace(begun, bound=_rounded(relaxation.objective, step),
@@ -200,13 +232,25 @@ def _strategy(model: pyo.ConcreteModel, settings: SolveSettings, began: float,
     if search.objective is not None and search.gap() <= settings.mip_gap:
         return search  # the start is already within the gap of the LP bound
     keep = whole_lines(data, _used(model))
-    relaxed = group_costs(data, [model.agents[s].value or 0.0 for s in model.OPTIONS]) \
-        if data.tours is not None else {}
     candidates = _within_gap(relaxation, search, step)
     search = _mip(data, settings, search, keep, set(candidates) <= set(keep), began, elastic,
                   outside_floor(data, relaxation, keep))
     if search.best is None and not search.timed_out:
         search = _mip(data, settings, search, list(model.OPTIONS), True, began, elastic)
+    return search
+
+
+def _onward(model: pyo.ConcreteModel, settings: SolveSettings, began: float, search: Search,
+            relaxation: Outcome) -> Search:
+    """Steps 3 and 4 while the gap is wider than asked: the widenings, then the proving MIP
+    (the model still holds its LP relaxation's solution)."""
+    data: ScheduleData = model.schedule_data
+    elastic = model.elastic
+    step = 0.0 if elastic else data.objective_step()
+    if search.relaxation is None:  # the LP had no solution
+        return search
+    relaxed = group_costs(data, [model.agents[s].value or 0.0 for s in model.OPTIONS]) \
+        if data.tours is not None else {}
     for _ in range(settings.widenings):
         if search.best is None or search.gap() <= settings.mip_gap or search.timed_out:
             break
@@ -281,7 +325,7 @@ def _by_week(data: ScheduleData, week: ScheduleData, settings: SolveSettings,
     run."""
     weeks = data.tours.weeks if data.tours is not None else 1
     week_model = build_model(week)
-    found = _strategy(week_model, replace(settings, prove=False), began)
+    found = _search(week_model, replace(settings, prove=False), began)
     if found.relaxation is None:
         return replace(Search(bound=float("-inf")), status=found.status,
                        timed_out=found.timed_out), None
@@ -307,22 +351,72 @@ def _load_repeated(model: pyo.ConcreteModel, repeated: Repeated, solver: str) ->
 def _apart(data: ScheduleData, parts: list[Part], settings: SolveSettings,
            began: float, start: Agents | None = None) -> Search:
     """Each part searched on its own model (from its share of `start`); the schedules,
-    objectives and bounds added up (a part without a schedule ends the search)."""
-    counts = [0] * len(data.options)
-    objective = bound = 0.0
-    whole = Search(bound=0.0)
-    for part in parts:
-        model = build_model(restricted_part(data, part))
+    objectives and bounds added up (a part without a schedule ends the search).
+
+    The gap asked is the whole's, so the parts go through the strategy in two passes: first
+    each part's LP relaxation and restricted MIP (steps 1 and 2, asked the gap); then, while
+    the whole is wider than the gap, the widenings and proving MIP (steps 3 and 4) of one part
+    still wider than the gap, the one nearest its bound first (the cheapest to close, and
+    what it closes is left to the others), asked for what the others leave of the whole's gap
+    (`part_gap`). A part whose few whole agents make its own gap wide (two social agents where
+    the LP has 1.7) so searches on only as far as the whole needs, not to the gap of its own
+    size, and once the whole is within the gap no part searches further."""
+    models = [build_model(restricted_part(data, part)) for part in parts]
+    searches: list[Search] = []
+    relaxations: list[Outcome] = []
+    for part, model in zip(parts, models, strict=True):
         own = None if start is None else tuple(start[s] for s in part.options)
-        found = _strategy(model, settings, began, own)
+        begun = Search(bound=float("-inf")).offered(own, _objective(model.schedule_data, own))
+        relaxation = run(model, settings.solver, _left(settings, began), relaxed=True)
+        found = _restrict(model, settings, began, begun, relaxation)
         if found.best is None or found.objective is None:
-            return replace(whole, status=found.status, timed_out=found.timed_out)
+            return replace(found, bound=float("-inf"), best=None, objective=None, searched=())
+        searches.append(found)
+        relaxations.append(relaxation)
+    onward: set[int] = set()
+    while True:
+        over = [k for k in range(len(parts)) if k not in onward
+                and searches[k].gap() > settings.mip_gap]
+        total = sum(f.objective or 0.0 for f in searches)
+        if not over or relative_gap(total, sum(f.bound for f in searches)) <= settings.mip_gap \
+                or any(f.timed_out for f in searches):
+            break
+        k = min(over, key=lambda j: ((searches[j].objective or 0.0) - searches[j].bound, j))
+        others = sum((f.objective or 0.0) - f.bound for j, f in enumerate(searches) if j != k)
+        asked = part_gap(settings.mip_gap, sum(f.bound for f in searches), others,
+                         searches[k].bound)
+        searches[k] = _onward(models[k], replace(settings, mip_gap=asked), began, searches[k],
+                              relaxations[k])
+        onward.add(k)
+    return _added(data, parts, searches)
+
+
+def _added(data: ScheduleData, parts: list[Part], searches: list[Search]) -> Search:
+    """The whole's search from its parts': agents per option of the whole, and the objectives,
+    bounds and LP objectives added up."""
+    counts = [0] * len(data.options)
+    for part, found in zip(parts, searches, strict=True):
+        assert found.best is not None
         for i, s in enumerate(part.options):
             counts[s] = found.best[i]
-        objective, bound = objective + found.objective, bound + found.bound
-        whole = replace(whole, status=found.status, timed_out=whole.timed_out or found.timed_out,
-                        searched=whole.searched + tuple(part.options[i] for i in found.searched))
-    return replace(whole, best=tuple(counts), objective=objective, bound=min(bound, objective))
+    objective = sum(f.objective or 0.0 for f in searches)
+    bound = sum(f.bound for f in searches)
+    return Search(bound=min(bound, objective), best=tuple(counts), objective=objective,
+                  status=searches[-1].status, timed_out=any(f.timed_out for f in searches),
+                  searched=tuple(part.options[i] for part, f in zip(parts, searches, strict=True)
+                                 for i in f.searched),
+                  relaxation=sum(f.relaxation or 0.0 for f in searches))
+
+
+def part_gap(gap: float, whole_bound: float, others: float, bound: float) -> float:
+    """The gap a part is asked for so that the whole is within `gap` of its bound: the whole
+    may be `gap` / (1 - `gap`) of `whole_bound` above it, of which the other parts use
+    `others` (their objectives above their bounds); the rest, over the part's `bound` plus
+    it, is the part's relative gap. Where the others leave nothing, `gap` itself."""
+    allowed = gap / (1 - gap) * whole_bound - others
+    if allowed <= 0 or bound + allowed <= 0:
+        return gap
+    return allowed / (bound + allowed)
 
 
 def load_schedule(model: pyo.ConcreteModel, agents: Agents, solver: str = "appsi_highs",
