@@ -179,6 +179,18 @@ def test_teams_that_share_no_channel_are_parts_of_their_own() -> None:
     assert alone.skills == [("mail", "email")]
     # A budget over the whole center ties the teams together.
     assert len(independent_parts(replace(data, budget=1000.0))) == 1
+    # A group serving both channels joins them, but only when it is offered shifts.
+    both = [*data.skills, ("omni", "phone"), ("omni", "email")]
+    listed = replace(data, groups=[*data.groups, "omni"], skills=both,
+                     efficiency=dict.fromkeys(both, 1.0),
+                     availability={**data.availability, "omni": 1.0})
+    assert sorted(part.options for part in independent_parts(listed)) == [[0, 1, 2], [3]]
+    omni = ShiftOption("omni", "t", "mon", int(9 * HOUR), 3 * HOUR, ())
+    options = [*listed.options, omni]
+    scheduled = replace(listed, options=options, cost=[*listed.cost, 3.0],
+                        occurrences=[1] * len(options),
+                        levels=shift_levels(options, HOUR, 24, listed.weekday_days))
+    assert [part.options for part in independent_parts(scheduled)] == [[0, 1, 2, 3, 4]]
 
 
 def test_parts_of_the_center_prove_what_the_whole_model_cannot(
