@@ -191,6 +191,13 @@ def test_teams_that_share_no_channel_are_parts_of_their_own() -> None:
                         occurrences=[1] * len(options),
                         levels=shift_levels(options, HOUR, 24, listed.weekday_days))
     assert [part.options for part in independent_parts(scheduled)] == [[0, 1, 2, 3, 4]]
+    # Email with no mail shift offered is a part of its own, which no schedule can meet.
+    phone_only = replace(data, options=data.options[:3], cost=data.cost[:3],
+                         occurrences=[1] * 3,
+                         levels=shift_levels(data.options[:3], HOUR, 24, data.weekday_days))
+    unserved = [part for part in independent_parts(phone_only) if part.channels == {"email"}]
+    assert [part.options for part in unserved] == [[]]
+    assert solve(build_model(phone_only), SolveSettings()).infeasible
 
 
 def test_parts_of_the_center_prove_what_the_whole_model_cannot(

@@ -9,8 +9,9 @@ from dataclasses import replace
 import pandas as pd
 
 from omnistaff.optimize.evaluate import Evaluation, Judging
+from omnistaff.optimize.parts import center_parts
 from omnistaff.optimize.shifts import ShiftOption
-from omnistaff.optimize.trim import Agents, center_parts, trim
+from omnistaff.optimize.trim import Agents, trim
 from tests.test_optimize_model import HOUR, tiny
 
 OPTIONS = [ShiftOption("team", "t", "mon", 8 * 3600, 8 * HOUR, ()),   # 8 an agent

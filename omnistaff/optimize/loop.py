@@ -25,6 +25,7 @@ from omnistaff.optimize.lowering import brackets, per_interval, room_of
 from omnistaff.optimize.model import build_model
 from omnistaff.optimize.occupancy import over_cap, raise_over_cap, unclear_cap
 from omnistaff.optimize.outcome import Iteration, OptimizationResult, Phase
+from omnistaff.optimize.parts import center_parts
 from omnistaff.optimize.requirements import Requirements, channel_requirements
 from omnistaff.optimize.roster_out import tour_staffing
 from omnistaff.optimize.schedule import (
@@ -38,7 +39,7 @@ from omnistaff.optimize.schedule import with_schedule as staffed_by
 from omnistaff.optimize.solve import Agents, SolveReport, SolveSettings, load_schedule, solve
 from omnistaff.optimize.tour_trim import trim_people
 from omnistaff.optimize.tours import people_of
-from omnistaff.optimize.trim import TrimReport, center_parts, trim
+from omnistaff.optimize.trim import TrimReport, trim
 from omnistaff.scenarios.scenario import Scenario
 from omnistaff.scenarios.variants import with_overrides
 

@@ -13,6 +13,7 @@ part's choices, and lets each part's proof be found on a model of its own size.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,7 +35,7 @@ class Part:
 
 def independent_parts(data: ScheduleData) -> list[Part]:
     """The parts of `data` that can be scheduled apart: per part of the center
-    (`center_parts`), its stretches of the horizon in order; a single part when anything ties
+    (`_centers`), its stretches of the horizon in order; a single part when anything ties
     the whole together. Parts with neither options nor needs are left out.
 
     A plan in people (tours) stays whole: its restricted MIPs stop at the first schedule within
@@ -46,7 +47,7 @@ def independent_parts(data: ScheduleData) -> list[Part]:
     if data.budget is not None or data.max_part_time_share is not None \
             or data.tours is not None:
         return [_whole(data)]
-    centers = center_parts(data)
+    centers = _centers(data)
     if len(centers) == 1:
         return _stretch_parts(data)
     found = []
@@ -59,11 +60,12 @@ def independent_parts(data: ScheduleData) -> list[Part]:
     return found
 
 
-def center_parts(data: ScheduleData) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """The groups and channels of each part of the center, in the order of the groups: groups
-    serving a common channel are in one part. A group no shift option is offered for has no
-    agents in the model, so its skills join nothing (an omni-channel group listed beside
-    specialists but not scheduled leaves the specialist teams apart)."""
+def center_parts(skills: Iterable[tuple[str, str]],
+                 escalations: Iterable[tuple[str, str]] = ()) -> dict[str, int]:
+    """Per channel, the number of its part of the center: channels served by a common group,
+    or one escalating into the other, are in one part (so nothing one part's staff does moves
+    another's service level but through the random numbers)."""
+    skills, escalations = list(skills), list(escalations)
     parent: dict[str, str] = {}
 
     def root(node: str) -> str:
@@ -71,18 +73,36 @@ def center_parts(data: ScheduleData) -> list[tuple[frozenset[str], frozenset[str
             node = parent[node]
         return node
 
-    offered = {o.group for o in data.options}
-    for g, c in data.skills:
-        if g in offered:
-            parent[root(f"group:{g}")] = root(f"channel:{c}")
-    nodes = [*(f"group:{g}" for g in data.groups),
-             *(f"channel:{c}" for c in (*data.live, *data.deferred))]
-    members: dict[str, list[str]] = {}
-    for node in nodes:
-        members.setdefault(root(node), []).append(node)
-    return [(frozenset(n.split(":", 1)[1] for n in names if n.startswith("group:")),
-             frozenset(n.split(":", 1)[1] for n in names if n.startswith("channel:")))
-            for names in members.values()]
+    for a, b in [(f"group:{g}", c) for g, c in skills] + escalations:
+        parent[root(a)] = root(b)
+    channels = sorted({c for _, c in skills} | {c for pair in escalations for c in pair})
+    roots = sorted({root(c) for c in channels})
+    return {c: roots.index(root(c)) for c in channels}
+
+
+def _centers(data: ScheduleData) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """The groups and channels of each part of the center of a schedule model (`center_parts`;
+    escalations are in its requirements already), in the order of their groups; a channel no
+    group serves, or a group serving none, is a part of its own. A group no shift option is
+    offered for has no agents in the model, so its skills join nothing (an omni-channel group
+    listed beside specialists but not scheduled leaves the specialist teams apart)."""
+    present = {o.group for o in data.options}
+    offered = [g for g in data.groups if g in present]
+    skills = [(g, c) for g, c in data.skills if g in present]
+    number = center_parts(skills)
+    channels = [*data.live, *data.deferred]
+    parts: dict[int, tuple[set[str], set[str]]] = {}
+    for g, c in skills:
+        parts.setdefault(number[c], (set(), set()))[0].add(g)
+    for c in channels:
+        parts.setdefault(number.get(c, -1 - channels.index(c)), (set(), set()))[1].add(c)
+    for g in offered:
+        if not any(g in groups for groups, _ in parts.values()):
+            parts[-1 - len(channels) - offered.index(g)] = ({g}, set())
+    first = {k: min((offered.index(g) for g in groups), default=len(offered))
+             for k, (groups, _) in parts.items()}
+    return [(frozenset(parts[k][0]), frozenset(parts[k][1]))
+            for k in sorted(parts, key=lambda k: (first[k], k))]
 
 
 def _whole(data: ScheduleData) -> Part:

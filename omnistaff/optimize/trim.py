@@ -20,8 +20,8 @@ judging replications.)
 
 One simulation judges several removals (a batch) when their verdicts cannot be confused:
 per-day judging, candidates on days no other candidate's shift touches; and where the center
-falls into parts that share no group and no escalation (`center_parts`: e.g. a phone team and a
-back office), candidates of different parts on the same day. A batch that misses somewhere
+falls into parts that share no group and no escalation (`parts.center_parts`: e.g. a phone team
+and a back office), candidates of different parts on the same day. A batch that misses somewhere
 refuses the candidates whose own periods missed and holds the others for the next batch, whose
 free periods take the next candidates: nothing is judged twice alone, and a schedule is kept
 only when a whole batch passes on both samples. A missed period no candidate of the batch
@@ -41,7 +41,7 @@ where no single agent-shift can go.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from omnistaff.optimize.data import ScheduleData
@@ -104,7 +104,7 @@ def trim(data: ScheduleData, agents: Agents, evaluation: Evaluation, judge: Judg
     the kept staffing's agents per option), its evaluation (on the judging replications) and
     what the trim did. `judge` simulates a schedule (agents per option) by a fixed rule;
     `verify`, by the same rule on fresh replications, must pass too (`TwoSamples`). `parts`
-    numbers each channel's part of the center (`center_parts`); without it the center is one
+    numbers each channel's part of the center (`parts.center_parts`); without it the center is one
     part. `max_evaluations` bounds the simulations, fresh ones included."""
     floor = floor or [0] * len(agents)
     reach = RemovalReach(data, evaluation.period, parts or {})
@@ -322,25 +322,6 @@ def _candidates(data: ScheduleData, agents: Agents, floor: list[int]) -> list[in
 
 def _dearest_first(data: ScheduleData, options: list[int]) -> list[int]:
     return sorted(options, key=lambda s: (-data.cost[s], s))
-
-
-def center_parts(skills: Iterable[tuple[str, str]], escalations: Iterable[tuple[str, str]]
-                 ) -> dict[str, int]:
-    """Per channel, the number of its part of the center: channels served by a common group,
-    or one escalating into the other, are in one part (so a removal in one part cannot move
-    another's service level but through the random numbers)."""
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            node = parent[node]
-        return node
-
-    for a, b in [(f"group:{g}", c) for g, c in skills] + list(escalations):
-        parent[root(a)] = root(b)
-    channels = sorted({c for _, c in skills} | {c for pair in escalations for c in pair})
-    roots = sorted({root(c) for c in channels})
-    return {c: roots.index(root(c)) for c in channels}
 
 
 class RemovalReach:
