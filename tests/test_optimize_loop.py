@@ -230,3 +230,38 @@ def test_the_headline_names_a_period_the_fresh_replications_did_not_confirm(
     assert doubted.headline().startswith("Every SLA met in simulation")
     assert doubted.headline().endswith(
         "; fresh replications (another seed) did not clearly confirm chat on day 2.")
+
+
+def test_a_lowering_trial_back_at_an_earlier_trials_schedule_is_not_simulated_again(
+        scenario: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every trial's solve returns the first trial's schedule: that one is simulated, the
+    # later ones take its evaluation (the same schedule on the same replications).
+    import omnistaff.optimize.loop as loop
+
+    first: list[tuple[object, object]] = []
+    solved, evaluated = loop._scheduled, []
+
+    def scheduled(*args: object) -> tuple[object, object]:
+        if args[4] is None:  # a round, not a trial
+            return solved(*args)
+        if not first:
+            first.append(solved(*args))
+        return first[0]
+
+    def counted(*args: object, **kwargs: object) -> object:
+        evaluated.append(args[0])
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(loop, "_scheduled", scheduled)
+    monkeypatch.setattr(loop, "evaluate", counted)
+    three = with_overrides(scenario, {"optimizer.lowerings": 3, "optimizer.trim": False})
+    result = optimize(three)
+    trials = [i for i in result.iterations if i.phase == "lower"]
+    rounds = len(result.iterations) - len(trials)
+    assert len(trials) == 3 and [i.same_as for i in trials] == [None, *[trials[0].number] * 2]
+    assert all("the same schedule as round" in i.describe() for i in trials[1:])
+    # the rounds' simulations, then the first trial's (and its fresh check if it was cheaper)
+    assert len(evaluated) == rounds + 1 + (trials[0].all_met and trials[0].cost <
+                                           result.iterations[rounds - 1].cost)
+    assert [(i.cost, i.all_met, i.kept) for i in trials[1:]] == [
+        (trials[0].cost, trials[0].all_met, False)] * 2

@@ -182,14 +182,15 @@ class _Round:
 
 def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: int,
            last: _Round | None, start: _Round | None = None,
-           phase: Phase = "raise", held: frozenset[str] = frozenset()) -> _Round:
+           phase: Phase = "raise", held: frozenset[str] = frozenset(),
+           seen: tuple[_Round, ...] = ()) -> _Round:
     """Schedule (from the `last` round's schedule with what the raise needs, or searching
     from `start`'s schedule, its agents of the `held` groups held as they are), simulate
-    (unless the schedule is `start`'s or `last`'s: the same schedule on the same replications
-    has the same evaluation), judge; and in a raise round that is not the last, raise what was
-    missed. Where the raise changed nothing (the last schedule already covered it), it is
-    raised again from the same evaluation, up to RAISE_REPEATS times, before anything is
-    simulated."""
+    (unless the schedule is `start`'s, `last`'s or one `seen` before: the same schedule on the
+    same replications has the same evaluation), judge; and in a raise round that is not the
+    last, raise what was missed. Where the raise changed nothing (the last schedule already
+    covered it), it is raised again from the same evaluation, up to RAISE_REPEATS times,
+    before anything is simulated."""
     clock = time.perf_counter()
     kept = list(schedule_data(scenario, requirements).kept)
     model, report = _scheduled(scenario, requirements, plan, last, start, held)
@@ -208,7 +209,8 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
     staffed = staffed_by(scenario, tour_staffing(scenario, data, agents)[0]
                          if data.tours is not None else schedule_shifts(model))
     clock = time.perf_counter()
-    same = next((r for r in (start, last) if r is not None and r.agents == agents), None)
+    same = next((r for r in (start, last, *seen) if r is not None and r.agents == agents),
+                None)
     evaluation = same.evaluation if same is not None else \
         evaluate(staffed, plan.judging, plan.workers)
     seconds = {"solve": scheduled, "simulate": time.perf_counter() - clock}
@@ -219,7 +221,7 @@ def _round(scenario: Scenario, requirements: Requirements, plan: Plan, number: i
         following = following if raised else None  # nothing to raise: another round repeats
     iteration = replace(_iteration(number, staffed, report, evaluation, raised, seconds),
                         phase=phase, raise_repeats=repeats,
-                        same_as=same.iteration.number if same is last and same is not None
+                        same_as=same.iteration.number if same is not None and same is not start
                         else None)
     return _Round(model, agents, kept, evaluation, iteration, following, requirements)
 
@@ -264,7 +266,8 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
     # equally cheap deferred schedules would be judged afresh and might miss).
     data: ScheduleData = done.model.schedule_data
     held = frozenset(g for g, c in data.skills if c not in live)
-    best = done
+    best, tried = done, []
+    fresh: dict[Agents, Evaluation] = {}  # a schedule tried before is not simulated again
     for _ in range(plan.lowerings):
         sizing = bracket.trial()
         if sizing is None:
@@ -272,9 +275,12 @@ def _lowered(scenario: Scenario, done: _Round, plan: Plan, iterations: list[Iter
         requirements = done.requirements.resized(scenario, per_interval(
             sizing, scenario.horizon.intervals, per_day))
         trial = _round(scenario, requirements, plan, len(iterations) + 1, None, best, "lower",
-                       held)
+                       held, tuple(tried))
+        tried.append(trial)
         cheaper = trial.evaluation.all_met and trial.iteration.cost < best.iteration.cost
-        afresh = _afresh(scenario, trial, plan) if cheaper else None
+        if cheaper and trial.agents not in fresh:
+            fresh[trial.agents] = _afresh(scenario, trial, plan)
+        afresh = fresh[trial.agents] if cheaper else None
         missed_afresh = afresh is not None and not afresh.all_met
         trial = replace(trial, iteration=replace(trial.iteration, kept=cheaper and not
                                                  missed_afresh, missed_afresh=missed_afresh))

@@ -51,7 +51,8 @@ class Iteration:
     missed_afresh: bool = False
     over_cap: dict[str, int] = field(default_factory=dict)
     #: The round whose schedule this round's solve returned unchanged (the raise was already
-    #: covered): its evaluation stands, nothing was simulated again.
+    #: covered, or a lowering trial came back to an earlier trial's schedule): its evaluation
+    #: stands, nothing was simulated again.
     same_as: int | None = None
     #: How many times the raise was raised again, from the last round's evaluation, because
     #: the last schedule already covered it.
@@ -72,7 +73,9 @@ class Iteration:
         tail = self.cap_notes() + self.same_note()
         tail += f"; {raised} intervals raised" if raised else ""
         if self.phase == "lower":
-            tail = f"{self.cap_notes()}; {self.verdict()}"
+            again = "" if self.same_as is None else \
+                f"; the same schedule as round {self.same_as}, so its simulations stand"
+            tail = f"{self.cap_notes()}{again}; {self.verdict()}"
         name = "round" if self.phase == "raise" else "lowering trial, round"
         return (f"{name} {self.number}: cost {self.cost:,.0f} {self.currency}, "
                 f"{self.agent_shifts} agent-shifts, {self.solve.headline()}; "
