@@ -20,6 +20,7 @@ from omnistaff.optimize import (
     build_model,
     channel_requirements,
     evaluate,
+    loop,
     optimize,
     schedule_data,
     solve,
@@ -236,8 +237,6 @@ def test_a_lowering_trial_back_at_an_earlier_trials_schedule_is_not_simulated_ag
         scenario: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     # Every trial's solve returns the first trial's schedule: that one is simulated, the
     # later ones take its evaluation (the same schedule on the same replications).
-    import omnistaff.optimize.loop as loop
-
     first: list[tuple[object, object]] = []
     solved, evaluated = loop._scheduled, []
 
